@@ -1,0 +1,90 @@
+"""The one exception tree of the extractor.
+
+::
+
+    ExtractorError            root: every error the tool reports to a user
+    ├── InputError            a file or folder given on the command line cannot be read
+    ├── DatasetError          a stored dataset (article.json) cannot be read
+    ├── RecordingError        a recording (offline snapshot) is missing or malformed
+    └── FetchError            the MediaWiki API did not give us the article
+        ├── PageMissingError  the title or revision does not exist
+        ├── ApiError          the API answered with an error code
+        └── TransportError    HTTP status, timeout, connection or a body that is not the JSON we asked for
+
+Every error carries its context as attributes (``title``, ``revision``, ``path`` ...), and
+``str(error)`` is one line a user can act on. The CLI turns them into exit code 2; the library
+never prints.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApiError",
+    "DatasetError",
+    "ExtractorError",
+    "FetchError",
+    "InputError",
+    "PageMissingError",
+    "RecordingError",
+    "TransportError",
+]
+
+
+class ExtractorError(Exception):
+    """Root of every error the extractor raises on purpose."""
+
+
+class InputError(ExtractorError):
+    """A local input (file, folder) cannot be used."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        super().__init__(f"{where}{message}")
+
+
+class DatasetError(InputError):
+    """A stored dataset (``article.json`` or its folder) is missing or unreadable."""
+
+
+class RecordingError(InputError):
+    """A recording used by ``--offline`` is missing, malformed, or lacks the answer asked for."""
+
+
+class FetchError(ExtractorError):
+    """The article could not be fetched from the MediaWiki API."""
+
+    def __init__(self, message: str, *, title: str | None = None, revision: int | None = None) -> None:
+        self.title = title
+        self.revision = revision
+        super().__init__(message)
+
+
+class PageMissingError(FetchError):
+    """The page, title or revision does not exist (or is not a usable article)."""
+
+
+class ApiError(FetchError):
+    """The API answered with ``{"error": {"code": ...}}``."""
+
+    def __init__(
+        self, message: str, *, code: str, title: str | None = None, revision: int | None = None
+    ) -> None:
+        self.code = code
+        super().__init__(message, title=title, revision=revision)
+
+
+class TransportError(FetchError):
+    """HTTP failure, timeout, reset connection, or an answer that is not the expected JSON."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        title: str | None = None,
+        revision: int | None = None,
+    ) -> None:
+        self.status = status
+        super().__init__(message, title=title, revision=revision)

@@ -1,0 +1,150 @@
+"""Datasets → files: ``article.json``, three CSV tables, the attribution, and the JSON Schema.
+
+Output is deterministic (same input, same bytes): no run timestamps, stable column order,
+``\\n`` line ends, UTF-8. Booleans are ``true``/``false`` and unknown values empty cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_write_bytes, replace_directory, staging_directory
+from .models import Article
+
+__all__ = [
+    "CITATION_COLUMNS",
+    "REFERENCE_COLUMNS",
+    "RELATION_COLUMNS",
+    "SCHEMA_FILE",
+    "article_json",
+    "schema_json",
+    "slugify",
+    "write_dataset",
+]
+
+RELATION_COLUMNS = (
+    "country",
+    "country_article",
+    "iso3",
+    "established",
+    "established_precision",
+    "established_raw",
+    "established_source",
+    "date_conflict",
+    "list_number",
+    "in_bilateral_table",
+    "main_article",
+    "notes",
+    # after the contract's columns: what else a relation carries, flattened
+    "in_list",
+    "list_date_raw",
+    "bilateral_table_date_raw",
+    "year",
+    "month",
+    "day",
+    "section",
+)
+REFERENCE_COLUMNS = (
+    "number",
+    "name",
+    "template",
+    "title",
+    "url",
+    "work",
+    "publisher",
+    "date",
+    "access_date",
+    "archive_url",
+    "archive_date",
+    "text",
+    "citation_count",
+)
+CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
+SCHEMA_FILE = "article.schema.json"
+
+
+def slugify(title: str) -> str:
+    """The folder name of an article: lower case, each run of other characters one ``-``.
+
+    >>> slugify("Foreign relations of Kyrgyzstan")
+    'foreign-relations-of-kyrgyzstan'
+    """
+    return re.sub(r"[^0-9a-z]+", "-", title.lower()).strip("-") or "article"
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def article_json(article: Article) -> bytes:
+    """The dataset as pretty-printed JSON (the models' field order)."""
+    return _json_bytes(article.model_dump(mode="json"))
+
+
+def schema_json() -> bytes:
+    """The JSON Schema of ``article.json``."""
+    return _json_bytes(Article.model_json_schema())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _relation_rows(article: Article) -> Iterable[dict[str, Any]]:
+    for relation in article.relations:
+        row = relation.model_dump()
+        row["list_date_raw"] = relation.list_date.raw if relation.list_date else None
+        row["bilateral_table_date_raw"] = relation.table_date.raw if relation.table_date else None
+        yield row
+
+
+def _attribution_text(article: Article) -> bytes:
+    source = article.source
+    lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
+    if source.note:
+        lines += ["", f"Note: {source.note}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def dataset_files(article: Article) -> dict[str, bytes]:
+    """The files of one article's dataset folder, by name."""
+    return {
+        "article.json": article_json(article),
+        "relations.csv": _csv(RELATION_COLUMNS, _relation_rows(article)),
+        "references.csv": _csv(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
+        "citations.csv": _csv(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
+        "ATTRIBUTION.txt": _attribution_text(article),
+    }
+
+
+def write_dataset(article: Article, out_dir: Path) -> Path:
+    """Write ``out_dir/<slug>/`` and ``out_dir/article.schema.json``; return the dataset folder.
+
+    The folder is replaced in one step: a failure leaves the previous dataset as it was.
+    """
+    target = out_dir / slugify(article.source.title)
+    with staging_directory(target) as staging:
+        for name, data in dataset_files(article).items():
+            (staging / name).write_bytes(data)
+        replace_directory(staging, target)
+    atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
+    return target

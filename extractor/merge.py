@@ -1,0 +1,96 @@
+"""Rows of every relation table → one :class:`~extractor.models.Relation` per partner country.
+
+An article may give a partner twice: in the numbered "Diplomatic relations" list and in the
+"Bilateral relations" table with notes. The list is the more systematic source, so its date
+wins; both raw values are kept, and ``date_conflict`` says when they disagree.
+"""
+
+from __future__ import annotations
+
+from .countries import iso3_for
+from .dates import ParsedDate
+from .models import Citation, Diagnostic, EstablishedDate, Relation
+from .rows import RowRecord
+
+__all__ = ["merge_rows"]
+
+
+def _key(row: RowRecord) -> str:
+    return (row.country_article or row.country).casefold()
+
+
+def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
+    if date is None or date.year is None:
+        return None
+    return ParsedDate(date.year, date.month, date.day)
+
+
+def _choose_date(relation: Relation) -> None:
+    candidates = [("list", relation.list_date), ("bilateral-table", relation.table_date)]
+    chosen = next(((s, d) for s, d in candidates if d is not None and d.iso is not None), None)
+    if chosen is None:  # nothing parsed: still report the first non-empty cell, unparsed
+        chosen = next(((s, d) for s, d in candidates if d is not None and d.raw), None)
+    if chosen is not None:
+        source, date = chosen
+        relation.established_source = source  # type: ignore[assignment]
+        relation.established_raw = date.raw
+        relation.established = date.iso
+        relation.established_precision = date.precision
+        relation.year, relation.month, relation.day = date.year, date.month, date.day
+    listed, tabled = _parsed(relation.list_date), _parsed(relation.table_date)
+    relation.date_conflict = bool(listed and tabled and not listed.agrees_with(tabled))
+
+
+def _absorb(relation: Relation, row: RowRecord, diagnostics: list[Diagnostic]) -> None:
+    if row.table == "list":
+        if relation.in_list:
+            diagnostics.append(_duplicate(row))
+            return
+        relation.in_list = True
+        relation.list_number = row.list_number
+        relation.list_date = row.date
+    else:
+        if relation.in_bilateral_table:
+            diagnostics.append(_duplicate(row))
+            return
+        relation.in_bilateral_table = True
+        relation.table_date = row.date
+        relation.main_article = row.main_article
+        relation.notes = row.notes
+        relation.notes_items = list(row.notes_items)
+    if relation.section is None:
+        relation.section = row.section
+
+
+def _duplicate(row: RowRecord) -> Diagnostic:
+    return Diagnostic(
+        severity="warning",
+        code="duplicate-row",
+        message=f"{row.country} appears again in the same table; the first row is kept",
+        table=row.table,
+        country=row.country,
+        line=row.line,
+    )
+
+
+def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
+    """Merge table rows into relations (in order of first appearance), citations and diagnostics."""
+    relations: dict[str, Relation] = {}
+    citations: list[Citation] = []
+    diagnostics: list[Diagnostic] = []
+    for row in rows:
+        relation = relations.get(_key(row))
+        if relation is None:
+            relation = relations[_key(row)] = Relation(
+                country=row.country,
+                country_article=row.country_article,
+                iso3=iso3_for(row.country_article or row.country) or iso3_for(row.country),
+            )
+        _absorb(relation, row, diagnostics)
+        citations.extend(
+            Citation(country=relation.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
+            for use in row.citations
+        )
+    for relation in relations.values():
+        _choose_date(relation)
+    return list(relations.values()), citations, diagnostics
