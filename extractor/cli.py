@@ -19,13 +19,13 @@ from .extract import extract_wikitext, make_source
 from .models import Article
 from .snapshot import load_snapshot
 
-__all__ = ["main"]
+__all__ = ["EXIT_ERROR", "Parser", "main"]
 
 DEFAULT_TITLE = "Foreign relations of Kyrgyzstan"
 EXIT_ERROR = 2
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit 2 like every other error."""
 
     def error(self, message: str) -> NoReturn:
@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _extract_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="python -m extractor",
         description="Extract a 'Foreign relations of X' article into JSON and CSV under --out. "
         "Example: python -m extractor --offline",
@@ -82,11 +82,25 @@ def run_extract(argv: Sequence[str]) -> int:
     return 0
 
 
+def _dispatch(arguments: list[str]) -> int:
+    # Subcommands are looked up lazily so that `python -m extractor --offline` imports no more
+    # than it needs; each lives in its own module with its own parser.
+    if arguments and arguments[0] == "check":
+        from .check import run_check_command
+
+        return run_check_command(arguments[1:])
+    if arguments and arguments[0] == "diff":
+        from .diff import run_diff_command
+
+        return run_diff_command(arguments[1:])
+    return run_extract(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        return run_extract(arguments)
+        return _dispatch(arguments)
     except ExtractorError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
