@@ -9,7 +9,7 @@ from .models import Article, Obtained, Source
 from .parse_wikitext import parse_wikitext
 from .rows import ParsedDocument
 
-__all__ = ["article_from_document", "extract_wikitext", "licence_for", "make_source", "page_url"]
+__all__ = ["article_from_document", "extract_content", "extract_wikitext", "licence_for", "make_source", "page_url"]
 
 # English Wikipedia moved its text licence from CC BY-SA 3.0 to 4.0 on 2023-06-29.
 _LICENCE_SWITCH = "2023-06-29"
@@ -105,3 +105,12 @@ def extract_wikitext(text: str, source: Source) -> Article:
     ('Chile', '1992')
     """
     return article_from_document(parse_wikitext(text), source)
+
+
+def extract_content(content: str, source: Source) -> Article:
+    """Extract from wikitext or HTML, as ``source.content_format`` says."""
+    if source.content_format == "wikitext":
+        return extract_wikitext(content, source)
+    from .parse_html import parse_html  # local: only HTML users pay for BeautifulSoup
+
+    return article_from_document(parse_html(content), source)
