@@ -49,3 +49,37 @@ def current_kyrgyzstan_text(corpus_dir: Path) -> str:
 def seed_dir(shared_dir: Path) -> Path:
     """../shared/seed: the renderings the stored snapshot was reconstructed from."""
     return require(shared_dir / "seed", "../shared/seed")
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites golden files from the current output (review the diff!)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="regenerate tests/golden/ from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare bytes with ``tests/golden/<name>``, or rewrite it under ``--update-golden``."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, data: bytes) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        if not path.exists():
+            pytest.fail(f"no golden file {path}; run pytest --update-golden and review it", pytrace=False)
+        expected = path.read_bytes()
+        if data != expected:
+            pytest.fail(f"{name} differs from its golden file; if the change is right, run "
+                        f"pytest --update-golden and review `git diff tests/golden`", pytrace=False)
+
+    return check
