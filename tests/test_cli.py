@@ -1,0 +1,117 @@
+"""The command line as a user meets it: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = """== Bilateral relations ==
+{| class="wikitable"
+! Country !! Formal relations began !! Notes
+|-
+| {{flag|Chile}} || 6 October 1992 || Both countries established relations.<ref>{{cite web |title=T |url=https://example.org/t}}</ref>
+|}
+== References ==
+{{Reflist}}
+"""
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_offline_writes_the_dataset_and_the_schema(tmp_path: Path) -> None:
+    """--offline reads the stored snapshot and writes the four files and the schema."""
+    result = run("--offline", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "foreign-relations-of-kyrgyzstan"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "ATTRIBUTION.txt",
+        "article.json",
+        "citations.csv",
+        "references.csv",
+        "relations.csv",
+    ]
+    assert (tmp_path / "article.schema.json").is_file()
+
+
+def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    """Same input, same bytes: no timestamps or ordering noise in any file."""
+    assert main(["--offline", "--out", str(tmp_path / "a")]) == 0
+    assert main(["--offline", "--out", str(tmp_path / "b")]) == 0
+    for file in (tmp_path / "a").rglob("*"):
+        if file.is_file():
+            assert file.read_bytes() == (tmp_path / "b" / file.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_committed_out_folder_is_the_snapshot_dataset(tmp_path: Path) -> None:
+    """out/ in the repository holds exactly what --offline produces."""
+    assert main(["--offline", "--out", str(tmp_path)]) == 0
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            assert file.read_bytes() == (ROOT / "out" / file.relative_to(tmp_path)).read_bytes(), file.name
+
+
+def test_input_file_takes_its_title_from_the_file_name(tmp_path: Path) -> None:
+    """Foreign_relations_of_Chile_test.wikitext → 'Foreign relations of Chile test' → its slug."""
+    source = tmp_path / "Foreign_relations_of_Chile_test.wikitext"
+    source.write_text(TABLE, encoding="utf-8")
+    assert main(["--input", str(source), "--out", str(tmp_path / "out")]) == 0
+    relations = (tmp_path / "out" / "foreign-relations-of-chile-test" / "relations.csv").read_text(encoding="utf-8")
+    assert relations.splitlines()[1].startswith("Chile,Chile,CHL,1992-10-06,day,6 October 1992,bilateral-table,false,")
+
+
+def test_title_option_overrides_the_file_name(tmp_path: Path) -> None:
+    """--title names the article (and so its folder) whatever the file is called."""
+    source = tmp_path / "x.wikitext"
+    source.write_text(TABLE, encoding="utf-8")
+    assert main(["--input", str(source), "--title", "Foreign relations of Chile", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "foreign-relations-of-chile" / "article.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--input", "does-not-exist.wikitext"], "does-not-exist.wikitext"),
+        (["--input", "README.md"], "README.md"),
+        (["--offline", "--input", "x.wikitext"], "not allowed with"),
+        (["--no-such-option"], "unrecognized arguments"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(arguments: list[str], message: str, tmp_path: Path) -> None:
+    """Every user error is a single stderr line naming the thing, exit code 2, no traceback."""
+    result = run(*arguments, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_undecodable_file_is_reported_with_its_name(tmp_path: Path) -> None:
+    """A file that is not UTF-8 is named in the error, and nothing is written."""
+    source = tmp_path / "bad.wikitext"
+    source.write_bytes(b"\xff\xfe{| broken")
+    result = run("--input", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "bad.wikitext" in result.stderr and "UTF-8" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_malformed_wikitext_yields_a_dataset_with_diagnostics(tmp_path: Path) -> None:
+    """Broken markup never crashes: the tool writes what it could read and says what it could not."""
+    source = tmp_path / "broken.wikitext"
+    source.write_text(
+        "{| class=wikitable\n! Country !! Formal relations began\n|-\n| {{flag|Chile || 32 Smarch 1992\n"
+        "|-\n| [[Peru]] || {{dts|1992|13|40}}\n|-\n| {{flag|Chile}} || <ref name=x>unclosed\n|}\n",
+        encoding="utf-8",
+    )
+    assert main(["--input", str(source), "--out", str(tmp_path)]) == 0
+    article = (tmp_path / "broken" / "article.json").read_text(encoding="utf-8")
+    assert '"unparsed-date"' in article and '"Peru"' in article
