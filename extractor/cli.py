@@ -15,9 +15,10 @@ from typing import NoReturn
 from . import __version__
 from .errors import ExtractorError, InputError
 from .export import write_dataset
-from .extract import extract_wikitext, make_source
+from .extract import extract_content, extract_wikitext, make_source
+from .fetch import CONTACT_ENV, DEFAULT_API_URL, Fetcher
 from .models import Article
-from .snapshot import load_snapshot
+from .snapshot import SEED_RECORDING
 
 __all__ = ["EXIT_ERROR", "Parser", "main"]
 
@@ -41,12 +42,39 @@ def _extract_parser() -> argparse.ArgumentParser:
         "'python -m extractor check --help'.",
     )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--offline", action="store_true", help="use the stored snapshot; no network")
+    source.add_argument(
+        "--offline", action="store_true", help="replay a recording (default: the stored snapshot); no network"
+    )
     source.add_argument("--input", metavar="PATH", type=Path, help="a .wikitext file to extract")
     parser.add_argument("--title", help=f"article title (default: {DEFAULT_TITLE!r}, or the file name)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("out"), help="output folder (default: out/)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    fetching = parser.add_argument_group("fetching (live unless --offline or --input)")
+    add = fetching.add_argument
+    add("--revision", metavar="N", type=_positive, help="that revision instead of the latest one")
+    add("--api-url", metavar="URL", default=DEFAULT_API_URL, help=f"a wiki's api.php ({DEFAULT_API_URL})")
+    add("--contact", metavar="C", help=f"your e-mail or URL, put in the User-Agent (or set {CONTACT_ENV}); "
+        "Wikimedia wikis need it or --user-agent")
+    add("--user-agent", metavar="UA", help="the whole User-Agent header instead of the default")
+    add("--max-retries", metavar="N", type=_non_negative, default=5, help="retries of a failing request (5)")
+    add("--source", choices=("wikitext", "html", "parsoid"), default="wikitext", help="what to fetch, parse")
+    add("--record", metavar="DIR", type=Path, help="store the answers and their requests in DIR")
+    add("--recording", metavar="DIR", type=Path,
+        help="replay the recording in DIR (implies --offline; default: fixtures/recordings/<seed>)")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}")
+    return int(text)
 
 
 def _title_from_file(path: Path) -> str:
@@ -67,19 +95,38 @@ def _read_input(path: Path, title: str | None) -> Article:
 
 
 def run_extract(argv: Sequence[str]) -> int:
-    """``python -m extractor [--offline | --input PATH] [--title T] [--out DIR]``."""
-    args = _extract_parser().parse_args(argv)
-    if args.input is not None:
-        article = _read_input(args.input, args.title)
-    elif args.offline:
-        text, source = load_snapshot(args.title or DEFAULT_TITLE)
-        article = extract_wikitext(text, source)
-    else:
-        raise InputError("live fetching is not available in this version; use --offline or --input")
+    """``python -m extractor [--offline | --input PATH] [--title T] [--out DIR] [fetch options]``."""
+    parser = _extract_parser()
+    args = parser.parse_args(argv)
+    if args.record is not None and (args.offline or args.recording or args.input):
+        parser.error("--record needs a live run (not --offline, --recording or --input)")
+    if args.recording is not None and args.input is not None:
+        parser.error("--recording is not allowed with --input")
+    article = _read_input(args.input, args.title) if args.input is not None else _fetch(args)
     folder = write_dataset(article, args.out)
     print(f"{article.source.title}: {len(article.relations)} relations, "
           f"{len(article.references)} references -> {folder}", file=sys.stderr)
     return 0
+
+
+def _fetch(args: argparse.Namespace) -> Article:
+    """Live from --api-url, or replayed from a recording: the same fetcher, the same checks."""
+    if args.offline or args.recording is not None:
+        fetcher = Fetcher(replay_dir=args.recording or SEED_RECORDING)
+    else:
+        fetcher = Fetcher(
+            api_url=args.api_url,
+            user_agent=args.user_agent,
+            contact=args.contact,
+            max_retries=args.max_retries,
+            record_dir=args.record,
+        )
+    # A revision names its page; a title only matters then as a check.
+    title = args.title if args.revision is not None else args.title or DEFAULT_TITLE
+    with fetcher:
+        fetch = getattr(fetcher, f"fetch_{args.source}")  # --source is one of wikitext, html, parsoid
+        page = fetch(title, revision=args.revision)
+    return extract_content(page.content, page.source)
 
 
 def _dispatch(arguments: list[str]) -> int:

@@ -1,39 +1,30 @@
-"""The stored snapshot that ``--offline`` reads: the project's copy of an article revision."""
+"""The stored snapshot that ``--offline`` replays: a recording of the seed revision.
+
+The snapshot is a recording (:mod:`extractor.recording`) under ``fixtures/recordings/``, replayed
+by the same :class:`~extractor.fetch.Fetcher` that fetches live. The seed's recording is built by
+``scripts/make_seed_recording.py`` from the reviewed ``fixtures/seed/`` files.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .errors import RecordingError
 from .export import slugify
-from .extract import make_source
+from .fetch import Fetcher
 from .models import Source
 
-__all__ = ["FIXTURES", "load_snapshot"]
+__all__ = ["FIXTURES", "RECORDINGS", "SEED_RECORDING", "SEED_TITLE", "load_snapshot"]
 
 #: The repository's fixtures folder (the snapshot ships with a clone, not with a wheel).
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RECORDINGS = FIXTURES / "recordings"
+SEED_TITLE = "Foreign relations of Kyrgyzstan"
+#: What ``python -m extractor --offline`` replays when no ``--recording`` is given.
+SEED_RECORDING = RECORDINGS / slugify(SEED_TITLE)
 
 
-def load_snapshot(title: str, directory: Path = FIXTURES / "seed") -> tuple[str, Source]:
-    """The stored wikitext of ``title`` and its source metadata."""
-    text_path = directory / f"{slugify(title)}.wikitext"
-    meta_path = directory / "source.json"
-    try:
-        text = text_path.read_text(encoding="utf-8")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise RecordingError(f"no stored snapshot of {title!r}", path=str(error.filename)) from None
-    except (OSError, ValueError) as error:
-        raise RecordingError(f"unreadable snapshot: {error}", path=str(meta_path)) from None
-    source = make_source(
-        meta["title"],
-        obtained=meta.get("obtained", "reconstruction"),
-        page_id=meta.get("page_id"),
-        revision_id=meta.get("revision_id"),
-        revision_timestamp=meta.get("revision_timestamp"),
-        licence=meta.get("licence"),
-        note=meta.get("note"),
-    )
-    return text, source
+def load_snapshot(title: str = SEED_TITLE, directory: Path = SEED_RECORDING) -> tuple[str, Source]:
+    """The recorded wikitext of ``title`` and its source; :class:`RecordingError` when not recorded."""
+    with Fetcher(replay_dir=directory) as fetcher:
+        page = fetcher.fetch_wikitext(title)
+    return page.content, page.source
