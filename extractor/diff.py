@@ -1,0 +1,597 @@
+"""What changed in the *data* between two datasets of an article, not in their bytes.
+
+:func:`diff_articles` compares two :class:`~extractor.models.Article` values and returns a
+:class:`DatasetDiff`; it reads no files and never raises on data. Matching rules:
+
+- **Relations** are matched by partner: ``country_article``, else ``country``, case-folded (the
+  key :mod:`extractor.merge` merges rows by), so reordering rows is not a change.
+- **References** are matched by identity: ``group`` + ``name``; else ``group`` + URL + title;
+  else the reference's text (a bare link whose URL is lost has nothing else). A second pass pairs
+  what is left by URL + title, so giving an existing reference a ``name=`` is a change of that
+  reference, not a removal and an addition. MediaWiki's footnote numbers are not compared:
+  renumbering alone is not a change.
+- **Citations** are matched by (partner, reference identity, cell, table), as a multiset.
+
+What counts as data: every :class:`~extractor.models.Relation` field except those derived from
+another one (``established_precision``, ``year``, ``month``, ``day`` follow from ``established``;
+``established_raw`` repeats the raw text of the chosen date cell; ``notes_items`` splits
+``notes``); every :class:`~extractor.models.Reference` field except ``number``; citations.
+Not data: ``source`` (revision, timestamps, licence — reported beside the diff, never as a change)
+and ``diagnostics`` (their line numbers move with any edit above them).
+
+``python -m extractor diff OLD NEW`` (:func:`run_diff_command`) prints the summary of two stored
+datasets and exits 0 when their data is equal, 1 when it differs, 2 on error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
+
+from .errors import DatasetError
+from .models import Article, Citation, EstablishedDate, Reference, Relation
+
+__all__ = [
+    "EXIT_DIFFERENT",
+    "EXIT_EQUAL",
+    "CitationChange",
+    "DatasetDiff",
+    "FieldChange",
+    "ReferenceChange",
+    "RelationChange",
+    "diff_articles",
+    "load_dataset",
+    "reference_key",
+    "relation_key",
+    "run_diff_command",
+]
+
+EXIT_EQUAL = 0
+EXIT_DIFFERENT = 1
+_EXIT_ERROR = 2
+
+#: Relation fields that are data, in report order, with the words the summary uses for them.
+_RELATION_FIELDS: dict[str, str] = {
+    "country": "name",
+    "country_article": "article",
+    "iso3": "ISO code",
+    "established": "established",
+    "established_source": "date taken from",
+    "date_conflict": "date conflict",
+    "in_list": "in list",
+    "list_number": "list number",
+    "list_date": "list date",
+    "in_bilateral_table": "in bilateral table",
+    "table_date": "bilateral table date",
+    "main_article": "main article",
+    "notes": "notes",
+    "section": "section",
+}
+#: Reference fields that are data (``number`` is not: renumbering is not a change).
+_REFERENCE_FIELDS: dict[str, str] = {
+    "name": "name",
+    "group": "group",
+    "template": "template",
+    "title": "title",
+    "url": "URL",
+    "work": "work",
+    "publisher": "publisher",
+    "date": "date",
+    "access_date": "access date",
+    "archive_url": "archive URL",
+    "archive_date": "archive date",
+    "citation_count": "citations",
+    "text": "text",
+}
+#: A change shared by at least this many relations is reported once, naming them all.
+_GROUP_AT = 4
+#: Markdown folds a section longer than this into ``<details>``, so the step summary stays short.
+_FOLD_AT = 20
+_EXCERPT = 60
+_TABLE_WORDS = {"list": "list", "bilateral-table": "bilateral table"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class FieldChange(_Model):
+    """One field of one relation or reference that differs."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+    summary: str
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class RelationChange(_Model):
+    """A partner present in both datasets whose data differs."""
+
+    key: str
+    country: str
+    changes: list[FieldChange]
+
+
+class ReferenceChange(_Model):
+    """A reference present in both datasets whose fields differ."""
+
+    key: str
+    label: str
+    old_number: int
+    new_number: int
+    changes: list[FieldChange]
+
+
+class CitationChange(_Model):
+    """A citation of a reference in a partner's row that appeared or disappeared."""
+
+    country: str
+    reference: str
+    cell: str
+    table: str
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.reference} ({self.cell}, {_TABLE_WORDS.get(self.table, self.table)})"
+
+
+class DatasetDiff(_Model):
+    """The data changes between two datasets of one article (see the module docstring).
+
+    ``old_revision``/``new_revision`` and the titles say which datasets were compared; they are
+    not part of the comparison.
+    """
+
+    title: str
+    old_title: str
+    old_revision: int | None = None
+    new_revision: int | None = None
+    relations_added: list[Relation] = []
+    relations_removed: list[Relation] = []
+    relations_changed: list[RelationChange] = []
+    references_added: list[Reference] = []
+    references_removed: list[Reference] = []
+    references_changed: list[ReferenceChange] = []
+    citations_added: list[CitationChange] = []
+    citations_removed: list[CitationChange] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def changed(self) -> bool:
+        """True when any data differs."""
+        return any(
+            (
+                self.relations_added,
+                self.relations_removed,
+                self.relations_changed,
+                self.references_added,
+                self.references_removed,
+                self.references_changed,
+                self.citations_added,
+                self.citations_removed,
+            )
+        )
+
+    def headline(self) -> str:
+        """One line: the article, the revisions compared, and the counts of what changed."""
+        revisions = f"revision {_revision(self.old_revision)} → {_revision(self.new_revision)}"
+        renamed = f" (was {self.old_title!r})" if self.old_title != self.title else ""
+        if not self.changed:
+            return f"{self.title}{renamed}: {revisions}: no data changes"
+        counts = [
+            _count("relation", "added", len(self.relations_added)),
+            _count("relation", "removed", len(self.relations_removed)),
+            _count("relation", "changed", len(self.relations_changed)),
+            _count("reference", "added", len(self.references_added)),
+            _count("reference", "removed", len(self.references_removed)),
+            _count("reference", "changed", len(self.references_changed)),
+            _count("citation", "added", len(self.citations_added)),
+            _count("citation", "removed", len(self.citations_removed)),
+        ]
+        return f"{self.title}{renamed}: {revisions}: " + ", ".join(c for c in counts if c)
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """The summary as (heading with its count, lines) pairs, empty sections left out."""
+        sections = [
+            ("Relations added", self.relations_added, [_relation_line(r) for r in self.relations_added]),
+            ("Relations removed", self.relations_removed, [_relation_line(r) for r in self.relations_removed]),
+            ("Relations changed", self.relations_changed, _relation_change_lines(self.relations_changed)),
+            ("References added", self.references_added, [_reference_label(r) for r in self.references_added]),
+            (
+                "References removed",
+                self.references_removed,
+                [_reference_label(r) for r in self.references_removed],
+            ),
+            (
+                "References changed",
+                self.references_changed,
+                [f"{c.label}: " + "; ".join(map(str, c.changes)) for c in self.references_changed],
+            ),
+            ("Citations added", self.citations_added, [str(c) for c in self.citations_added]),
+            ("Citations removed", self.citations_removed, [str(c) for c in self.citations_removed]),
+        ]
+        return [(f"{heading} ({len(items)})", lines) for heading, items, lines in sections if items]
+
+    def summary_text(self) -> str:
+        """The summary as plain text: the headline, then one indented line per change."""
+        lines = [self.headline()]
+        for heading, items in self.sections():
+            lines.append(f"{heading}:")
+            lines += [f"  {item}" for item in items]
+        return "\n".join(lines) + "\n"
+
+    def summary_markdown(self) -> str:
+        """The summary as GitHub-flavoured Markdown (long lists folded in ``<details>``)."""
+        lines = [f"### {_md(self.headline())}", ""]
+        for heading, items in self.sections():
+            bullets = [f"- {_md(item)}" for item in items]
+            if len(items) > _FOLD_AT:
+                lines += ["<details>", f"<summary>{heading}</summary>", "", *bullets, "", "</details>"]
+            else:
+                lines += [f"**{heading}**", "", *bullets]
+            lines.append("")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+def _revision(revision: int | None) -> str:
+    return str(revision) if revision is not None else "unknown"
+
+
+def _count(noun: str, verb: str, n: int) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''} {verb}" if n else ""
+
+
+def _md(text: str) -> str:
+    """Escape what Markdown or HTML would otherwise interpret in free text from the article."""
+    for char in "\\`*_[]<>|#":
+        text = text.replace(char, f"\\{char}")
+    return text
+
+
+def _shorten(text: str, limit: int = _EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value == "":
+        return "(empty)"
+    return str(value)
+
+
+def _relation_line(relation: Relation) -> str:
+    established = relation.established or relation.established_raw
+    return f"{relation.country}" + (f" (established {established})" if established else "")
+
+
+def _reference_label(reference: Reference) -> str:
+    if reference.title:
+        label = f"“{_shorten(reference.title)}”"
+    elif reference.url:
+        label = _shorten(reference.url)
+    elif reference.text:
+        label = f"“{_shorten(reference.text)}”"
+    else:
+        label = f"reference {reference.number}"
+    return f"{label} [{reference.name}]" if reference.name else label
+
+
+def _text_change(old: str, new: str) -> str:
+    """The first differing span of two texts, word by word, and how many more there are."""
+    old_words, new_words = old.split(), new.split()
+    spans = [op for op in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
+             if op[0] != "equal"]
+    if not spans:
+        return "whitespace only"
+    tag, i1, i2, j1, j2 = spans[0]
+    removed, added = " ".join(old_words[i1:i2]), " ".join(new_words[j1:j2])
+    if tag == "insert":
+        first = f"+“{_shorten(added)}”"
+    elif tag == "delete":
+        first = f"−“{_shorten(removed)}”"
+    else:
+        first = f"“{_shorten(removed)}” → “{_shorten(added)}”"
+    more = len(spans) - 1
+    return first + (f" (and {more} more change{'s' if more != 1 else ''})" if more else "")
+
+
+def _relation_change_lines(changes: Sequence[RelationChange]) -> list[str]:
+    """One line per field change; a change many partners share is one line naming them all."""
+    by_summary: dict[str, list[str]] = {}
+    for change in changes:
+        for field in change.changes:
+            by_summary.setdefault(field.summary, []).append(change.country)
+    lines: list[str] = []
+    grouped: set[str] = set()
+    for summary, countries in by_summary.items():
+        if len(countries) >= _GROUP_AT:
+            grouped.add(summary)
+            lines.append(f"{summary}: {', '.join(countries)} ({len(countries)} relations)")
+    for change in changes:
+        lines += [f"{change.country}: {field.summary}" for field in change.changes if field.summary not in grouped]
+    return lines
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def relation_key(relation: Relation) -> str:
+    """The identity of a partner: its article link, else its name, case-folded."""
+    return (relation.country_article or relation.country).casefold()
+
+
+def reference_key(reference: Reference) -> str:
+    """The identity of a reference: group + name, else group + URL + title, else its text."""
+    group = reference.group or ""
+    if reference.name:
+        return f"name:{group}:{reference.name}"
+    if reference.url or reference.title:
+        return f"cite:{group}:{reference.url or ''}\n{reference.title or ''}"
+    return f"text:{group}:{' '.join((reference.text or '').split())}"
+
+
+def _unique_keys(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, Any]:
+    """Items by key; a repeated key gets ``#2``, ``#3`` … in order, so nothing is lost."""
+    keyed: dict[str, Any] = {}
+    for item in items:
+        base = key(item)
+        name, n = base, 1
+        while name in keyed:
+            n += 1
+            name = f"{base}#{n}"
+        keyed[name] = item
+    return keyed
+
+
+def _url_title(reference: Reference) -> tuple[str | None, str | None, str | None] | None:
+    return (reference.group, reference.url, reference.title) if reference.url or reference.title else None
+
+
+# ---------------------------------------------------------------------------- comparison
+
+
+def _date_value(date: EstablishedDate | None) -> tuple[str, str | None] | None:
+    return None if date is None else (date.raw, date.iso)
+
+
+def _date_summary(label: str, old: EstablishedDate | None, new: EstablishedDate | None) -> str:
+    if old is not None and new is not None and old.raw == new.raw:  # same cell read differently
+        return f"{label} {_show(old.raw)} read as {_show(old.iso)} → {_show(new.iso)}"
+    return f"{label} {_show(old.raw if old else None)} → {_show(new.raw if new else None)}"
+
+
+def _implied(old: Relation, new: Relation) -> set[str]:
+    """Fields whose loss a change of another field already says (a row left a table)."""
+    implied: set[str] = set()
+    if old.in_bilateral_table and not new.in_bilateral_table:
+        implied |= {"table_date", "main_article", "notes"}
+    if old.in_list and not new.in_list:
+        implied |= {"list_date", "list_number"}
+    return implied
+
+
+def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    implied = _implied(old, new)
+    for field, label in _RELATION_FIELDS.items():
+        before, after = getattr(old, field), getattr(new, field)
+        if field in implied and after is None:
+            continue
+        if field in ("list_date", "table_date"):
+            if _date_value(before) == _date_value(after):
+                continue
+            # The established date already says it when it was read from this very cell.
+            table = "list" if field == "list_date" else "bilateral-table"
+            if (
+                old.established != new.established
+                and old.established_source == new.established_source == table
+                and before is not None
+                and after is not None
+            ):
+                continue
+            summary = _date_summary(label, before, after)
+            before = before.model_dump() if before is not None else None
+            after = after.model_dump() if after is not None else None
+        elif before == after:
+            continue
+        elif field == "notes":
+            if before is None:
+                summary = f"notes added ({len(after)} characters)"
+            elif after is None:
+                summary = "notes removed"
+            else:
+                summary = f"notes: {_text_change(before, after)}"
+        else:
+            summary = f"{label} {_show(before)} → {_show(after)}"
+        changes.append(FieldChange(field=field, old=before, new=after, summary=summary))
+    return changes
+
+
+def _reference_changes(old: Reference, new: Reference) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for field, label in _REFERENCE_FIELDS.items():
+        before, after = getattr(old, field), getattr(new, field)
+        if before == after:
+            continue
+        if field == "text":
+            if changes:  # the text renders the other fields: their change already says it
+                continue
+            summary = "text " + _text_change(before or "", after or "")
+        elif field == "citation_count":
+            summary = f"cited {before} → {after} times"
+        else:
+            summary = f"{label} {_show(before)} → {_show(after)}"
+        changes.append(FieldChange(field=field, old=before, new=after, summary=summary))
+    return changes
+
+
+def _match_references(old: dict[str, Reference], new: dict[str, Reference]) -> dict[str, str]:
+    """Old key → new key: by identity, then leftovers by a URL + title unique on both sides."""
+    pairs = {key: key for key in old if key in new}
+    old_left = [key for key in old if key not in new]
+    new_left = [key for key in new if key not in old]
+    old_by = Counter(_url_title(old[k]) for k in old_left)
+    new_by = Counter(_url_title(new[k]) for k in new_left)
+    new_index = {_url_title(new[k]): k for k in new_left}
+    for key in old_left:
+        ident = _url_title(old[key])
+        if ident is not None and old_by[ident] == 1 and new_by[ident] == 1:
+            pairs[key] = new_index[ident]
+    return pairs
+
+
+def _citation_keys(article: Article, ref_keys: dict[int, str]) -> Counter[tuple[str, str, str, str]]:
+    partner = {relation.country: relation_key(relation) for relation in article.relations}
+    return Counter(
+        (partner.get(c.country, c.country.casefold()), ref_keys.get(c.reference_number, f"#{c.reference_number}"),
+         c.cell, c.table)
+        for c in article.citations
+    )
+
+
+def _reference_numbers(references: dict[str, Reference], renamed: dict[str, str]) -> dict[int, str]:
+    """Footnote number → reference identity (main group first: citations carry no group)."""
+    numbers: dict[int, str] = {}
+    for key, reference in sorted(references.items(), key=lambda item: item[1].group is not None):
+        numbers.setdefault(reference.number, renamed.get(key, key))
+    return numbers
+
+
+def _citation_changes(
+    counts: Counter[tuple[str, str, str, str]],
+    skip_partners: set[str],
+    countries: dict[str, str],
+    labels: dict[str, str],
+) -> list[CitationChange]:
+    changes: list[CitationChange] = []
+    for (partner, ref, cell, table), n in sorted(counts.items()):
+        if partner in skip_partners:  # implied by the relation's own addition or removal
+            continue
+        change = CitationChange(
+            country=countries.get(partner, partner), reference=labels.get(ref, ref), cell=cell, table=table
+        )
+        changes += [change] * n
+    return changes
+
+
+def diff_articles(old: Article, new: Article) -> DatasetDiff:
+    """Compare the data of two datasets of an article (see the module docstring for the rules)."""
+    old_relations = _unique_keys(old.relations, relation_key)
+    new_relations = _unique_keys(new.relations, relation_key)
+    relations_changed = [
+        RelationChange(key=key, country=new_relations[key].country, changes=changes)
+        for key in sorted(old_relations.keys() & new_relations.keys(), key=lambda k: new_relations[k].country.casefold())
+        if (changes := _relation_changes(old_relations[key], new_relations[key]))
+    ]
+    added_keys = new_relations.keys() - old_relations.keys()
+    removed_keys = old_relations.keys() - new_relations.keys()
+
+    old_refs = _unique_keys(old.references, reference_key)
+    new_refs = _unique_keys(new.references, reference_key)
+    matched = _match_references(old_refs, new_refs)
+    references_changed = [
+        ReferenceChange(key=new_key, label=_reference_label(new_refs[new_key]), old_number=old_refs[old_key].number,
+                        new_number=new_refs[new_key].number, changes=changes)
+        for old_key, new_key in sorted(matched.items(), key=lambda pair: new_refs[pair[1]].number)
+        if (changes := _reference_changes(old_refs[old_key], new_refs[new_key]))
+    ]
+    matched_new = set(matched.values())
+
+    # Citations are compared through reference identities, the old ones translated to new keys.
+    old_citations = _citation_keys(old, _reference_numbers(old_refs, matched))
+    new_citations = _citation_keys(new, _reference_numbers(new_refs, {}))
+    countries = {key: r.country for key, r in old_relations.items()}
+    countries |= {key: r.country for key, r in new_relations.items()}
+    labels = {matched.get(key, key): _reference_label(r) for key, r in old_refs.items()}
+    labels |= {key: _reference_label(r) for key, r in new_refs.items()}
+    return DatasetDiff(
+        title=new.source.title,
+        old_title=old.source.title,
+        old_revision=old.source.revision_id,
+        new_revision=new.source.revision_id,
+        relations_added=sorted((new_relations[k] for k in added_keys), key=lambda r: r.country.casefold()),
+        relations_removed=sorted((old_relations[k] for k in removed_keys), key=lambda r: r.country.casefold()),
+        relations_changed=relations_changed,
+        references_added=[r for k, r in new_refs.items() if k not in matched_new],
+        references_removed=[r for k, r in old_refs.items() if k not in matched],
+        references_changed=references_changed,
+        citations_added=_citation_changes(new_citations - old_citations, added_keys, countries, labels),
+        citations_removed=_citation_changes(old_citations - new_citations, removed_keys, countries, labels),
+    )
+
+
+# ---------------------------------------------------------------------------- files and CLI
+
+
+def load_dataset(path: Path) -> Article:
+    """Read a stored dataset: an ``article.json`` file, or a dataset folder holding one.
+
+    Raises :class:`~extractor.errors.DatasetError` when it is missing, not JSON, or not a
+    dataset this version can read.
+    """
+    file = path / "article.json" if path.is_dir() else path
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError("no stored dataset here (expected article.json)", path=str(file)) from None
+    except OSError as error:
+        raise DatasetError(error.strerror or "cannot read", path=str(file)) from None
+    try:
+        return Article.model_validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        if first["type"] == "json_invalid":
+            raise DatasetError(f"not valid JSON ({first['msg']})", path=str(file)) from None
+        raise DatasetError(
+            f"not a dataset this version can read ({where}: {first['msg']}; {error.error_count()} problem(s))",
+            path=str(file),
+        ) from None
+
+
+def _diff_parser() -> argparse.ArgumentParser:
+    from .cli import Parser  # the CLI's parser: usage errors are one line and exit 2
+
+    parser = Parser(
+        prog="python -m extractor diff",
+        description="Compare the data of two stored datasets and print what changed: relations "
+        "added or removed (by country), per-field changes, references added, removed or changed. "
+        "Exit 0 when equal, 1 when different, 2 on error. "
+        "Example: python -m extractor diff old/foreign-relations-of-kyrgyzstan out/foreign-relations-of-kyrgyzstan",
+    )
+    parser.add_argument("old", metavar="OLD", type=Path, help="article.json or a dataset folder")
+    parser.add_argument("new", metavar="NEW", type=Path, help="article.json or a dataset folder")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the whole comparison as JSON")
+    output.add_argument("--markdown", action="store_true", help="print the summary as Markdown")
+    return parser
+
+
+def run_diff_command(argv: Sequence[str]) -> int:
+    """``python -m extractor diff OLD NEW [--json | --markdown]``; return the exit code."""
+    args = _diff_parser().parse_args(argv)
+    diff = diff_articles(load_dataset(args.old), load_dataset(args.new))
+    if args.json:
+        print(json.dumps(diff.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif args.markdown:
+        sys.stdout.write(diff.summary_markdown())
+    else:
+        sys.stdout.write(diff.summary_text())
+    return EXIT_DIFFERENT if diff.changed else EXIT_EQUAL
