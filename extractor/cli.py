@@ -45,7 +45,9 @@ def _extract_parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--offline", action="store_true", help="replay a recording (default: the stored snapshot); no network"
     )
-    source.add_argument("--input", metavar="PATH", type=Path, help="a .wikitext file to extract")
+    source.add_argument(
+        "--input", metavar="PATH", type=Path, help="a .wikitext or .html (legacy or Parsoid) file to extract"
+    )
     parser.add_argument("--title", help=f"article title (default: {DEFAULT_TITLE!r}, or the file name)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("out"), help="output folder (default: out/)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -82,14 +84,20 @@ def _title_from_file(path: Path) -> str:
 
 
 def _read_input(path: Path, title: str | None) -> Article:
-    if path.suffix != ".wikitext":
-        raise InputError("expected a .wikitext file", path=str(path))
+    if path.suffix not in {".wikitext", ".html"}:
+        raise InputError("expected a .wikitext or .html file", path=str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
     except OSError as error:
         raise InputError(error.strerror or "cannot read", path=str(path)) from None
+    if path.suffix == ".html":
+        from .parse_html import detect_flavour  # local: only HTML input pays for BeautifulSoup
+
+        flavour = detect_flavour(text)
+        source = make_source(title or _title_from_file(path), obtained="file", content_format=flavour)
+        return extract_content(text, source)
     source = make_source(title or _title_from_file(path), obtained="file")
     return extract_wikitext(text, source)
 

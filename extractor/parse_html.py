@@ -1,0 +1,605 @@
+"""Rendered HTML → :class:`~extractor.rows.ParsedDocument`, with BeautifulSoup and lxml.
+
+Reads both flavours English Wikipedia serves (see ``../shared/notes/enwiki-html.md``): the legacy
+parser's output (``action=parse``; old ``h2 > span.mw-headline`` and new ``div.mw-heading``
+headings) and Parsoid's (``rest.php/v1/revision/{id}/html``; ``section``, ``data-mw``,
+``typeof="mw:Extension/ref"``). Which one it is, is told by :func:`detect_flavour`.
+
+The conventions are the wikitext parser's (:mod:`extractor.parse_wikitext`), so that the two
+parsers check each other: a table is a relation table by the meaning of its header row; the
+country comes from the country cell's link (blue or red), the date from the cell's visible text,
+the notes are plain text with bullet items as ``- item`` lines, the "See X" line and ``{{Main}}``
+hatnote give the main article. References are numbered as their list numbers them, and every
+inline citation is linked to its row, cell and reference. Nothing here raises on bad HTML: what
+cannot be read becomes a :class:`~extractor.models.Diagnostic`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Tag
+
+from .dates import parse_date_text
+from .html_references import NoteList, read_note_list, reference_from_item, reference_name
+from .html_text import (
+    LINK_END,
+    LINK_MARK,
+    HtmlText,
+    classes_of,
+    is_citation,
+    strip_link_marks,
+    wiki_link_target,
+)
+from .models import CellKind, Diagnostic, EstablishedDate, Reference, TableKind
+from .parse_wikitext import classify_header, split_notes
+from .plaintext import FLAG_TEMPLATES, clean_spaces
+from .rows import CitationUse, ParsedDocument, RowRecord
+
+__all__ = ["Flavour", "detect_flavour", "parse_html"]
+
+#: ``html`` for the legacy parser's output, ``parsoid`` for Parsoid's (the values of
+#: :attr:`extractor.models.Source.content_format`).
+Flavour = Literal["html", "parsoid"]
+Column = Literal["number", "country", "date", "notes"]
+
+# Attributes only Parsoid writes; one is enough to tell the flavours apart.
+_PARSOID_MARKERS = re.compile(
+    r"""data-mw-section-id=|rel=["']mw:WikiLink|typeof=["'][^"']*mw:Extension/ref|property=["']mw:htmlVersion"""
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
+_SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
+_EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
+# Hatnote templates whose link is the row's main article, as {{Main}}/{{Further}} in wikitext.
+_MAIN_HATNOTE = re.compile(r"^(Main articles?|Further information|Further|See)\s*:", re.IGNORECASE)
+_SEE_LINE = re.compile(rf"^\s*See:?\s*{LINK_MARK}(\d+){LINK_END}")
+_FLAG_FILE = re.compile(r"Flag_of_(?:the_)?(.+?)\.svg", re.IGNORECASE)
+_SPAN = re.compile(r"\s*\"?'?(\d+)")
+_LABEL_NUMBER = re.compile(r"^\[(\d+)\]$")
+
+
+def detect_flavour(html: str) -> Flavour:
+    """``parsoid`` when the document carries Parsoid's attributes, else ``html`` (legacy).
+
+    >>> detect_flavour('<div class="mw-parser-output"><p>x</p></div>')
+    'html'
+    >>> detect_flavour('<section data-mw-section-id="0"><p>x</p></section>')
+    'parsoid'
+    """
+    return "parsoid" if _PARSOID_MARKERS.search(html) else "html"
+
+
+def _content_root(soup: BeautifulSoup) -> Tag:
+    """The article's content: ``div.mw-parser-output`` (the first, outermost one inside
+    ``#mw-content-text`` on a saved page), else the body, else the whole document."""
+    content: Tag | None = None
+    for node in soup.descendants:  # a plain loop: find(class_=...) costs more than the walk
+        if not isinstance(node, Tag):
+            continue
+        if node.attrs.get("id") == "mw-content-text":
+            content = node
+            break
+        if content is None and "mw-parser-output" in classes_of(node):
+            content = node
+            if node.name != "body":
+                break
+    if content is not None and content.attrs.get("id") == "mw-content-text":
+        for node in content.descendants:
+            if isinstance(node, Tag) and "mw-parser-output" in classes_of(node):
+                return node
+        return content
+    if content is not None:
+        return content
+    body = soup.body
+    return body if isinstance(body, Tag) else soup
+
+
+@dataclass
+class _Cell:
+    tag: Tag
+    header: bool
+
+    def span(self, name: str) -> int:
+        value = self.tag.attrs.get(name)
+        if not isinstance(value, str):
+            return 1
+        digits = _SPAN.match(value)
+        return max(1, min(int(digits.group(1)), 1000)) if digits else 1
+
+
+@dataclass
+class _Layout:
+    kind: TableKind
+    columns: dict[Column, int]
+    header_index: int
+
+
+@dataclass
+class _Pending:
+    """An inline citation met in a row, resolved to a reference number once the lists are read."""
+
+    row: RowRecord
+    cell: CellKind
+    sup: Tag
+
+
+def _rows_of(table: Tag) -> list[list[_Cell]]:
+    """The table's own rows (not a nested table's), as lists of cells; empty rows dropped."""
+    rows: list[list[_Cell]] = []
+    for child in table.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name in {"thead", "tbody", "tfoot"}:
+            trs = [tr for tr in child.children if isinstance(tr, Tag) and tr.name == "tr"]
+        elif child.name == "tr":
+            trs = [child]
+        else:
+            continue
+        for tr in trs:
+            cells = [
+                _Cell(c, c.name == "th") for c in tr.children if isinstance(c, Tag) and c.name in {"th", "td"}
+            ]
+            if cells:
+                rows.append(cells)
+    return rows
+
+
+def _expand(rows: list[list[_Cell]]) -> list[dict[int, _Cell]]:
+    """Place each cell at its column, honouring colspan and rowspan (as parse_wikitext does)."""
+    grid: list[dict[int, _Cell]] = []
+    carried: dict[int, tuple[_Cell, int]] = {}
+    for row in rows:
+        placed: dict[int, _Cell] = {}
+        for column, (cell, remaining) in list(carried.items()):
+            placed[column] = cell
+            if remaining <= 1:
+                del carried[column]
+            else:
+                carried[column] = (cell, remaining - 1)
+        column = 0
+        for cell in row:
+            while column in placed:
+                column += 1
+            width = cell.span("colspan")
+            height = cell.span("rowspan")
+            for offset in range(width):
+                placed[column + offset] = cell
+                if height > 1:
+                    carried[column + offset] = (cell, height - 1)
+            column += width
+        grid.append(placed)
+    return grid
+
+
+def _heading_text(heading: Tag) -> str:
+    """A heading's title: ``span.mw-headline`` (old shape) or the heading without its edit link."""
+    for child in heading.contents:
+        if isinstance(child, Tag) and "mw-headline" in classes_of(child):
+            return clean_spaces(HtmlText().text(child))
+    return clean_spaces(HtmlText().text(heading))
+
+
+def _link_text(a: Tag) -> str:
+    return clean_spaces(HtmlText().text(a))
+
+
+def _data_mw_template(tag: Tag) -> tuple[str, dict[str, object]] | None:
+    """The (normalised name, params) of the first template of a Parsoid transclusion node."""
+    raw = tag.attrs.get("data-mw")
+    if not isinstance(raw, str):
+        return None
+    try:
+        parts = json.loads(raw).get("parts", [])
+    except (ValueError, AttributeError):
+        return None
+    for part in parts if isinstance(parts, list) else []:
+        template = part.get("template") if isinstance(part, dict) else None
+        if isinstance(template, dict):
+            target = template.get("target", {})
+            name = target.get("wt", "") if isinstance(target, dict) else ""
+            params = template.get("params", {})
+            normalised = " ".join(str(name).replace("_", " ").split()).lower().removeprefix("template:")
+            return normalised, params if isinstance(params, dict) else {}
+    return None
+
+
+def _icon_country(cell: Tag) -> str | None:
+    """The country of a flag that shows only an image: Parsoid's ``data-mw``, the image's link,
+    else the file name ``Flag_of_X.svg``."""
+    for node in cell.find_all(True):
+        if "mw:Transclusion" in str(node.attrs.get("typeof", "")):
+            template = _data_mw_template(node)
+            if template and template[0] in FLAG_TEMPLATES:
+                first = template[1].get("1")
+                value = first.get("wt") if isinstance(first, dict) else None
+                if isinstance(value, str) and clean_spaces(value):
+                    return clean_spaces(value)
+        if node.name == "a" and node.find("img") is not None:
+            target = wiki_link_target(node)
+            if target:
+                return target
+        if node.name == "img":
+            source = f"{node.attrs.get('resource', '')} {node.attrs.get('src', '')}"
+            match = _FLAG_FILE.search(source)
+            if match:
+                return clean_spaces(unquote(match.group(1)).replace("_", " "))
+    return None
+
+
+def _links_in(tag: Tag, found: list[Tag]) -> list[Tag]:
+    """The ``<a>`` elements of ``tag`` in document order, leaving out those of citations."""
+    for child in tag.contents:
+        if isinstance(child, Tag):
+            if child.name == "a":
+                found.append(child)
+            elif not (child.name == "sup" and is_citation(child)) and child.name not in {"style", "script"}:
+                _links_in(child, found)
+    return found
+
+
+def read_country(cell: Tag) -> tuple[str, str | None] | None:
+    """The display name and link target of a country cell, or ``None`` when it names none."""
+    image_link: str | None = None
+    for a in _links_in(cell, []):
+        target = wiki_link_target(a)
+        if target is None:
+            continue
+        shown = _link_text(a)
+        if shown:
+            return shown, target
+        image_link = image_link or target  # a flag image linked to its country
+    icon = image_link or _icon_country(cell)
+    if icon:
+        return icon, icon
+    text = clean_spaces(strip_link_marks(HtmlText().text(cell)))
+    return (text, None) if text else None
+
+
+@dataclass
+class _Walk:
+    """One pass over the document: sections, relation rows, citations and reference lists."""
+
+    flavour: Flavour
+    rows: list[RowRecord] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    lists: list[NoteList] = field(default_factory=list)
+    section: str | None = None
+    #: Every inline citation of the document, in order (their labels tell legacy groups apart).
+    sups: list[Tag] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+
+    def container(self, tag: Tag) -> None:
+        for child in tag.contents:
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in _HEADINGS:
+                self.section = _heading_text(child)
+                self.container(child)  # a heading may cite
+            elif name == "table":
+                self.table(child)
+            elif name == "sup" and is_citation(child):
+                self.sups.append(child)
+            elif name in _SKIP_CONTAINER:
+                continue
+            elif name == "ol" and {"references", "mw-references"} & set(classes_of(child)):
+                self.lists.append(read_note_list(child))
+                self.container(child)  # a note may cite another reference
+            elif child.attrs.get("id") == "toc" or "toc" in classes_of(child):
+                continue
+            else:
+                self.container(child)
+
+    def _outside(self, tag: Tag) -> None:
+        """Text of a cell or table we do not read: only its citations are recorded."""
+        HtmlText(on_cite=self.sups.append, on_table=self.table).text(tag)
+
+    def table(self, table: Tag) -> None:
+        rows = _rows_of(table)
+        layout = _layout(rows)
+        if layout is None:
+            self._outside(table)
+            return
+        grid = _expand(rows)
+        for cell in rows[layout.header_index]:
+            self._outside(cell.tag)
+        for row, placed in zip(rows[layout.header_index + 1 :], grid[layout.header_index + 1 :], strict=True):
+            self._row(row, placed, layout)
+
+    def _row(self, row: list[_Cell], placed: dict[int, _Cell], layout: _Layout) -> None:
+        country_cell = placed.get(layout.columns["country"])
+        if all(cell.header for cell in row) or country_cell is None:
+            for cell in row:
+                self._outside(cell.tag)
+            return
+        country = read_country(country_cell.tag)
+        record = RowRecord(table=layout.kind, country=country[0] if country else "", section=self.section)
+        seen: set[int] = set()
+        for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
+            placed_cell = placed.get(index)
+            if (
+                placed_cell is None
+                or id(placed_cell) in seen
+                or (placed_cell is country_cell and column != "country")
+            ):
+                continue
+            seen.add(id(placed_cell))
+            self._cell(record, column, placed_cell)
+        for cell in row:
+            if id(cell) not in seen:
+                self._outside(cell.tag)
+        if country is None:
+            self._diagnose("error", "unreadable-country", "row names no country", record)
+            return
+        record.country_article = country[1]
+        self.rows.append(record)
+
+    def _cell(self, record: RowRecord, column: Column, cell: _Cell) -> None:
+        kind: CellKind = "notes" if column == "notes" else "date" if column == "date" else "country"
+
+        def on_cite(sup: Tag) -> None:
+            self.sups.append(sup)
+            self.pending.append(_Pending(record, kind, sup))
+
+        def on_table(table: Tag) -> None:
+            self._diagnose(
+                "warning",
+                "nested-table",
+                "a table inside a relation table's cell is left out of its text",
+                record,
+            )
+            self.table(table)
+
+        renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=column == "notes")
+        shown = renderer.text(cell.tag)
+        if column == "number":
+            number = clean_spaces(shown)
+            if number.isdigit():
+                record.list_number = int(number)
+            elif number not in _EMPTY_NUMBER:
+                self._diagnose(
+                    "warning", "unreadable-number", f"list number {number!r} is not a number", record
+                )
+        elif column == "date":
+            raw = clean_spaces(shown)
+            parsed = parse_date_text(raw)
+            record.date = (
+                EstablishedDate(raw=raw)
+                if parsed is None
+                else EstablishedDate(
+                    raw=raw,
+                    iso=parsed.iso,
+                    precision=parsed.precision,  # type: ignore[arg-type]
+                    year=parsed.year,
+                    month=parsed.month,
+                    day=parsed.day,
+                )
+            )
+            if raw and parsed is None:
+                self._diagnose("warning", "unparsed-date", f"cannot read the date {raw!r}", record)
+        elif column == "notes":
+            record.main_article = _hatnote_main(renderer.hatnotes) or _see_line(shown, renderer.links)
+            record.notes, record.notes_items = split_notes(strip_link_marks(shown), record.main_article)
+
+    def _diagnose(
+        self, severity: Literal["warning", "error"], code: str, message: str, row: RowRecord
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                severity=severity, code=code, message=message, table=row.table, country=row.country or None
+            )
+        )
+
+
+def _layout(rows: list[list[_Cell]]) -> _Layout | None:
+    """Find the header row (all header cells, at least two) that makes this a relation table."""
+    for index, row in enumerate(rows[:4]):
+        if len(row) < 2 or not all(cell.header for cell in row):
+            continue
+        columns: dict[Column, int] = {}
+        position = 0
+        for cell in row:
+            column = classify_header(strip_link_marks(HtmlText().text(cell.tag)))
+            if column is not None and column not in columns:
+                columns[column] = position
+            position += cell.span("colspan")
+        if "country" in columns and ("date" in columns or "notes" in columns):
+            kind: TableKind = "list" if "number" in columns and "notes" not in columns else "bilateral-table"
+            return _Layout(kind, columns, index)
+    return None
+
+
+def _hatnote_main(hatnotes: list[Tag]) -> str | None:
+    """The target of the first ``{{Main}}``-like hatnote (not ``{{See also}}``) of a cell."""
+    for div in hatnotes:
+        if not _MAIN_HATNOTE.match(clean_spaces(div.get_text())):
+            continue
+        for a in div.find_all("a"):
+            target = wiki_link_target(a, keep_fragment=True)
+            if target:
+                return target
+    return None
+
+
+def _see_line(text: str, links: list[str]) -> str | None:
+    """The target of the first line that is only "See [[X]]…", as parse_wikitext reads it."""
+    for line in text.splitlines():
+        match = _SEE_LINE.match(line)
+        if match:
+            return links[int(match.group(1))]
+    return None
+
+
+def _note_fragment(sup: Tag) -> str | None:
+    a = next((c for c in sup.contents if isinstance(c, Tag) and c.name == "a"), None)
+    href = a.attrs.get("href") if a is not None else None
+    if not isinstance(href, str) or "#" not in href:
+        return None
+    return href.rsplit("#", 1)[1]
+
+
+def _label(sup: Tag) -> str:
+    return clean_spaces(sup.get_text())
+
+
+def _sup_group(sup: Tag) -> str | None:
+    """The group a Parsoid citation declares in ``data-mw`` (``""`` = main), else ``None``."""
+    raw = sup.attrs.get("data-mw")
+    if not isinstance(raw, str):
+        return None
+    try:
+        attrs = json.loads(raw).get("attrs", {})
+    except (ValueError, AttributeError):
+        return None
+    group = attrs.get("group", "") if isinstance(attrs, dict) else ""
+    return group if isinstance(group, str) else ""
+
+
+def _sup_name(sup: Tag) -> str | None:
+    raw = sup.attrs.get("data-mw")
+    if not isinstance(raw, str):
+        return None
+    try:
+        attrs = json.loads(raw).get("attrs", {})
+    except (ValueError, AttributeError):
+        return None
+    name = attrs.get("name") if isinstance(attrs, dict) else None
+    return clean_spaces(name) or None if isinstance(name, str) else None
+
+
+@dataclass
+class _Resolver:
+    """Which list is the main group's, and the reference number of each note id."""
+
+    walk: _Walk
+    main: NoteList | None = None
+    numbers: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, bool] = field(default_factory=dict)  # note id → in the main group
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, NoteList] = {}
+        for notes in self.walk.lists:
+            for item in notes.items:
+                by_id.setdefault(item.note_id, notes)
+        evidence: dict[int, set[bool]] = {id(n): set() for n in self.walk.lists}
+        for sup in self.walk.sups:
+            fragment = _note_fragment(sup)
+            target = by_id.get(fragment or "")
+            if target is None:
+                continue
+            group = _sup_group(sup)
+            is_main = group == "" if group is not None else bool(_LABEL_NUMBER.match(_label(sup)))
+            evidence[id(target)].add(is_main)
+        for notes in self.walk.lists:
+            declared = notes.group
+            if declared is not None:
+                main = declared == ""
+            elif evidence[id(notes)]:
+                main = evidence[id(notes)] == {True}
+            else:
+                main = len(self.walk.lists) == 1
+            if main and self.main is None:
+                self.main = notes
+        if self.main is not None:
+            for item in self.main.items:
+                self.numbers[item.note_id] = item.number
+        for notes in self.walk.lists:
+            for item in notes.items:
+                self.groups.setdefault(item.note_id, notes is self.main)
+
+    def number(self, sup: Tag) -> int | None:
+        """The main-group reference number a citation points to; ``None`` for footnote groups."""
+        fragment = _note_fragment(sup)
+        if fragment in self.numbers:
+            return self.numbers[fragment]
+        if fragment in self.groups:  # in a footnote group's list
+            return None
+        group = _sup_group(sup)
+        match = _LABEL_NUMBER.match(_label(sup))
+        if match and group in (None, ""):
+            return int(match.group(1))  # no list holds it (a truncated page): the reader's [n]
+        return None
+
+
+def _references(walk: _Walk, resolver: _Resolver) -> list[Reference]:
+    if resolver.main is None:
+        return []
+    names: dict[str, str] = {}
+    uses: dict[str, int] = {}
+    for sup in walk.sups:
+        fragment = _note_fragment(sup)
+        if fragment is None:
+            continue
+        uses[fragment] = uses.get(fragment, 0) + 1
+        name = _sup_name(sup)
+        if name and fragment not in names:
+            names[fragment] = name
+    references = []
+    for item in resolver.main.items:
+        name = names.get(item.note_id) if walk.flavour == "parsoid" else None
+        references.append(
+            reference_from_item(
+                item, name=name or reference_name(item.note_id), uses=uses.get(item.note_id, 0)
+            )
+        )
+    return references
+
+
+def _resolve_citations(walk: _Walk, resolver: _Resolver) -> None:
+    unresolved: set[str] = set()
+    for pending in walk.pending:
+        number = resolver.number(pending.sup)
+        fragment = _note_fragment(pending.sup) or _label(pending.sup)
+        if number is None:
+            if fragment not in resolver.groups and _sup_group(pending.sup) in (None, ""):
+                unresolved.add(fragment)
+            continue
+        if fragment not in resolver.numbers:
+            unresolved.add(fragment)
+        pending.row.citations.append(CitationUse(reference_number=number, cell=pending.cell))
+    for fragment in sorted(unresolved):
+        walk.diagnostics.append(
+            Diagnostic(
+                severity="warning",
+                code="unresolved-citation",
+                message=f"citation {fragment!r} points to no item of the reference list",
+            )
+        )
+
+
+def parse_html(html: str) -> ParsedDocument:
+    """Read the relation rows and the references of an article's rendered HTML. Never raises.
+
+    Accepts the legacy parser's output and Parsoid's, a whole page or only its content.
+    """
+    walk = _Walk(detect_flavour(html))
+    try:
+        soup = BeautifulSoup(html, "lxml")
+        walk.container(_content_root(soup))
+    except RecursionError:
+        walk.diagnostics.append(
+            Diagnostic(
+                severity="error", code="html-too-deep", message="the HTML is nested too deeply to read"
+            )
+        )
+    resolver = _Resolver(walk)
+    _resolve_citations(walk, resolver)
+    references = _references(walk, resolver)
+    if not walk.rows:
+        walk.diagnostics.append(
+            Diagnostic(severity="warning", code="no-relation-table", message="no relation table found")
+        )
+    if walk.pending and not walk.lists:
+        walk.diagnostics.append(
+            Diagnostic(
+                severity="warning",
+                code="no-reference-list",
+                message="the HTML has citations but no reference list (a truncated page?)",
+            )
+        )
+    return ParsedDocument(rows=walk.rows, references=references, diagnostics=walk.diagnostics)
