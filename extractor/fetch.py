@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from . import __version__
 from .errors import ApiError, FetchError, PageMissingError, TransportError
@@ -133,7 +134,7 @@ class _Answer:
 
     @property
     def content_type(self) -> str | None:
-        return self.headers.get("Content-Type") or self.headers.get("content-type")
+        return self.headers.get("Content-Type")
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,7 @@ class Fetcher:
                             response.status_code,
                         )
                     chunks.append(chunk)
-                headers = dict(response.headers)
+                headers = CaseInsensitiveDict(response.headers)  # MediaWiki's REST sends "Content-type"
                 return _Answer(response.status_code, response.reason or "", headers, b"".join(chunks))
         except requests.Timeout:
             raise _Retry(error(TransportError, f"no answer from {where} within {self.timeout:g} s")) from None
@@ -582,11 +583,15 @@ class Fetcher:
             fail(PageMissingError, f"no such revision on {self._wiki()}")
         if query.get("interwiki"):
             fail(PageMissingError, "the title points at another wiki (interwiki prefix)")
+        redirects = [r for r in query.get("redirects", []) if isinstance(r, dict)]
+        # MediaWiki stops at a redirect loop and answers with the redirects and no page at all.
+        if {r.get("to") for r in redirects} & {r.get("from") for r in redirects}:
+            chain = " -> ".join([str(redirects[0].get("from")), *(str(r.get("to")) for r in redirects)])
+            fail(PageMissingError, f"is a redirect loop ({chain})")
         pages = query.get("pages")
         if not isinstance(pages, list) or len(pages) != 1 or not isinstance(pages[0], dict):
             fail(TransportError, "the answer does not hold exactly one page")
         page = pages[0]
-        redirects = [r for r in query.get("redirects", []) if isinstance(r, dict)]
         if page.get("invalid"):
             fail(PageMissingError, f"invalid title: {_one_line(str(page.get('invalidreason', '')))}")
         if page.get("missing"):
@@ -595,9 +600,6 @@ class Fetcher:
             fail(PageMissingError, f"page{target} does not exist on {self._wiki()}{via}")
         if page.get("special"):
             fail(PageMissingError, "is a special page, not an article")
-        sources = {r.get("from") for r in redirects}
-        if page.get("title") in sources:
-            fail(PageMissingError, "is a redirect loop")
         revisions = page.get("revisions")
         if not isinstance(revisions, list) or len(revisions) != 1 or not isinstance(revisions[0], dict):
             fail(TransportError, "the answer does not hold exactly one revision")

@@ -266,12 +266,10 @@ def test_parsoid_html_is_pinned_to_the_revision_id(api: Any, fetcher: Fetcher) -
             "readapidenied",
         ),
         (page_answer(model="json"), PageMissingError, "content model 'json'"),
-        (
-            page_answer(
-                content="#REDIRECT [[Foreign relations of Testland]]", redirects=[{"from": TITLE, "to": "B"}]
-            ),
+        (  # what MediaWiki 1.39 answers for A -> B -> A: the redirects, and no page
+            {"query": {"redirects": [{"from": TITLE, "to": "B"}, {"from": "B", "to": TITLE}]}},
             PageMissingError,
-            "redirect loop",
+            f"redirect loop ({TITLE} -> B -> {TITLE})",
         ),
         (page_answer(content="#REDIRECT [[Nowhere]]"), PageMissingError, "redirect"),
         ({"query": {"pages": []}}, TransportError, "exactly one page"),
@@ -284,7 +282,7 @@ def test_parsoid_html_is_pinned_to_the_revision_id(api: Any, fetcher: Fetcher) -
         "api-error",
         "content-model",
         "redirect-loop",
-        "broken-redirect",
+        "unfollowed-redirect",
         "no-page",
         "no-query",
     ],
@@ -299,7 +297,7 @@ def test_answers_that_are_not_the_article_fail_once_with_one_line(
 ) -> None:
     """Each is an error naming the title or revision, in one line, without a retry."""
     api.get(API, json=answer)
-    with pytest.raises(error, match=message) as caught:
+    with pytest.raises(error, match=re.escape(message)) as caught:
         fetcher.fetch_wikitext(TITLE, revision=99 if "badrevids" in json.dumps(answer) else None)
     text = str(caught.value)
     assert "\n" not in text and (TITLE in text or "99" in text)
