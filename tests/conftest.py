@@ -7,6 +7,7 @@ skip with a reason; under ``CI=true`` they fail instead, so CI can never go gree
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,34 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
                         f"pytest --update-golden and review `git diff tests/golden`", pytrace=False)
 
     return check
+
+
+@pytest.fixture(scope="session")
+def mediawiki(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real MediaWiki on 127.0.0.1 for the whole session (tests/mediawiki/server.py), templates loaded.
+
+    Installed with apt when missing. Where it cannot be installed the tests skip with the reason;
+    under ``CI=true`` they fail instead. A wiki that is installed but will not start always fails.
+    """
+    try:
+        from tests.mediawiki import server as mw
+    except ImportError:  # tests/ itself on sys.path (pytest's default rootdir-relative import)
+        from mediawiki import server as mw  # type: ignore[no-redef]
+
+    try:
+        mw.ensure_installed()
+    except (mw.MediaWikiError, OSError, subprocess.TimeoutExpired) as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        reason = lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"  # the script's last word
+        message = f"MediaWiki is not installed and could not be installed: {reason}"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+        pytest.skip(message)
+    try:
+        server = mw.MediaWikiServer.start(tmp_path_factory.mktemp("mediawiki"))  # start loads the templates
+    except (mw.MediaWikiError, OSError, subprocess.TimeoutExpired) as error:
+        pytest.fail(f"the MediaWiki test server did not start: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
