@@ -20,24 +20,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
-from .dates import parse_date_text
+from .html_cells import hatnote_main, read_date, read_partners, see_line
 from .html_references import NoteList, read_note_list, reference_from_item, reference_name
-from .html_text import (
-    LINK_END,
-    LINK_MARK,
-    HtmlText,
-    classes_of,
-    is_citation,
-    strip_link_marks,
-    wiki_link_target,
-)
-from .models import CellKind, Diagnostic, EstablishedDate, Reference, TableKind
+from .html_text import HtmlText, classes_of, is_citation, strip_link_marks
+from .models import CellKind, Diagnostic, Reference, TableKind
 from .parse_wikitext import classify_header, split_notes
-from .plaintext import FLAG_TEMPLATES, clean_spaces
+from .plaintext import clean_spaces
 from .rows import CitationUse, ParsedDocument, RowRecord
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
@@ -54,11 +45,13 @@ _PARSOID_MARKERS = re.compile(
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
 _SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
+_CELL_KIND: dict[Column, CellKind] = {
+    "country": "country",
+    "number": "country",
+    "date": "date",
+    "notes": "notes",
+}
 _EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
-# Hatnote templates whose link is the row's main article, as {{Main}}/{{Further}} in wikitext.
-_MAIN_HATNOTE = re.compile(r"^(Main articles?|Further information|Further|See)\s*:", re.IGNORECASE)
-_SEE_LINE = re.compile(rf"^\s*See:?\s*{LINK_MARK}(\d+){LINK_END}")
-_FLAG_FILE = re.compile(r"Flag_of_(?:the_)?(.+?)\.svg", re.IGNORECASE)
 _SPAN = re.compile(r"\s*\"?'?(\d+)")
 _LABEL_NUMBER = re.compile(r"^\[(\d+)\]$")
 
@@ -188,78 +181,6 @@ def _link_text(a: Tag) -> str:
     return clean_spaces(HtmlText().text(a))
 
 
-def _data_mw_template(tag: Tag) -> tuple[str, dict[str, object]] | None:
-    """The (normalised name, params) of the first template of a Parsoid transclusion node."""
-    raw = tag.attrs.get("data-mw")
-    if not isinstance(raw, str):
-        return None
-    try:
-        parts = json.loads(raw).get("parts", [])
-    except (ValueError, AttributeError):
-        return None
-    for part in parts if isinstance(parts, list) else []:
-        template = part.get("template") if isinstance(part, dict) else None
-        if isinstance(template, dict):
-            target = template.get("target", {})
-            name = target.get("wt", "") if isinstance(target, dict) else ""
-            params = template.get("params", {})
-            normalised = " ".join(str(name).replace("_", " ").split()).lower().removeprefix("template:")
-            return normalised, params if isinstance(params, dict) else {}
-    return None
-
-
-def _icon_country(cell: Tag) -> str | None:
-    """The country of a flag that shows only an image: Parsoid's ``data-mw``, the image's link,
-    else the file name ``Flag_of_X.svg``."""
-    for node in cell.find_all(True):
-        if "mw:Transclusion" in str(node.attrs.get("typeof", "")):
-            template = _data_mw_template(node)
-            if template and template[0] in FLAG_TEMPLATES:
-                first = template[1].get("1")
-                value = first.get("wt") if isinstance(first, dict) else None
-                if isinstance(value, str) and clean_spaces(value):
-                    return clean_spaces(value)
-        if node.name == "a" and node.find("img") is not None:
-            target = wiki_link_target(node)
-            if target:
-                return target
-        if node.name == "img":
-            source = f"{node.attrs.get('resource', '')} {node.attrs.get('src', '')}"
-            match = _FLAG_FILE.search(source)
-            if match:
-                return clean_spaces(unquote(match.group(1)).replace("_", " "))
-    return None
-
-
-def _links_in(tag: Tag, found: list[Tag]) -> list[Tag]:
-    """The ``<a>`` elements of ``tag`` in document order, leaving out those of citations."""
-    for child in tag.contents:
-        if isinstance(child, Tag):
-            if child.name == "a":
-                found.append(child)
-            elif not (child.name == "sup" and is_citation(child)) and child.name not in {"style", "script"}:
-                _links_in(child, found)
-    return found
-
-
-def read_country(cell: Tag) -> tuple[str, str | None] | None:
-    """The display name and link target of a country cell, or ``None`` when it names none."""
-    image_link: str | None = None
-    for a in _links_in(cell, []):
-        target = wiki_link_target(a)
-        if target is None:
-            continue
-        shown = _link_text(a)
-        if shown:
-            return shown, target
-        image_link = image_link or target  # a flag image linked to its country
-    icon = image_link or _icon_country(cell)
-    if icon:
-        return icon, icon
-    text = clean_spaces(strip_link_marks(HtmlText().text(cell)))
-    return (text, None) if text else None
-
-
 @dataclass
 class _Walk:
     """One pass over the document: sections, relation rows, citations and reference lists."""
@@ -306,84 +227,103 @@ class _Walk:
             self._outside(table)
             return
         grid = _expand(rows)
-        for cell in rows[layout.header_index]:
-            self._outside(cell.tag)
-        for row, placed in zip(rows[layout.header_index + 1 :], grid[layout.header_index + 1 :], strict=True):
-            self._row(row, placed, layout)
-
-    def _row(self, row: list[_Cell], placed: dict[int, _Cell], layout: _Layout) -> None:
-        country_cell = placed.get(layout.columns["country"])
-        if all(cell.header for cell in row) or country_cell is None:
+        for row in rows[: layout.header_index + 1]:
             for cell in row:
                 self._outside(cell.tag)
-            return
-        country = read_country(country_cell.tag)
-        record = RowRecord(table=layout.kind, country=country[0] if country else "", section=self.section)
-        seen: set[int] = set()
-        for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
-            placed_cell = placed.get(index)
-            if (
-                placed_cell is None
-                or id(placed_cell) in seen
-                or (placed_cell is country_cell and column != "country")
-            ):
-                continue
-            seen.add(id(placed_cell))
-            self._cell(record, column, placed_cell)
-        for cell in row:
-            if id(cell) not in seen:
-                self._outside(cell.tag)
-        if country is None:
-            self._diagnose("error", "unreadable-country", "row names no country", record)
-            return
-        record.country_article = country[1]
-        self.rows.append(record)
+        previous: _Cell | None = None
+        for row, placed in zip(rows[layout.header_index + 1 :], grid[layout.header_index + 1 :], strict=True):
+            previous = self._row(row, placed, layout, previous)
 
-    def _cell(self, record: RowRecord, column: Column, cell: _Cell) -> None:
-        kind: CellKind = "notes" if column == "notes" else "date" if column == "date" else "country"
+    def _row(
+        self, row: list[_Cell], placed: dict[int, _Cell], layout: _Layout, previous: _Cell | None
+    ) -> _Cell | None:
+        """Read one body row; return its country cell (a rowspan carries it into the next rows)."""
+        country_cell = placed.get(layout.columns["country"])
+        own = {id(cell) for cell in row}
+        if (
+            country_cell is None
+            or all(cell.header for cell in row)
+            or (country_cell is previous and id(country_cell) not in own)
+        ):
+            # A sub-header, a row without a country cell, or the second row of a country cell
+            # spanning rows: only its citations are recorded.
+            for cell in row:
+                self._outside(cell.tag)
+            return previous
+        column_of: dict[int, Column] = {}
+        for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
+            at = placed.get(index)
+            if at is not None and id(at) not in column_of:
+                column_of[id(at)] = column
+        cited: list[tuple[CellKind, Tag]] = []
+        rendered: dict[Column, tuple[str, HtmlText]] = {}
+        for cell in row:  # in document order; a cell carried down by a rowspan cited in its own row
+            read_as = column_of.get(id(cell))
+            if read_as is None:
+                self._outside(cell.tag)
+            else:
+                rendered[read_as] = self._render(cell, read_as, cited)
+        for column, index in layout.columns.items():
+            carried = placed.get(index)
+            if column not in rendered and carried is not None and column_of.get(id(carried)) == column:
+                rendered[column] = self._render(carried, column, None)
+        partners = read_partners(country_cell.tag)
+        records = [
+            RowRecord(table=layout.kind, country=name, country_article=article, section=self.section)
+            for name, article in partners
+        ] or [RowRecord(table=layout.kind, country="", section=self.section)]
+        for record in records:
+            self.pending.extend(_Pending(record, kind, sup) for kind, sup in cited)
+            self._fill(record, rendered)
+        if not partners:
+            self._diagnose("error", "unreadable-country", "row names no country", records[0])
+        else:
+            self.rows.extend(records)
+        return country_cell
+
+    def _render(
+        self, cell: _Cell, column: Column, cited: list[tuple[CellKind, Tag]] | None
+    ) -> tuple[str, HtmlText]:
+        """A cell's text; its citations go to ``cited`` (``None``: a cell already read in its own row)."""
+        kind = _CELL_KIND[column]
 
         def on_cite(sup: Tag) -> None:
-            self.sups.append(sup)
-            self.pending.append(_Pending(record, kind, sup))
+            if cited is not None:
+                self.sups.append(sup)
+                cited.append((kind, sup))
 
         def on_table(table: Tag) -> None:
-            self._diagnose(
-                "warning",
-                "nested-table",
-                "a table inside a relation table's cell is left out of its text",
-                record,
-            )
-            self.table(table)
+            if cited is not None:
+                self.diagnostics.append(
+                    Diagnostic(
+                        severity="warning",
+                        code="nested-table",
+                        message="a table inside a relation table's cell is left out of the row's text",
+                    )
+                )
+                self.table(table)
 
         renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=column == "notes")
-        shown = renderer.text(cell.tag)
-        if column == "number":
-            number = clean_spaces(shown)
+        return renderer.text(cell.tag), renderer
+
+    def _fill(self, record: RowRecord, rendered: dict[Column, tuple[str, HtmlText]]) -> None:
+        if "number" in rendered:
+            number = clean_spaces(rendered["number"][0])
             if number.isdigit():
                 record.list_number = int(number)
             elif number not in _EMPTY_NUMBER:
                 self._diagnose(
                     "warning", "unreadable-number", f"list number {number!r} is not a number", record
                 )
-        elif column == "date":
-            raw = clean_spaces(shown)
-            parsed = parse_date_text(raw)
-            record.date = (
-                EstablishedDate(raw=raw)
-                if parsed is None
-                else EstablishedDate(
-                    raw=raw,
-                    iso=parsed.iso,
-                    precision=parsed.precision,  # type: ignore[arg-type]
-                    year=parsed.year,
-                    month=parsed.month,
-                    day=parsed.day,
+        if "date" in rendered:
+            record.date = read_date(rendered["date"][0])
+            if record.date.raw and record.date.iso is None:
+                self._diagnose(
+                    "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record
                 )
-            )
-            if raw and parsed is None:
-                self._diagnose("warning", "unparsed-date", f"cannot read the date {raw!r}", record)
-        elif column == "notes":
-            record.main_article = _hatnote_main(renderer.hatnotes) or _see_line(shown, renderer.links)
+        if "notes" in rendered:
+            shown, renderer = rendered["notes"]
+            record.main_article = hatnote_main(renderer.hatnotes) or see_line(shown, renderer.links)
             record.notes, record.notes_items = split_notes(strip_link_marks(shown), record.main_article)
 
     def _diagnose(
@@ -411,27 +351,6 @@ def _layout(rows: list[list[_Cell]]) -> _Layout | None:
         if "country" in columns and ("date" in columns or "notes" in columns):
             kind: TableKind = "list" if "number" in columns and "notes" not in columns else "bilateral-table"
             return _Layout(kind, columns, index)
-    return None
-
-
-def _hatnote_main(hatnotes: list[Tag]) -> str | None:
-    """The target of the first ``{{Main}}``-like hatnote (not ``{{See also}}``) of a cell."""
-    for div in hatnotes:
-        if not _MAIN_HATNOTE.match(clean_spaces(div.get_text())):
-            continue
-        for a in div.find_all("a"):
-            target = wiki_link_target(a, keep_fragment=True)
-            if target:
-                return target
-    return None
-
-
-def _see_line(text: str, links: list[str]) -> str | None:
-    """The target of the first line that is only "See [[X]]…", as parse_wikitext reads it."""
-    for line in text.splitlines():
-        match = _SEE_LINE.match(line)
-        if match:
-            return links[int(match.group(1))]
     return None
 
 

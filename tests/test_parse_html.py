@@ -53,7 +53,10 @@ def bilateral(rows: str) -> str:
 
 def sup(note: str, label: str, ref: str) -> str:
     """A legacy inline citation."""
-    return f'<sup id="cite&#95;ref-{ref}" class="reference"><a href="#cite_note-{note}">&#91;{label}&#93;</a></sup>'
+    return (
+        f'<sup id="cite&#95;ref-{ref}" class="reference">'
+        f'<a href="#cite_note-{note}">&#91;{label}&#93;</a></sup>'
+    )
 
 
 def note(note_id: str, backlinks: str, text: str) -> str:
@@ -89,18 +92,22 @@ CITE_WEB = (
 LEGACY = legacy_page(
     bilateral(
         "<tr>"
-        f'<td>{FLAG.format(file="Kazakhstan")}<a href="/wiki/Kazakhstan" title="Kazakhstan">Kazakhstan</a></td>'
-        '<td><span data-sort-value="000000001992-10-15-0000" style="white-space:nowrap">15 October 1992</span></td>'
+        f'<td>{FLAG.format(file="Kazakhstan")}<a href="/wiki/Kazakhstan" title="Kazakhstan">Kazakhstan</a>'
+        "</td>"
+        '<td><span data-sort-value="000000001992-10-15-0000" style="white-space:nowrap">15 October '
+        "1992</span></td>"
         f"<td>{STYLE}"
         '<div role="note" class="hatnote navigation-not-searchable">Main article: '
         '<a href="/wiki/Kazakhstan%E2%80%93Kyrgyzstan_relations">Kazakhstan–Kyrgyzstan relations</a></div>'
         f"<ul><li>Both countries are members of the CIS.{sup('cs-1', '1', 'cs_1-0')}</li>"
         f"<li>Kazakhstan has an embassy in Bishkek.{sup('2', '2', '2')}{sup('3', 'a', '3')}</li></ul></td>"
         "</tr><tr>"
-        f'<td>{FLAG.format(file="Atlantis")}<a href="/w/index.php?title=Atlantis&amp;action=edit&amp;redlink=1" '
+        f"<td>{FLAG.format(file='Atlantis')}<a "
+        'href="/w/index.php?title=Atlantis&amp;action=edit&amp;redlink=1" '
         'class="new" title="Atlantis (page does not exist)">Atlantis</a></td>'
         '<td><span style="display:none" class="sortkey">000000001993-01-01-0000</span>January 1993</td>'
-        '<td>See <a href="/w/index.php?title=Atlantis%E2%80%93Kyrgyzstan_relations&amp;action=edit&amp;redlink=1" '
+        '<td>See <a href="/w/index.php?title=Atlantis%E2%80%93Kyrgyzstan_relations'
+        '&amp;action=edit&amp;redlink=1" '
         'class="new">Atlantis–Kyrgyzstan relations</a>\n'
         '<figure class="mw-default-size" typeof="mw:File/Thumb"><a href="/wiki/File:Summit.jpg" '
         'class="mw-file-description"><img src="//upload.wikimedia.org/Summit.jpg" class="mw-file-element">'
@@ -119,8 +126,9 @@ LEGACY = legacy_page(
         '<a href="#cite_ref-2"><span class="cite-accessibility-label">Jump up ^</span></a>',
         'Smith, J. "Embassies of Kazakhstan". <a rel="nofollow" class="external text" '
         'href="http://embassies.example/kz">Embassy list</a>. '
-        '<a rel="nofollow" class="external text" href="https://web.archive.org/web/2019/http://embassies.example/kz">'
-        "Archived</a> 2019-03-04 at the <a href=\"/wiki/Wayback_Machine\">Wayback Machine</a>",
+        '<a rel="nofollow" class="external text" '
+        'href="https://web.archive.org/web/2019/http://embassies.example/kz">'
+        'Archived</a> 2019-03-04 at the <a href="/wiki/Wayback_Machine">Wayback Machine</a>',
     ),
 )
 # The footnote group ({{efn}}) that reference "a" belongs to: a list of its own.
@@ -141,7 +149,10 @@ def test_legacy_rows_read_country_date_notes_and_main_article() -> None:
     assert (kazakhstan.country, kazakhstan.country_article) == ("Kazakhstan", "Kazakhstan")
     assert (kazakhstan.established, kazakhstan.established_precision) == ("1992-10-15", "day")
     assert kazakhstan.main_article == "Kazakhstan–Kyrgyzstan relations"
-    assert kazakhstan.notes == "- Both countries are members of the CIS.\n- Kazakhstan has an embassy in Bishkek."
+    assert (
+        kazakhstan.notes
+        == "- Both countries are members of the CIS.\n- Kazakhstan has an embassy in Bishkek."
+    )
     assert kazakhstan.section == "Bilateral relations"
     assert (atlantis.country, atlantis.country_article) == ("Atlantis", "Atlantis")
     assert (atlantis.established_raw, atlantis.established) == ("January 1993", "1993-01")
@@ -209,7 +220,8 @@ def test_list_table_numbers_and_header_citation_is_not_a_row_citation() -> None:
     """The numbered list gives list numbers; a citation in its header row belongs to no row."""
     html = legacy_page(
         '<table class="wikitable sortable"><tbody>'
-        '<tr><th colspan="3"><a href="/wiki/File:Map.svg" class="mw-file-description"><img src="m.png"></a></th></tr>'
+        '<tr><th colspan="3"><a href="/wiki/File:Map.svg" class="mw-file-description"><img src="m.png"></a>'
+        "</th></tr>"
         f"<tr><th>#</th><th>Country</th><th>Date{sup('1', '1', '1')}</th></tr>"
         f'<tr><td>1</td><td>{FLAG.format(file="Chile")}<a href="/wiki/Chile">Chile</a></td>'
         '<td><span data-sort-value="000000001992-01-05-0000">5 January 1992</span></td></tr>'
@@ -242,7 +254,9 @@ def test_rowspan_date_cell_is_shared_by_the_rows_it_spans() -> None:
 
 def test_flagicon_alone_names_the_country_by_its_file() -> None:
     """A legacy ``{{flagicon}}`` without a link names the country only by its flag file."""
-    html = legacy_page(bilateral(f"<tr><td>{FLAG.format(file='Kazakhstan')}</td><td>1992</td><td>x</td></tr>"))
+    html = legacy_page(
+        bilateral(f"<tr><td>{FLAG.format(file='Kazakhstan')}</td><td>1992</td><td>x</td></tr>")
+    )
     relation = dataset(html).relations[0]
     assert (relation.country, relation.country_article) == ("Kazakhstan", "Kazakhstan")
 
@@ -252,7 +266,8 @@ def test_see_also_hatnote_is_not_the_main_article_and_not_notes_text() -> None:
     html = legacy_page(
         bilateral(
             '<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td><div role="note" class="hatnote">'
-            'See also: <a href="/wiki/Chile%E2%80%93Kyrgyzstan_relations">Chile–Kyrgyzstan relations</a></div>'
+            'See also: <a href="/wiki/Chile%E2%80%93Kyrgyzstan_relations">Chile–Kyrgyzstan relations</a>'
+            "</div>"
             "Friendly.</td></tr>"
         )
     )
@@ -268,7 +283,8 @@ PARSOID = (
     '<body class="mw-content-ltr sitedir-ltr ltr mw-body-content parsoid-body mediawiki mw-parser-output">'
     '<section data-mw-section-id="0" id="mwAQ"><p id="mwAg">Lead.</p></section>'
     '<section data-mw-section-id="1" id="mwAw"><h2 id="Bilateral_relations">Bilateral relations</h2>'
-    '<table class="wikitable sortable"><tbody><tr><th>Country</th><th>Formal relations began</th><th>Notes</th></tr>'
+    '<table class="wikitable sortable"><tbody><tr><th>Country</th><th>Formal relations began</th><th>'
+    "Notes</th></tr>"
     # {{flagicon|Kazakhstan}} alone: the country is only in data-mw (and the file name).
     '<tr><td><span class="flagicon" about="#mwt1" typeof="mw:Transclusion" data-mw=\'{"parts":[{"template":'
     '{"target":{"wt":"flagicon","href":"./Template:Flagicon"},"params":{"1":{"wt":"Kazakhstan"}},"i":0}}]}\'>'
@@ -277,30 +293,37 @@ PARSOID = (
     "<td><!--Date started-->15 October 1992</td>"
     '<td><ul><li>Both are CIS members.<sup about="#mwt2" class="mw-ref reference" id="cite_ref-cs_1-0" '
     'rel="dc:references" typeof="mw:Extension/ref" data-mw=\'{"name":"ref","attrs":{"name":"cs ref"},'
-    '"body":{"id":"mw-reference-text-cite_note-cs_ref-1"}}\'><a href="./Foreign_relations_of_X#cite_note-cs_ref-1">'
+    '"body":{"id":"mw-reference-text-cite_note-cs_ref-1"}}\'>'
+    '<a href="./Foreign_relations_of_X#cite_note-cs_ref-1">'
     '<span class="mw-reflink-text">[1]</span></a></sup></li>'
     '<li>A note.<sup about="#mwt3" class="mw-ref reference" id="cite_ref-2" typeof="mw:Extension/ref" '
     'data-mw=\'{"name":"ref","attrs":{"group":"lower-alpha"},"body":{"id":"mw-reference-text-cite_note-2"}}\'>'
-    '<a href="./Foreign_relations_of_X#cite_note-2"><span class="mw-reflink-text">[a]</span></a></sup></li></ul></td>'
+    '<a href="./Foreign_relations_of_X#cite_note-2"><span class="mw-reflink-text">[a]</span></a></sup></li>'
+    "</ul></td>"
     "</tr>"
     '<tr><td><span class="flagicon" about="#mwt4" typeof="mw:Transclusion" data-mw=\'{"parts":[{"template":'
     '{"target":{"wt":"flag","href":"./Template:Flag"},"params":{"1":{"wt":"Atlantis"}},"i":0}}]}\'>'
-    '<span class="mw-image-border" typeof="mw:File"><span><img src="//upload.wikimedia.org/a.png"/></span></span>'
+    '<span class="mw-image-border" typeof="mw:File"><span><img src="//upload.wikimedia.org/a.png"/></span>'
+    "</span>"
     '</span><span typeof="mw:Entity" about="#mwt4">\u00a0</span><a rel="mw:WikiLink" href="./Atlantis" '
     'title="Atlantis" about="#mwt4" class="new">Atlantis</a></td><td></td>'
     '<td>See <a rel="mw:WikiLink" href="./Atlantis–X_relations" class="new">Atlantis–X relations</a>\n\n'
     '<p>Cordial.<sup about="#mwt5" class="mw-ref reference" id="cite_ref-cs_1-1" typeof="mw:Extension/ref" '
-    'data-mw=\'{"name":"ref","attrs":{"name":"cs ref"}}\'><a href="./Foreign_relations_of_X#cite_note-cs_ref-1">'
+    'data-mw=\'{"name":"ref","attrs":{"name":"cs ref"}}\'><a '
+    'href="./Foreign_relations_of_X#cite_note-cs_ref-1">'
     '<span class="mw-reflink-text">[1]</span></a></sup></p></td></tr>'
     "</tbody></table></section>"
     '<section data-mw-section-id="2"><h2 id="Notes">Notes</h2>'
     '<div class="mw-references-wrap" typeof="mw:Extension/references" data-mw=\'{"name":"references",'
     '"attrs":{"group":"lower-alpha"}}\'><ol class="mw-references references" data-mw-group="lower-alpha">'
-    '<li about="#cite_note-2" id="cite_note-2" data-mw-footnote-number="1"><a href="./Foreign_relations_of_X#cite_ref-2" '
-    'rel="mw:referencedBy"><span class="mw-linkback-text">↑ </span></a> <span id="mw-reference-text-cite_note-2" '
+    '<li about="#cite_note-2" id="cite_note-2" data-mw-footnote-number="1"><a '
+    'href="./Foreign_relations_of_X#cite_ref-2" '
+    'rel="mw:referencedBy"><span class="mw-linkback-text">↑ </span></a> <span '
+    'id="mw-reference-text-cite_note-2" '
     'class="mw-reference-text reference-text">A group note.</span></li></ol></div></section>'
     '<section data-mw-section-id="3"><h2 id="References">References</h2>'
-    '<div class="mw-references-wrap" typeof="mw:Extension/references" data-mw=\'{"name":"references","attrs":{}}\'>'
+    '<div class="mw-references-wrap" typeof="mw:Extension/references" '
+    'data-mw=\'{"name":"references","attrs":{}}\'>'
     '<ol class="mw-references references">'
     '<li about="#cite_note-cs_ref-1" id="cite_note-cs_ref-1" data-mw-footnote-number="1">'
     '<span rel="mw:referencedBy" class="mw-cite-backlink"><a href="./Foreign_relations_of_X#cite_ref-cs_1-0">'
@@ -308,7 +331,8 @@ PARSOID = (
     '<span class="mw-linkback-text">2 </span></a></span> '
     '<span id="mw-reference-text-cite_note-cs_ref-1" class="mw-reference-text reference-text">'
     '<cite class="citation book cs1" about="#mwt9" typeof="mw:Transclusion">Curtis, Glenn (1996). '
-    '<a rel="mw:ExtLink nofollow" href="https://loc.example/kg" class="external text"><i>Kyrgyzstan: a country '
+    '<a rel="mw:ExtLink nofollow" href="https://loc.example/kg" class="external text"><i>Kyrgyzstan: a '
+    "country "
     "study</i></a>.</cite>"
     '<span title="ctx_ver=Z39.88-2004&amp;rft.genre=book&amp;rft.btitle=Kyrgyzstan%3A+a+country+study'
     '&amp;rft.date=1996&amp;rft_id=https%3A%2F%2Floc.example%2Fkg" class="Z3988" about="#mwt9"></span>'
@@ -322,8 +346,15 @@ def test_parsoid_rows_citations_and_references() -> None:
     kazakhstan, atlantis = article.relations
     assert (kazakhstan.country, kazakhstan.established) == ("Kazakhstan", "1992-10-15")
     assert kazakhstan.notes == "- Both are CIS members.\n- A note."
-    assert (atlantis.country, atlantis.main_article, atlantis.notes) == ("Atlantis", "Atlantis–X relations", "Cordial.")
-    assert [(c.country, c.reference_number) for c in article.citations] == [("Kazakhstan", 1), ("Atlantis", 1)]
+    assert (atlantis.country, atlantis.main_article, atlantis.notes) == (
+        "Atlantis",
+        "Atlantis–X relations",
+        "Cordial.",
+    )
+    assert [(c.country, c.reference_number) for c in article.citations] == [
+        ("Kazakhstan", 1),
+        ("Atlantis", 1),
+    ]
     [reference] = article.references
     assert (reference.number, reference.name, reference.citation_count) == (1, "cs ref", 2)
     assert (reference.template, reference.title, reference.url) == (
@@ -346,7 +377,8 @@ def test_detect_flavour_tells_parsoid_from_legacy() -> None:
         ("<p>Just a paragraph.</p>", "no-relation-table"),
         ("\x00\x01 not html at all <<<>>>", "no-relation-table"),
         (
-            '<table class="wikitable"><tr><th>Name</th><th>Population</th></tr><tr><td>A</td><td>1</td></tr></table>',
+            '<table class="wikitable"><tr><th>Name</th><th>Population</th></tr><tr><td>A</td><td>1</td></tr>'
+            "</table>",
             "no-relation-table",
         ),
     ],
@@ -362,14 +394,16 @@ def test_html_without_relation_table_gives_a_diagnostic(html: str, code: str) ->
 def test_nested_table_is_read_apart_and_reported() -> None:
     """A table inside a relation cell is left out of the notes, read on its own, and reported."""
     inner = bilateral('<tr><td><a href="/wiki/Peru">Peru</a></td><td>1993</td><td>inner</td></tr>')
-    html = legacy_page(bilateral(f'<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>outer{inner}</td></tr>'))
+    html = legacy_page(
+        bilateral(f'<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>outer{inner}</td></tr>')
+    )
     document = parse_html(html)
     assert [(r.country, r.notes) for r in document.rows] == [("Peru", "inner"), ("Chile", "outer")]
     assert "nested-table" in codes(document)
 
 
 def test_truncated_html_keeps_rows_and_reports_unresolved_citations() -> None:
-    """HTML cut before its reference list keeps its rows; citations fall back to their [n] and are reported."""
+    """HTML cut before its reference list keeps its rows; its citations keep their [n] and are reported."""
     cut = LEGACY[: LEGACY.index("References")]
     document = parse_html(cut)
     assert [r.country for r in document.rows] == ["Kazakhstan", "Atlantis"]
@@ -394,5 +428,68 @@ def test_every_truncation_of_a_page_parses_without_raising() -> None:
 
 def test_deeply_nested_html_does_not_raise() -> None:
     """Pathologically nested markup gives what can be read, not a RecursionError."""
-    html = "<div>" * 5000 + bilateral('<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>')
+    html = "<div>" * 5000 + bilateral(
+        '<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>'
+    )
     parse_html(html)
+
+
+def _country_cell(cell: str) -> list[tuple[str, str | None]]:
+    """The partners the bilateral table row with this country cell gives."""
+    document = parse_html(legacy_page(bilateral(f"<tr><td>{cell}</td><td>1992</td><td>x</td></tr>")))
+    return [(r.country, r.country_article) for r in document.rows]
+
+
+@pytest.mark.parametrize(
+    ("cell", "partners"),
+    [
+        (
+            f'{FLAG.format(file="Chile")}<a href="/wiki/Chile">Chile</a><br>'
+            f'{FLAG.format(file="Peru")}<a href="/wiki/Peru">Peru</a>',
+            [("Chile", "Chile"), ("Peru", "Peru")],
+        ),
+        ('<a href="/wiki/Chile">Chile</a> and <a href="/wiki/Peru">Peru</a>', [("Chile", "Chile")]),
+        (
+            f'{FLAG.format(file="Chile")}<a href="/wiki/Chile">Chile</a> (<a href="/wiki/Peru">Peru</a>)',
+            [("Chile", "Chile")],
+        ),
+        (f"{FLAG.format(file='Kosovo')}Kosovo (partially)", [("Kosovo", None)]),
+        ('<p><b><a href="/wiki/Chile">Chile</a></b></p>', [("Chile", "Chile")]),
+        ("Atlantis", [("Atlantis", None)]),
+    ],
+    ids=["two-flags", "two-links", "remark-in-parentheses", "flagicon-and-text", "bold-link", "plain-text"],
+)
+def test_country_cell_partners_follow_the_wikitext_rules(
+    cell: str, partners: list[tuple[str, str | None]]
+) -> None:
+    """A second partner needs a flag of its own; parentheses hold remarks; plain text names a partner."""
+    assert _country_cell(cell) == partners
+
+
+def test_two_partners_in_one_row_share_its_citations() -> None:
+    """Each partner named in one row gets that row's date, notes and citations."""
+    cell = (
+        f'{FLAG.format(file="Chile")}<a href="/wiki/Chile">Chile</a><br>'
+        f'{FLAG.format(file="Peru")}<a href="/wiki/Peru">Peru</a>'
+    )
+    html = legacy_page(
+        bilateral(f"<tr><td>{cell}</td><td>1992</td><td>Joint note.{sup('1', '1', '1')}</td></tr>"),
+        note("1", '<a href="#cite_ref-1">^</a>', '"Source".'),
+    )
+    article = dataset(html)
+    assert [(r.country, r.established, r.notes) for r in article.relations] == [
+        ("Chile", "1992", "Joint note."),
+        ("Peru", "1992", "Joint note."),
+    ]
+    assert [(c.country, c.reference_number) for c in article.citations] == [("Chile", 1), ("Peru", 1)]
+
+
+def test_country_cell_spanning_rows_gives_one_row() -> None:
+    """A country cell with rowspan names one partner; the rows it spans are not partners again."""
+    html = legacy_page(
+        bilateral(
+            '<tr><td rowspan="2"><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>first</td></tr>'
+            "<tr><td>1993</td><td>second</td></tr>"
+        )
+    )
+    assert [(r.country, r.notes) for r in parse_html(html).rows] == [("Chile", "first")]
