@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 
 from .errors import DatasetError
-from .models import Article, Citation, EstablishedDate, Reference, Relation
+from .models import Article, EstablishedDate, Reference, Relation
 
 __all__ = [
     "EXIT_DIFFERENT",
@@ -49,6 +49,7 @@ __all__ = [
     "RelationChange",
     "diff_articles",
     "load_dataset",
+    "markdown_escape",
     "reference_key",
     "relation_key",
     "run_diff_command",
@@ -202,39 +203,50 @@ class DatasetDiff(_Model):
 
     def sections(self) -> list[tuple[str, list[str]]]:
         """The summary as (heading with its count, lines) pairs, empty sections left out."""
-        sections = [
-            ("Relations added", self.relations_added, [_relation_line(r) for r in self.relations_added]),
-            ("Relations removed", self.relations_removed, [_relation_line(r) for r in self.relations_removed]),
-            ("Relations changed", self.relations_changed, _relation_change_lines(self.relations_changed)),
-            ("References added", self.references_added, [_reference_label(r) for r in self.references_added]),
+        changed_references = [
+            f"{c.label}: " + "; ".join(map(str, c.changes)) for c in self.references_changed
+        ]
+        sections: list[tuple[str, int, list[str]]] = [
+            ("Relations added", len(self.relations_added), [_relation_line(r) for r in self.relations_added]),
+            (
+                "Relations removed",
+                len(self.relations_removed),
+                [_relation_line(r) for r in self.relations_removed],
+            ),
+            (
+                "Relations changed",
+                len(self.relations_changed),
+                _relation_change_lines(self.relations_changed),
+            ),
+            (
+                "References added",
+                len(self.references_added),
+                [_reference_label(r) for r in self.references_added],
+            ),
             (
                 "References removed",
-                self.references_removed,
+                len(self.references_removed),
                 [_reference_label(r) for r in self.references_removed],
             ),
-            (
-                "References changed",
-                self.references_changed,
-                [f"{c.label}: " + "; ".join(map(str, c.changes)) for c in self.references_changed],
-            ),
-            ("Citations added", self.citations_added, [str(c) for c in self.citations_added]),
-            ("Citations removed", self.citations_removed, [str(c) for c in self.citations_removed]),
+            ("References changed", len(self.references_changed), changed_references),
+            ("Citations added", len(self.citations_added), [str(c) for c in self.citations_added]),
+            ("Citations removed", len(self.citations_removed), [str(c) for c in self.citations_removed]),
         ]
-        return [(f"{heading} ({len(items)})", lines) for heading, items, lines in sections if items]
+        return [(f"{heading} ({count})", lines) for heading, count, lines in sections if count]
 
-    def summary_text(self) -> str:
-        """The summary as plain text: the headline, then one indented line per change."""
-        lines = [self.headline()]
+    def summary_text(self, headline: str | None = None) -> str:
+        """The summary as plain text: the headline (or ``headline``), then one indented line per change."""
+        lines = [headline or self.headline()]
         for heading, items in self.sections():
             lines.append(f"{heading}:")
             lines += [f"  {item}" for item in items]
         return "\n".join(lines) + "\n"
 
-    def summary_markdown(self) -> str:
+    def summary_markdown(self, headline: str | None = None) -> str:
         """The summary as GitHub-flavoured Markdown (long lists folded in ``<details>``)."""
-        lines = [f"### {_md(self.headline())}", ""]
+        lines = [f"### {markdown_escape(headline or self.headline())}", ""]
         for heading, items in self.sections():
-            bullets = [f"- {_md(item)}" for item in items]
+            bullets = [f"- {markdown_escape(item)}" for item in items]
             if len(items) > _FOLD_AT:
                 lines += ["<details>", f"<summary>{heading}</summary>", "", *bullets, "", "</details>"]
             else:
@@ -254,7 +266,7 @@ def _count(noun: str, verb: str, n: int) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''} {verb}" if n else ""
 
 
-def _md(text: str) -> str:
+def markdown_escape(text: str) -> str:
     """Escape what Markdown or HTML would otherwise interpret in free text from the article."""
     for char in "\\`*_[]<>|#":
         text = text.replace(char, f"\\{char}")
@@ -296,8 +308,11 @@ def _reference_label(reference: Reference) -> str:
 def _text_change(old: str, new: str) -> str:
     """The first differing span of two texts, word by word, and how many more there are."""
     old_words, new_words = old.split(), new.split()
-    spans = [op for op in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
-             if op[0] != "equal"]
+    spans = [
+        op
+        for op in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
     if not spans:
         return "whitespace only"
     tag, i1, i2, j1, j2 = spans[0]
@@ -325,7 +340,9 @@ def _relation_change_lines(changes: Sequence[RelationChange]) -> list[str]:
             grouped.add(summary)
             lines.append(f"{summary}: {', '.join(countries)} ({len(countries)} relations)")
     for change in changes:
-        lines += [f"{change.country}: {field.summary}" for field in change.changes if field.summary not in grouped]
+        lines += [
+            f"{change.country}: {field.summary}" for field in change.changes if field.summary not in grouped
+        ]
     return lines
 
 
@@ -460,8 +477,12 @@ def _match_references(old: dict[str, Reference], new: dict[str, Reference]) -> d
 def _citation_keys(article: Article, ref_keys: dict[int, str]) -> Counter[tuple[str, str, str, str]]:
     partner = {relation.country: relation_key(relation) for relation in article.relations}
     return Counter(
-        (partner.get(c.country, c.country.casefold()), ref_keys.get(c.reference_number, f"#{c.reference_number}"),
-         c.cell, c.table)
+        (
+            partner.get(c.country, c.country.casefold()),
+            ref_keys.get(c.reference_number, f"#{c.reference_number}"),
+            c.cell,
+            c.table,
+        )
         for c in article.citations
     )
 
@@ -497,7 +518,9 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     new_relations = _unique_keys(new.relations, relation_key)
     relations_changed = [
         RelationChange(key=key, country=new_relations[key].country, changes=changes)
-        for key in sorted(old_relations.keys() & new_relations.keys(), key=lambda k: new_relations[k].country.casefold())
+        for key in sorted(
+            old_relations.keys() & new_relations.keys(), key=lambda k: new_relations[k].country.casefold()
+        )
         if (changes := _relation_changes(old_relations[key], new_relations[key]))
     ]
     added_keys = new_relations.keys() - old_relations.keys()
@@ -507,8 +530,13 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     new_refs = _unique_keys(new.references, reference_key)
     matched = _match_references(old_refs, new_refs)
     references_changed = [
-        ReferenceChange(key=new_key, label=_reference_label(new_refs[new_key]), old_number=old_refs[old_key].number,
-                        new_number=new_refs[new_key].number, changes=changes)
+        ReferenceChange(
+            key=new_key,
+            label=_reference_label(new_refs[new_key]),
+            old_number=old_refs[old_key].number,
+            new_number=new_refs[new_key].number,
+            changes=changes,
+        )
         for old_key, new_key in sorted(matched.items(), key=lambda pair: new_refs[pair[1]].number)
         if (changes := _reference_changes(old_refs[old_key], new_refs[new_key]))
     ]
@@ -527,7 +555,9 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
         old_revision=old.source.revision_id,
         new_revision=new.source.revision_id,
         relations_added=sorted((new_relations[k] for k in added_keys), key=lambda r: r.country.casefold()),
-        relations_removed=sorted((old_relations[k] for k in removed_keys), key=lambda r: r.country.casefold()),
+        relations_removed=sorted(
+            (old_relations[k] for k in removed_keys), key=lambda r: r.country.casefold()
+        ),
         relations_changed=relations_changed,
         references_added=[r for k, r in new_refs.items() if k not in matched_new],
         references_removed=[r for k, r in old_refs.items() if k not in matched],
@@ -546,11 +576,11 @@ def load_dataset(path: Path) -> Article:
     Raises :class:`~extractor.errors.DatasetError` when it is missing, not JSON, or not a
     dataset this version can read.
     """
-    file = path / "article.json" if path.is_dir() else path
+    file = path / "article.json" if path.is_dir() or path.suffix != ".json" else path
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise DatasetError("no stored dataset here (expected article.json)", path=str(file)) from None
+        raise DatasetError("no stored dataset: no such file", path=str(file)) from None
     except OSError as error:
         raise DatasetError(error.strerror or "cannot read", path=str(file)) from None
     try:
@@ -561,7 +591,8 @@ def load_dataset(path: Path) -> Article:
         if first["type"] == "json_invalid":
             raise DatasetError(f"not valid JSON ({first['msg']})", path=str(file)) from None
         raise DatasetError(
-            f"not a dataset this version can read ({where}: {first['msg']}; {error.error_count()} problem(s))",
+            f"not a dataset this version can read ({where}: {first['msg']}; "
+            f"{error.error_count()} problem(s))",
             path=str(file),
         ) from None
 
@@ -574,7 +605,8 @@ def _diff_parser() -> argparse.ArgumentParser:
         description="Compare the data of two stored datasets and print what changed: relations "
         "added or removed (by country), per-field changes, references added, removed or changed. "
         "Exit 0 when equal, 1 when different, 2 on error. "
-        "Example: python -m extractor diff old/foreign-relations-of-kyrgyzstan out/foreign-relations-of-kyrgyzstan",
+        "Example: python -m extractor diff old/foreign-relations-of-kyrgyzstan "
+        "out/foreign-relations-of-kyrgyzstan",
     )
     parser.add_argument("old", metavar="OLD", type=Path, help="article.json or a dataset folder")
     parser.add_argument("new", metavar="NEW", type=Path, help="article.json or a dataset folder")

@@ -11,8 +11,6 @@ new one. Hidden ``.tmp-*`` leftovers are allowed after a kill, and the next run 
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -127,7 +125,9 @@ def test_sigkill_at_any_moment_leaves_old_or_new(datasets: dict[str, object], tm
         target = _other(state)  # every run replaces the dataset with the other one
         # Up to twice a whole run: the machine may be busy, and the last moments matter most.
         delay = duration * 2 * run / (TIMED_RUNS - 1)
-        process = subprocess.Popen(_command(sources[target], out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            _command(sources[target], out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
@@ -141,7 +141,9 @@ def test_sigkill_at_any_moment_leaves_old_or_new(datasets: dict[str, object], tm
     assert _leftovers(out) == []
 
 
-def test_sigkill_before_each_file_operation_leaves_old_or_new(datasets: dict[str, object], tmp_path: Path) -> None:
+def test_sigkill_before_each_file_operation_leaves_old_or_new(
+    datasets: dict[str, object], tmp_path: Path
+) -> None:
     """Killed just before its k-th file operation, for every k: old or new, and the next run cleans up."""
     sources: dict[str, Path] = datasets["sources"]  # type: ignore[assignment]
     references: dict[str, dict[str, bytes]] = datasets["references"]  # type: ignore[assignment]

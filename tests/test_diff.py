@@ -24,7 +24,9 @@ MEXICO = (
 )
 CHILE = '| {{flag|Chile}} || 1992 || Chile and Testland signed a treaty.<ref name="mx"/>\n'
 PERU = "| {{flag|Peru}} || 5 May 1993 || Peru has an honorary consul.\n"
-PERU_CITED = PERU.replace("consul.", "consul.<ref>{{cite news|url=https://example.org/pe|title=Consul named}}</ref>")
+PERU_CITED = PERU.replace(
+    "consul.", "consul.<ref>{{cite news|url=https://example.org/pe|title=Consul named}}</ref>"
+)
 
 
 def wikitext(*rows: str, lead: str = "Testland has foreign relations.") -> str:
@@ -78,7 +80,9 @@ def test_date_change_is_one_line_old_to_new() -> None:
 
 def test_date_precision_change_is_reported_without_derived_fields() -> None:
     """A year that becomes a day is one 'established' change; year/month/day/precision are not repeated."""
-    diff = diff_articles(article(wikitext(CHILE)), article(wikitext(CHILE.replace("1992", "5 January 1992", 1))))
+    diff = diff_articles(
+        article(wikitext(CHILE)), article(wikitext(CHILE.replace("1992", "5 January 1992", 1)))
+    )
     [change] = diff.relations_changed
     assert [field.field for field in change.changes] == ["established"]
     assert str(change.changes[0]) == "established 1992 → 1992-01-05"
@@ -86,7 +90,9 @@ def test_date_precision_change_is_reported_without_derived_fields() -> None:
 
 def test_reordering_rows_is_no_change() -> None:
     """Relations are matched by country, not by position."""
-    assert not diff_articles(article(wikitext(MEXICO, CHILE, PERU)), article(wikitext(PERU, CHILE, MEXICO))).changed
+    assert not diff_articles(
+        article(wikitext(MEXICO, CHILE, PERU)), article(wikitext(PERU, CHILE, MEXICO))
+    ).changed
 
 
 def test_renumbered_references_are_no_change() -> None:
@@ -106,7 +112,10 @@ def test_reference_field_change_is_a_changed_reference() -> None:
 
 def test_naming_a_reference_changes_it_rather_than_replacing_it() -> None:
     """Giving an existing reference a name= keeps its identity (matched again by URL and title)."""
-    named = MEXICO.replace("<ref>{{cite web|url=https://example.org/moscow", '<ref name="moscow">{{cite web|url=https://example.org/moscow')
+    named = MEXICO.replace(
+        "<ref>{{cite web|url=https://example.org/moscow",
+        '<ref name="moscow">{{cite web|url=https://example.org/moscow',
+    )
     diff = diff_articles(article(wikitext(MEXICO)), article(wikitext(named)))
     assert not diff.references_added and not diff.references_removed and not diff.citations_added
     assert [str(c) for c in diff.references_changed[0].changes] == ["name — → moscow"]
@@ -148,7 +157,9 @@ def test_identical_change_of_many_relations_is_one_line_naming_them() -> None:
     old = wikitext(MEXICO, CHILE, PERU, "| {{flag|Japan}} || 1992 || Japan.\n")
     new = old.replace("== Bilateral relations ==", "== Bilateral ties ==")
     text = summary(old, new)
-    assert "  section Bilateral relations → Bilateral ties: Chile, Japan, Mexico, Peru (4 relations)\n" in text
+    assert (
+        "  section Bilateral relations → Bilateral ties: Chile, Japan, Mexico, Peru (4 relations)\n" in text
+    )
 
 
 def test_source_and_diagnostics_are_not_data() -> None:
@@ -171,9 +182,32 @@ def test_markdown_escapes_article_text() -> None:
 
 def test_long_markdown_lists_are_folded() -> None:
     """More than 20 items in a section fold into <details> so the step summary stays readable."""
-    rows = [f"| {{{{flag|{c}}}}} || 1992 || x\n" for c in ("Chile", "Peru", "Japan", "China", "India", "Iran",
-            "Iraq", "Italy", "Spain", "France", "Germany", "Poland", "Norway", "Sweden", "Finland", "Egypt",
-            "Kenya", "Ghana", "Mali", "Niger", "Chad")]
+    rows = [
+        f"| {{{{flag|{c}}}}} || 1992 || x\n"
+        for c in (
+            "Chile",
+            "Peru",
+            "Japan",
+            "China",
+            "India",
+            "Iran",
+            "Iraq",
+            "Italy",
+            "Spain",
+            "France",
+            "Germany",
+            "Poland",
+            "Norway",
+            "Sweden",
+            "Finland",
+            "Egypt",
+            "Kenya",
+            "Ghana",
+            "Mali",
+            "Niger",
+            "Chad",
+        )
+    ]
     markdown = diff_articles(article(wikitext(MEXICO)), article(wikitext(MEXICO, *rows))).summary_markdown()
     assert "<details>\n<summary>Relations added (21)</summary>" in markdown
 
@@ -182,7 +216,9 @@ def test_seed_to_current_layout_reports_the_real_history(current_kyrgyzstan_text
     """Seed → current article: 16 rows left the bilateral table, the numbered list came, dates moved."""
     text, source = load_snapshot("Foreign relations of Kyrgyzstan")
     old = extract_wikitext(text, source)
-    new = extract_wikitext(current_kyrgyzstan_text, make_source("Foreign relations of Kyrgyzstan", obtained="file"))
+    new = extract_wikitext(
+        current_kyrgyzstan_text, make_source("Foreign relations of Kyrgyzstan", obtained="file")
+    )
     diff = diff_articles(old, new)
     summary = diff.summary_text()
     left_table = (
@@ -196,7 +232,8 @@ def test_seed_to_current_layout_reports_the_real_history(current_kyrgyzstan_text
     assert "  Dominica: established 2016-10-18 → 2016-10-17\n" in summary
     assert "  Armenia: notes: “Nur-Sultan,” → “Astana,”\n" in summary
     assert summary.startswith(
-        "Foreign relations of Kyrgyzstan: revision unknown → unknown: 146 relations added, 39 relations changed, "
+        "Foreign relations of Kyrgyzstan: revision unknown → unknown: "
+        "146 relations added, 39 relations changed, "
     )
 
 
@@ -209,7 +246,11 @@ def _store(tmp_path: Path, name: str, text: str, revision: int) -> Path:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "extractor", "diff", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "extractor", "diff", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -221,7 +262,8 @@ def test_diff_command_exits_1_and_prints_the_summary(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines()[0] == (
-        f"{TITLE}: revision 1 → 2: 1 relation added, 1 relation removed, 1 relation changed, 1 reference changed"
+        f"{TITLE}: revision 1 → 2: 1 relation added, 1 relation removed, 1 relation changed, "
+        "1 reference changed"
     )
     assert "  Chile (established 1992)\n" in result.stdout  # its citation goes with it, not listed apart
     assert "  Mexico: established 1992-03-27 → 1992-03-28" in result.stdout
@@ -252,7 +294,7 @@ def test_diff_command_json_is_the_whole_comparison(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "no stored dataset here (expected article.json)"),
+        (None, "bad/article.json: no stored dataset: no such file"),
         (b"{not json", "not valid JSON"),
         (b'{"schema_version": 1}', "not a dataset this version can read (source: Field required"),
     ],
