@@ -25,6 +25,7 @@ from .html_text import (
     classes_of,
     is_citation,
     strip_link_marks,
+    tags_named,
     wiki_link_target,
 )
 from .models import EstablishedDate
@@ -70,7 +71,7 @@ def icon_country(flag: Tag) -> str | None:
         value = first.get("wt") if isinstance(first, dict) else None
         if isinstance(value, str) and clean_spaces(value):
             return clean_spaces(value)
-    for node in flag.find_all(["a", "img"]):
+    for node in tags_named(flag, "a", "img"):
         if node.name == "a":
             target = wiki_link_target(node)
             if target:
@@ -171,7 +172,7 @@ def hatnote_main(hatnotes: list[Tag]) -> str | None:
     for div in hatnotes:
         if not _MAIN_HATNOTE.match(clean_spaces(div.get_text())):
             continue
-        for a in div.find_all("a"):
+        for a in tags_named(div, "a"):
             target = wiki_link_target(a, keep_fragment=True)
             if target:
                 return target

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 from bs4 import Tag
 
-from .html_text import HtmlText, classes_of, strip_link_marks
+from .html_text import HtmlText, classes_of, strip_link_marks, tags_named
 from .models import Reference
 from .plaintext import clean_spaces
 
@@ -126,7 +126,7 @@ def _count_backlinks(li: Tag) -> int:
         if "mw-cite-backlink" in classes_of(child) or "mw:referencedBy" in rel:
             if child.name == "a":  # Parsoid: a single use is one bare backlink
                 return 1
-            return len(child.find_all("a"))
+            return len(tags_named(child, "a"))
     return 0
 
 
@@ -134,7 +134,9 @@ def read_note_list(ol: Tag) -> NoteList:
     """The items of one ``ol.references`` / ``ol.mw-references``, numbered in order."""
     notes = NoteList(tag=ol, group=_declared_group(ol))
     position = 0
-    for li in ol.find_all("li", recursive=False):
+    for li in ol.contents:
+        if not isinstance(li, Tag) or li.name != "li":
+            continue
         position += 1
         note_id = li.attrs.get("id")
         if not isinstance(note_id, str):
@@ -158,7 +160,9 @@ def reference_name(note_id: str) -> str | None:
 
 
 def _text_span(li: Tag) -> Tag | None:
-    for child in li.find_all("span", recursive=False):
+    for child in li.contents:
+        if not isinstance(child, Tag) or child.name != "span":
+            continue
         classes = classes_of(child)
         if "reference-text" in classes or "mw-reference-text" in classes:
             return child
@@ -167,7 +171,7 @@ def _text_span(li: Tag) -> Tag | None:
 
 def _external_links(tag: Tag) -> list[Tag]:
     links = []
-    for a in tag.find_all("a"):
+    for a in tags_named(tag, "a"):
         rel = _words(a, "rel")
         if "external" in classes_of(a) or "mw:ExtLink" in rel:
             links.append(a)
@@ -301,7 +305,7 @@ def reference_from_item(item: NoteItem, *, name: str | None, uses: int) -> Refer
     text = None
     if span is not None:
         text = _plain(span) or None
-        cite = next((c for c in span.find_all("cite") if "citation" in classes_of(c)), None)
+        cite = next((c for c in tags_named(span, "cite") if "citation" in classes_of(c)), None)
         if cite is not None:
             template = _template_of(cite)
             fields.update(_cite_fields(cite))

@@ -27,6 +27,7 @@ __all__ = [
     "classes_of",
     "is_citation",
     "strip_link_marks",
+    "tags_named",
     "wiki_link_target",
 ]
 
@@ -112,6 +113,26 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _NON_ARTICLE = re.compile(r"^(file|image|media|category|special)\s*:", re.IGNORECASE)
 # The title of a legacy red link: /w/index.php?title=X&action=edit&redlink=1.
 _TITLE_PARAM = re.compile(r"(?:^|&)title=([^&]+)")
+
+
+def tags_named(tag: Tag, *names: str) -> list[Tag]:
+    """The descendants of ``tag`` with one of these element names, in document order.
+
+    A plain walk: BeautifulSoup's ``find_all`` builds a matcher per call, which costs more than
+    the search itself on the small elements this is used for.
+    """
+    found: list[Tag] = []
+    stack = [iter(tag.contents)]
+    while stack:
+        for child in stack[-1]:
+            if isinstance(child, Tag):
+                if child.name in names:
+                    found.append(child)
+                stack.append(iter(child.contents))
+                break
+        else:
+            stack.pop()
+    return found
 
 
 def classes_of(tag: Tag) -> list[str]:
