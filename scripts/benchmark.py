@@ -22,6 +22,11 @@ from extractor import extract_wikitext, make_source
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 CURRENT = CORPUS / "Foreign_relations_of_Kyrgyzstan.wikitext"
+# The seed revision as the test MediaWiki renders it (scripts/render_html_fixtures.py).
+HTML_FIXTURES = {
+    "legacy": ROOT / "fixtures" / "html" / "foreign-relations-of-kyrgyzstan.seed.legacy.html",
+    "parsoid": ROOT / "fixtures" / "html" / "foreign-relations-of-kyrgyzstan.seed.parsoid.html",
+}
 
 
 def median_seconds(function: Callable[[], object], repeat: int) -> float:
@@ -54,6 +59,20 @@ def bench_wikitext(repeat: int) -> None:
     report("wikitext extraction (current article)", ours, baseline, "mwparserfromhell.parse", 1.5)
 
 
+def bench_html(repeat: int) -> None:
+    """HTML extraction (parse_html + merge) vs ``BeautifulSoup(html, "lxml")`` alone, per flavour."""
+    from bs4 import BeautifulSoup
+
+    from extractor.merge import merge_rows
+    from extractor.parse_html import parse_html
+
+    for flavour, path in HTML_FIXTURES.items():
+        html = path.read_text(encoding="utf-8")
+        ours = median_seconds(lambda html=html: merge_rows(parse_html(html).rows), repeat)
+        baseline = median_seconds(lambda html=html: BeautifulSoup(html, "lxml"), repeat)
+        report(f"HTML extraction ({flavour}, seed)", ours, baseline, 'BeautifulSoup(html, "lxml")', 1.5)
+
+
 def main() -> int:
     """Run every benchmark section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -63,6 +82,7 @@ def main() -> int:
         print(f"benchmark needs {CURRENT} (../shared beside the checkout)", file=sys.stderr)
         return 2
     bench_wikitext(args.repeat)
+    bench_html(args.repeat)
     return 0
 
 
