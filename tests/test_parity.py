@@ -94,8 +94,8 @@ def test_cli_reads_an_html_file_of_either_flavour(kind: str, tmp_path: Path) -> 
     assert len(article["relations"]) == 39
 
 
-def _render(wiki: Any, text: str) -> dict[str, str]:
-    """Save ``text`` on the test wiki; its legacy and Parsoid HTML by flavour."""
+def _render(wiki: Any, text: str) -> dict[str, Any]:
+    """Save ``text`` on the test wiki; its revision id, and its legacy and Parsoid HTML by flavour."""
     revision = wiki.edit("Foreign relations of Kyrgyzstan", text, summary="parity test")
     legacy = wiki.api({"action": "parse", "oldid": str(revision), "prop": "text"})["parse"]["text"]
     request = urllib.request.Request(
@@ -103,12 +103,12 @@ def _render(wiki: Any, text: str) -> dict[str, str]:
     )
     with urllib.request.urlopen(request, timeout=120) as response:
         parsoid = response.read().decode("utf-8")
-    return {"html": legacy, "parsoid": parsoid}
+    return {"revision": revision, "html": legacy, "parsoid": parsoid}
 
 
 @pytest.fixture(scope="module")
-def current_html(mediawiki: Any, current_kyrgyzstan_text: str) -> dict[str, str]:
-    """The current article rendered by the test wiki, in both flavours."""
+def current_html(mediawiki: Any, current_kyrgyzstan_text: str) -> dict[str, Any]:
+    """The current article rendered by the test wiki, in both flavours, with its revision id."""
     return _render(mediawiki, current_kyrgyzstan_text)
 
 
@@ -116,8 +116,27 @@ def current_html(mediawiki: Any, current_kyrgyzstan_text: str) -> dict[str, str]
 @pytest.mark.shared
 @pytest.mark.parametrize("flavour", ["html", "parsoid"])
 def test_current_article_html_matches_its_wikitext(
-    flavour: str, current_html: dict[str, str], current_kyrgyzstan_text: str
+    flavour: str, current_html: dict[str, Any], current_kyrgyzstan_text: str
 ) -> None:
     """The current article's HTML, rendered now by MediaWiki, gives its wikitext's dataset."""
     assert detect_flavour(current_html[flavour]) == flavour
     assert_parity(current_kyrgyzstan_text, current_html[flavour], flavour)
+
+
+@pytest.mark.integration
+@pytest.mark.shared
+@pytest.mark.parametrize("flavour", ["html", "parsoid"])
+def test_cli_source_html_and_parsoid_give_the_wikitext_dataset(
+    flavour: str, mediawiki: Any, current_html: dict[str, Any], tmp_path: Path
+) -> None:
+    """``--source html`` and ``--source parsoid`` fetch a pinned revision and give the wikitext's dataset."""
+    written = {}
+    for source in ("wikitext", flavour):
+        out = tmp_path / source
+        arguments = ["--api-url", mediawiki.api_url, "--revision", str(current_html["revision"])]
+        assert main([*arguments, "--source", source, "--out", str(out)]) == 0
+        [path] = out.glob("*/article.json")
+        written[source] = Article.model_validate_json(path.read_text(encoding="utf-8"))
+    assert written[flavour].source.content_format == flavour
+    assert written[flavour].source.revision_id == current_html["revision"]
+    assert comparable(written[flavour]) == comparable(written["wikitext"])
