@@ -281,6 +281,8 @@ class Fetcher:
                     f"(or set {CONTACT_ENV}), or a whole --user-agent"
                 )
             user_agent = default_user_agent(contact)
+        if not user_agent.strip() or not user_agent.isprintable():
+            raise FetchError(f"the User-Agent must be one non-empty line, not {user_agent!r}")
         self._user_agent = user_agent
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = user_agent

@@ -139,6 +139,13 @@ def test_user_agent_option_overrides_everything(api: Any) -> None:
     assert api.calls[0].request.headers["User-Agent"] == "my-bot/2.0 (me@example.org)"
 
 
+@pytest.mark.parametrize(("options"), [{"user_agent": " "}, {"contact": "me@example.org\r\nX-Evil: 1"}])
+def test_an_empty_or_multi_line_user_agent_is_refused(options: dict[str, str]) -> None:
+    """A User-Agent must be one printable line: no empty header, no header injection through --contact."""
+    with pytest.raises(FetchError, match="User-Agent"):
+        Fetcher(api_url=TEST_API, **options)
+
+
 def test_every_call_is_polite(api: Any, fetcher: Fetcher) -> None:
     """format=json, formatversion=2, maxlag=5, gzip, the User-Agent and a timeout on every request."""
     api.get(API, json=page_answer())
