@@ -4,6 +4,11 @@ pycountry knows the ISO names ("Korea, Republic of"); Wikipedia uses common Engl
 ("South Korea"). :data:`ALIASES` bridges the two for names pycountry's lookup does not resolve.
 One documented rule goes beyond ISO 3166-1: Kosovo has no ISO code, and ``XKX`` is the
 user-assigned code the European Commission, the IMF and SWIFT use for it.
+
+Articles also name partners with country-code templates (``{{GER}}``, ``{{RUS}}``, ``{{UK}}``):
+English Wikipedia has one per ISO 3166-1 alpha-3 code and per IOC/FIFA code, each showing the
+flag and the country's common name. :func:`country_for_code` gives that name; an unknown code
+gives ``None`` rather than a guess.
 """
 
 from __future__ import annotations
@@ -13,16 +18,18 @@ from functools import lru_cache
 
 import pycountry
 
-__all__ = ["ALIASES", "iso3_for"]
+__all__ = ["ALIASES", "CODE_NAMES", "country_for_code", "iso3_for", "subject_of_title"]
 
 #: Wikipedia's common name (or link target) → ISO 3166-1 alpha-3, where pycountry's lookup fails
 #: or would pick the wrong entry.
 ALIASES: dict[str, str] = {
     "bahamas": "BHS",
+    "the bahamas": "BHS",
     "bolivia": "BOL",
     "brunei": "BRN",
     "cape verde": "CPV",
     "czech republic": "CZE",
+    "czechia": "CZE",
     "democratic republic of the congo": "COD",
     "dr congo": "COD",
     "congo-kinshasa": "COD",
@@ -30,6 +37,7 @@ ALIASES: dict[str, str] = {
     "congo": "COG",
     "congo-brazzaville": "COG",
     "east timor": "TLS",
+    "timor-leste": "TLS",
     "federated states of micronesia": "FSM",
     "micronesia": "FSM",
     "gambia": "GMB",
@@ -41,6 +49,7 @@ ALIASES: dict[str, str] = {
     "kosovo": "XKX",
     "laos": "LAO",
     "macau": "MAC",
+    "macao": "MAC",
     "moldova": "MDA",
     "north korea": "PRK",
     "palestine": "PSE",
@@ -50,11 +59,14 @@ ALIASES: dict[str, str] = {
     "syria": "SYR",
     "taiwan": "TWN",
     "republic of china": "TWN",
+    "republic of china (taiwan)": "TWN",
     "people's republic of china": "CHN",
+    "china": "CHN",
     "tanzania": "TZA",
     "turkey": "TUR",
     "türkiye": "TUR",
     "united states": "USA",
+    "united states of america": "USA",
     "united kingdom": "GBR",
     "venezuela": "VEN",
     "vietnam": "VNM",
@@ -69,9 +81,191 @@ ALIASES: dict[str, str] = {
     "republic of macedonia": "MKD",
     "burma": "MMR",
     "myanmar": "MMR",
+    "republic of ireland": "IRL",
+    "ireland": "IRL",
+    "georgia": "GEO",
+    "georgia (country)": "GEO",
+    "niger": "NER",
+    "guinea": "GIN",
+    "dominica": "DMA",
+    "samoa": "WSM",
+    "saint lucia": "LCA",
+    "st. lucia": "LCA",
+    "democratic republic of congo": "COD",
+    "republic of congo": "COG",
+    "cote d'ivoire": "CIV",
+    "côte d'ivoire": "CIV",
+    "republic of korea": "KOR",
+    "korea, republic of": "KOR",
+    "democratic people's republic of korea": "PRK",
+    "china, republic of": "TWN",
+    "guinea bissau": "GNB",
+    "antigua & barbuda": "ATG",
+    "st. kitts and nevis": "KNA",
+    "st. vincent and the grenadines": "VCT",
+    "st. vincent and grenadines": "VCT",
+    "timor leste": "TLS",
+}
+
+# Wikipedia's common names where pycountry's name (or common name) differs.
+_WIKIPEDIA_NAMES: dict[str, str] = {
+    "BHS": "Bahamas",
+    "BRN": "Brunei",
+    "CIV": "Ivory Coast",
+    "COD": "Democratic Republic of the Congo",
+    "COG": "Republic of the Congo",
+    "CPV": "Cape Verde",
+    "CZE": "Czech Republic",
+    "FSM": "Federated States of Micronesia",
+    "GBR": "United Kingdom",
+    "GMB": "Gambia",
+    "MAC": "Macau",
+    "PSE": "Palestine",
+    "RUS": "Russia",
+    "STP": "São Tomé and Príncipe",
+    "TLS": "East Timor",
+    "TUR": "Turkey",
+    "USA": "United States",
+    "VAT": "Vatican City",
+    "VGB": "British Virgin Islands",
+    "VIR": "United States Virgin Islands",
+    "XKX": "Kosovo",
+}
+
+# IOC and FIFA codes that are not ISO 3166-1 alpha-3 codes, and the shortcut templates for
+# entities without one; each is a template on English Wikipedia showing that country.
+_OTHER_CODES: dict[str, str] = {
+    "ALG": "DZA",
+    "ANG": "AGO",
+    "ANT": "ATG",
+    "ARU": "ABW",
+    "BAH": "BHS",
+    "BAN": "BGD",
+    "BAR": "BRB",
+    "BER": "BMU",
+    "BHU": "BTN",
+    "BIZ": "BLZ",
+    "BOT": "BWA",
+    "BRU": "BRN",
+    "BUL": "BGR",
+    "BUR": "BFA",
+    "CAM": "KHM",
+    "CAY": "CYM",
+    "CGO": "COG",
+    "CHA": "TCD",
+    "CHI": "CHL",
+    "CRC": "CRI",
+    "CRO": "HRV",
+    "CTA": "CAF",
+    "DEN": "DNK",
+    "EQG": "GNQ",
+    "ESA": "SLV",
+    "FIJ": "FJI",
+    "GAM": "GMB",
+    "GBS": "GNB",
+    "GEQ": "GNQ",
+    "GER": "DEU",
+    "GRE": "GRC",
+    "GRN": "GRD",
+    "GUA": "GTM",
+    "GUI": "GIN",
+    "HAI": "HTI",
+    "HON": "HND",
+    "INA": "IDN",
+    "IRI": "IRN",
+    "ISV": "VIR",
+    "IVB": "VGB",
+    "KOS": "XKX",
+    "KSA": "SAU",
+    "KUW": "KWT",
+    "LAT": "LVA",
+    "LBA": "LBY",
+    "LES": "LSO",
+    "LIB": "LBN",
+    "MAD": "MDG",
+    "MAS": "MYS",
+    "MAW": "MWI",
+    "MGL": "MNG",
+    "MON": "MCO",
+    "MRI": "MUS",
+    "MTN": "MRT",
+    "MYA": "MMR",
+    "NCA": "NIC",
+    "NED": "NLD",
+    "NEP": "NPL",
+    "NGR": "NGA",
+    "NIG": "NER",
+    "OMA": "OMN",
+    "PAR": "PRY",
+    "PHI": "PHL",
+    "PLE": "PSE",
+    "POR": "PRT",
+    "PUR": "PRI",
+    "ROM": "ROU",
+    "RSA": "ZAF",
+    "SAM": "WSM",
+    "SEY": "SYC",
+    "SIN": "SGP",
+    "SKN": "KNA",
+    "SLO": "SVN",
+    "SOL": "SLB",
+    "SRI": "LKA",
+    "SUD": "SDN",
+    "SUI": "CHE",
+    "TAN": "TZA",
+    "TGA": "TON",
+    "TOG": "TGO",
+    "TPE": "TWN",
+    "TRI": "TTO",
+    "UAE": "ARE",
+    "URU": "URY",
+    "VAN": "VUT",
+    "VIE": "VNM",
+    "VIN": "VCT",
+    "ZAM": "ZMB",
+    "ZIM": "ZWE",
+    "UK": "GBR",
+    "PRC": "CHN",
+    "ROC": "TWN",
+    "CAR": "CAF",
+}
+# Shortcut templates for entities that have no ISO code of their own.
+_NAMED_CODES: dict[str, str] = {
+    "EU": "European Union",
+    "USSR": "Soviet Union",
+    "ASEAN": "ASEAN",
+    "SADR": "Sahrawi Arab Democratic Republic",
+    "UN": "United Nations",
+}
+
+
+def _wikipedia_name(alpha_3: str) -> str | None:
+    if alpha_3 in _WIKIPEDIA_NAMES:
+        return _WIKIPEDIA_NAMES[alpha_3]
+    country = pycountry.countries.get(alpha_3=alpha_3)
+    if country is None:
+        return None
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+#: Country-code template name (upper case) → the country name the template shows.
+CODE_NAMES: dict[str, str] = {
+    **{str(c.alpha_3): _wikipedia_name(str(c.alpha_3)) or str(c.name) for c in pycountry.countries},
+    **{code: name for code, alpha_3 in _OTHER_CODES.items() if (name := _wikipedia_name(alpha_3))},
+    **_NAMED_CODES,
 }
 
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
+_SUBJECT = re.compile(r"^foreign relations of (?:the )?(.+)$", re.IGNORECASE)
+
+
+def country_for_code(name: str) -> str | None:
+    """The country a country-code template (``{{GER}}``, ``{{RUS}}``, ``{{UK}}``) shows, or ``None``.
+
+    >>> country_for_code("GER"), country_for_code("RUS"), country_for_code("XYZ")
+    ('Germany', 'Russia', None)
+    """
+    return CODE_NAMES.get(name.strip().upper()) if name.strip().isupper() else None
 
 
 @lru_cache(maxsize=4096)
@@ -81,7 +275,10 @@ def iso3_for(name: str) -> str | None:
     >>> iso3_for("South Korea"), iso3_for("Holy See"), iso3_for("Atlantis")
     ('KOR', 'VAT', None)
     """
-    key = _PARENTHETICAL.sub("", name.replace("_", " ")).strip().lower()
+    key = name.replace("_", " ").strip().lower()
+    if key in ALIASES:
+        return ALIASES[key]
+    key = _PARENTHETICAL.sub("", key).strip()
     if not key:
         return None
     if key in ALIASES:
@@ -91,3 +288,15 @@ def iso3_for(name: str) -> str | None:
     except LookupError:
         return None
     return str(country.alpha_3)
+
+
+def subject_of_title(title: str) -> str:
+    """The country an article is about, from its title.
+
+    >>> subject_of_title("Foreign relations of the United States")
+    'United States'
+    >>> subject_of_title("Foreign_relations_of_Chad")
+    'Chad'
+    """
+    match = _SUBJECT.match(title.replace("_", " ").strip())
+    return match.group(1).strip() if match else title.strip()

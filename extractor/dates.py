@@ -4,6 +4,13 @@ Plain text ("6 October 1992", "January 1993", "1992", "Jan. 29, 1992", "1992-10-
 :func:`parse_date_text`; the date templates of English Wikipedia (``{{dts}}``, ``{{start date}}``,
 ``{{Date table sorting}}``) are read from their parameters by :func:`parse_date_parts`, because
 their display text depends on formatting options we do not want to re-implement.
+
+A date cell often says more than a date: "8 April 1950, severed 1956, restored 1959",
+"1960<br>1993 (reestablished)", "1824; 1849", "16 September 1941 – 22 December 1972". The column
+is "formal relations *began*", so the date a cell starts with is the date relations began; what
+follows it stays in the raw text. A cell that does not start with a date ("Unknown", "Before
+1999", "1960s", "early 1960s", "22 January 1993 or before") is not read at all: guessing would put
+a date in the dataset that the article does not give.
 """
 
 from __future__ import annotations
@@ -23,16 +30,26 @@ _MONTHS["sept"] = 9
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{3,4})"
-_PATTERNS = [
-    re.compile(rf"^{_DAY}\s+{_MONTH},?\s+{_YEAR}$"),  # 6 October 1992
-    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}$"),  # October 6, 1992 / Jan. 29, 1992
-    re.compile(rf"^{_MONTH},?\s+{_YEAR}$"),  # January 1993
-    re.compile(rf"^{_YEAR}-(?P<nmonth>\d{{1,2}})-(?P<day>\d{{1,2}})$"),  # 1992-10-06
-    re.compile(rf"^{_YEAR}-(?P<nmonth>\d{{1,2}})$"),  # 1992-10
-    re.compile(rf"^{_YEAR}$"),  # 1992
+# What may follow a date inside a longer cell: the end, a space, or punctuation that is not the
+# continuation of a number or word ("1950s" and "1992a" are not dates; "1992–1995", "1992;" are).
+_END = r"(?=$|[\s,;:/()\[\]–—.-])(?!-\d{1,2}(?:$|[^\d]))"
+# Forms, most specific first: the first form that matches decides (an impossible date such as
+# "30 February 2015" is not read, rather than falling back to its year).
+_FORMS = [
+    re.compile(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}{_END}"),  # 6 October 1992
+    re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}{_END}"),  # October 6, 1992 / Jan. 29, 1992
+    re.compile(rf"{_MONTH},?\s+{_YEAR}{_END}"),  # January 1993
+    re.compile(rf"{_YEAR}-(?P<nmonth>\d{{1,2}})-(?P<day>\d{{1,2}}){_END}"),  # 1992-10-06
+    re.compile(rf"{_YEAR}-{_MONTH}-{_DAY}{_END}"),  # 1970-Apr-24
+    re.compile(rf"{_YEAR}\s(?P<nmonth>\d{{2}})\s(?P<day>\d{{2}}){_END}"),  # 1991 09 06
+    re.compile(rf"{_YEAR}-(?P<nmonth>\d{{1,2}}){_END}"),  # 1992-10
+    re.compile(rf"(?P<first>\d{{1,2}})/(?P<second>\d{{1,2}})/{_YEAR}{_END}"),  # 7/1/1972
+    re.compile(rf"{_YEAR}{_END}"),  # 1992
 ]
-# Words around a date that do not change it ("c. 1992" is still the year 1992, but approximate).
+# Words before a date that do not change it ("c. 1992" is still the year 1992, but approximate).
 _NOISE = re.compile(r"^(?:c\.|ca\.|circa|on|in|since|from)\s+", re.IGNORECASE)
+# Words after a date that make it a bound, not the date.
+_BOUND = re.compile(r"^[\s,]*(?:or|and)\s+(?:before|earlier|after|later)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,30 +102,53 @@ def _valid(year: int, month: int | None, day: int | None) -> ParsedDate | None:
     return ParsedDate(year, month, day)
 
 
-def parse_date_text(text: str) -> ParsedDate | None:
-    """Read a date from plain text as a reader sees it; ``None`` when it is not one date.
+def _slashed(first: int, second: int, year: int) -> ParsedDate | None:
+    # 7/1/1972 is 7 January in most of the world and July 1 in the United States; only the year
+    # is certain unless one number cannot be a month (or both are the same).
+    if first > 12 or first == second:
+        return _valid(year, second, first)
+    if second > 12:
+        return _valid(year, first, second)
+    return _valid(year, None, None) if 1 <= first <= 12 and 1 <= second <= 12 else None
 
-    >>> parse_date_text("Jan. 29, 1992").iso
-    '1992-01-29'
+
+def _from_match(match: re.Match[str]) -> ParsedDate | None:
+    groups = match.groupdict()
+    year = int(groups["year"])
+    if groups.get("first"):
+        return _slashed(int(groups["first"]), int(groups["second"]), year)
+    if groups.get("nmonth"):
+        month: int | None = int(groups["nmonth"])
+    elif groups.get("month"):
+        month = _month_number(groups["month"])
+        if month is None:
+            return None
+    else:
+        month = None
+    day = int(groups["day"]) if groups.get("day") else None
+    return _valid(year, month, day)
+
+
+def parse_date_text(text: str) -> ParsedDate | None:
+    """The date a cell's text starts with, as a reader sees it; ``None`` when it starts with none.
+
+    Remarks after the date ("1964, severed 1993, restored 2001", "1960 1993 (reestablished)")
+    do not change it; a cell that is not a date, or only a bound ("1993 or before"), gives ``None``.
+
+    >>> parse_date_text("Jan. 29, 1992").iso, parse_date_text("1824; 1849").iso
+    ('1992-01-29', '1824')
+    >>> parse_date_text("Unknown"), parse_date_text("1960s")
+    (None, None)
     """
     cleaned = " ".join(text.replace("\u00a0", " ").split()).strip(" .,;")
     cleaned = _NOISE.sub("", cleaned)
-    for pattern in _PATTERNS:
-        match = pattern.match(cleaned)
-        if not match:
+    for form in _FORMS:
+        match = form.match(cleaned)
+        if match is None:
             continue
-        groups = match.groupdict()
-        year = int(groups["year"])
-        if groups.get("nmonth"):
-            month: int | None = int(groups["nmonth"])
-        elif groups.get("month"):
-            month = _month_number(groups["month"])
-            if month is None:
-                continue
-        else:
-            month = None
-        day = int(groups["day"]) if groups.get("day") else None
-        return _valid(year, month, day)
+        if _BOUND.match(cleaned[match.end() :]):
+            return None
+        return _from_match(match)
     return None
 
 

@@ -1,9 +1,10 @@
 """Wikitext → :class:`~extractor.rows.ParsedDocument`, with mwparserfromhell.
 
-The document is walked once, in order, so that references are numbered as MediaWiki numbers
-them while relation tables are read. A table is a relation table by the meaning of its header
-row (a country column and a date or notes column), never by its position. Nothing here raises
-on malformed wikitext: what cannot be read becomes a :class:`~extractor.models.Diagnostic`.
+The document is parsed once and walked once, in order, so that references are numbered as
+MediaWiki numbers them while relation tables are read. Which tables are relation tables, and
+where their columns are, is :mod:`extractor.tables`' business; what a cell says is
+:mod:`extractor.cells`'. Nothing here raises on malformed wikitext: what cannot be read becomes
+a :class:`~extractor.models.Diagnostic` on its row (or table), and the rest is still read.
 """
 
 from __future__ import annotations
@@ -13,227 +14,46 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Heading, Tag, Template, Wikilink
+from mwparserfromhell.nodes import Heading, Tag, Template
 from mwparserfromhell.wikicode import Wikicode
 
-from .dates import parse_date_parts, parse_date_text
-from .models import CellKind, Diagnostic, EstablishedDate, TableKind
-from .plaintext import (
-    BULLET,
-    FLAG_TEMPLATES,
-    Renderer,
-    clean_spaces,
-    param,
-    positional,
-    render,
-    template_name,
-)
+from .cells import main_article, read_countries, read_country, read_date, split_notes
+from .models import CellKind, Diagnostic
+from .plaintext import Renderer, clean_spaces, template_name
 from .references import ReferenceRegistry
 from .rows import CitationUse, ParsedDocument, RowRecord
+from .tables import Cell, Column, Layout, classify_header, expand, read_table, table_layout
 
-__all__ = ["classify_header", "parse_wikitext"]
+__all__ = ["classify_header", "parse_wikitext", "read_country", "read_date", "split_notes"]
 
-Column = Literal["number", "country", "date", "notes"]
-
-_HEADER_RULES: list[tuple[Column, re.Pattern[str]]] = [
-    ("number", re.compile(r"^(#|no\.?|n[o°º]\.?|number|nr\.?)$")),
-    ("country", re.compile(r"^(country|state|nation|partner|sovereign state|country\s*/\s*region)s?\b")),
-    ("notes", re.compile(r"^(notes?|remarks?|comments?|details|description|relations)$")),
-    (
-        "date",
-        re.compile(
-            r"(formal\s+relations|relations\s+(began|begun|established|since)|established|"
-            r"began|begun|since|date|recogni[sz]ed|recognition|year)"
-        ),
-    ),
-]
-_DATE_TEMPLATES = frozenset({"dts", "date table sorting", "dtsort", "start date", "start date and age"})
-_MAIN_TEMPLATES = frozenset({"main", "main article", "see", "further"})
-_SEE_LINE = re.compile(r"^\s*(?:'{2,3})?\s*See:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 _EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
+_HEADER_SEARCH = 5  # header rows sit at the top: an image row or a caption-like row may precede them
+_CELL_KIND: dict[Column, CellKind] = {
+    "country": "country",
+    "number": "country",
+    "date": "date",
+    "notes": "notes",
+}
+_UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
+_LIST_TEMPLATES = frozenset({"reflist", "notelist", "references"})
+_PLAIN = Renderer()
 
 
-def classify_header(text: str) -> Column | None:
-    """What a header cell's text says its column holds, or ``None``.
+class _Lines:
+    """1-based line numbers, found by text in document order (mwparserfromhell keeps no positions)."""
 
-    >>> classify_header("Formal Relations Began"), classify_header("#"), classify_header("Notes")
-    ('date', 'number', 'notes')
-    """
-    key = clean_spaces(text).lower().strip(" :*")
-    for column, pattern in _HEADER_RULES:
-        if pattern.search(key):
-            return column
-    return None
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cursor = 0
+        self._known = (0, 1)
 
-
-@dataclass
-class _Cell:
-    tag: Tag
-    header: bool
-
-    @property
-    def code(self) -> Wikicode:
-        return self.tag.contents if self.tag.contents is not None else mwparserfromhell.parse("")
-
-    def span(self, name: str) -> int:
-        if not self.tag.has(name):
-            return 1
-        digits = re.match(r"\s*\"?'?(\d+)", str(self.tag.get(name).value))
-        return max(1, min(int(digits.group(1)), 1000)) if digits else 1
-
-
-def _rows_of(table: Tag) -> list[list[_Cell]]:
-    """The table's rows as lists of cells; cells before the first ``|-`` form a row of their own."""
-    rows: list[list[_Cell]] = []
-    loose: list[_Cell] = []
-    for node in table.contents.nodes if table.contents is not None else []:
-        if not isinstance(node, Tag):
-            continue
-        tag = str(node.tag).lower()
-        if tag in {"th", "td"}:
-            loose.append(_Cell(node, tag == "th"))
-        elif tag == "tr":
-            if loose:
-                rows.append(loose)
-                loose = []
-            cells = node.contents.nodes if node.contents is not None else []
-            rows.append(
-                [_Cell(c, str(c.tag).lower() == "th") for c in cells if isinstance(c, Tag) and str(c.tag).lower() in {"th", "td"}]
-            )
-    if loose:
-        rows.append(loose)
-    return [row for row in rows if row]
-
-
-@dataclass
-class _Layout:
-    kind: TableKind
-    columns: dict[Column, int]
-    header_index: int
-
-
-def _layout(rows: list[list[_Cell]]) -> _Layout | None:
-    """Find the header row (all header cells, at least two of them) that makes this a relation table."""
-    for index, row in enumerate(rows[:4]):
-        if len(row) < 2 or not all(cell.header for cell in row):
-            continue
-        columns: dict[Column, int] = {}
-        position = 0
-        for cell in row:
-            column = classify_header(render(cell.code))
-            if column is not None and column not in columns:
-                columns[column] = position
-            position += cell.span("colspan")
-        if "country" in columns and ("date" in columns or "notes" in columns):
-            kind: TableKind = "list" if "number" in columns and "notes" not in columns else "bilateral-table"
-            return _Layout(kind, columns, index)
-    return None
-
-
-def _expand(rows: list[list[_Cell]]) -> list[dict[int, _Cell]]:
-    """Place each cell at its column, honouring colspan and rowspan."""
-    grid: list[dict[int, _Cell]] = []
-    carried: dict[int, tuple[_Cell, int]] = {}
-    for row in rows:
-        placed: dict[int, _Cell] = {}
-        for column, (cell, remaining) in list(carried.items()):
-            placed[column] = cell
-            if remaining <= 1:
-                del carried[column]
-            else:
-                carried[column] = (cell, remaining - 1)
-        column = 0
-        for cell in row:
-            while column in placed:
-                column += 1
-            width = cell.span("colspan")
-            height = cell.span("rowspan")
-            for offset in range(width):
-                placed[column + offset] = cell
-                if height > 1:
-                    carried[column + offset] = (cell, height - 1)
-            column += width
-        grid.append(placed)
-    return grid
-
-
-def read_country(code: Wikicode) -> tuple[str, str | None] | None:
-    """The display name and link target of a country cell, or ``None`` when it names none."""
-    for template in code.filter_templates(recursive=False):
-        name = template_name(template)
-        if name in FLAG_TEMPLATES and name not in {"flagicon", "flagdeco", "flag icon", "flagicon image"}:
-            args = positional(template)
-            if args and args[0]:
-                target = clean_spaces(render(mwparserfromhell.parse(args[0])))
-                shown = param(template, "name")
-                return (clean_spaces(render(mwparserfromhell.parse(shown))) if shown else target), target
-    for link in code.filter_wikilinks(recursive=False):
-        title = str(link.title).strip()
-        if re.match(r"^(file|image|category)\s*:", title, re.IGNORECASE):
-            continue
-        target = clean_spaces(title.lstrip(":").split("#")[0])
-        shown = clean_spaces(render(link.text)) if link.text is not None else target
-        return shown or target, target
-    for template in code.filter_templates(recursive=False):
-        args = positional(template)
-        if template_name(template) in FLAG_TEMPLATES and args and args[0]:
-            target = clean_spaces(args[0])
-            return target, target
-    text = clean_spaces(render(code))
-    return (text, None) if text else None
-
-
-def read_date(code: Wikicode, shown: str) -> EstablishedDate:
-    """The date of a date cell: date templates by their parameters, else the text a reader sees."""
-    parsed = None
-    for template in code.filter_templates(recursive=False):
-        if template_name(template) in _DATE_TEMPLATES:
-            parsed = parse_date_parts(positional(template)[:3])
-            break
-    else:
-        parsed = parse_date_text(shown)
-    if parsed is None:
-        return EstablishedDate(raw=shown)
-    return EstablishedDate(
-        raw=shown,
-        iso=parsed.iso,
-        precision=parsed.precision,  # type: ignore[arg-type]
-        year=parsed.year,
-        month=parsed.month,
-        day=parsed.day,
-    )
-
-
-def _main_article(code: Wikicode) -> str | None:
-    for template in code.filter_templates(recursive=False):
-        if template_name(template) in _MAIN_TEMPLATES:
-            args = positional(template)
-            if args and args[0]:
-                return clean_spaces(args[0])
-    for line in str(code).splitlines():
-        match = _SEE_LINE.match(line)
-        if match:
-            return clean_spaces(match.group(1))
-    return None
-
-
-def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[str]]:
-    """Notes text (bullets as ``- item`` lines) and its bullet items, "See X" line removed."""
-    lines: list[str] = []
-    items: list[str] = []
-    for raw_line in text.replace(BULLET, "\n" + BULLET).splitlines():
-        is_item = raw_line.lstrip().startswith(BULLET)
-        line = clean_spaces(raw_line.replace(BULLET, " "))
-        if not line:
-            continue
-        if main_article and not lines and re.fullmatch(r"See:? .+", line) and not is_item:
-            continue
-        if is_item:
-            items.append(line)
-            lines.append(f"- {line}")
-        else:
-            lines.append(line)
-    return ("\n".join(lines) or None), items
+    def line_at(self, offset: int) -> int:
+        known_offset, known_line = self._known
+        if offset < known_offset:
+            known_offset, known_line = 0, 1
+        line = known_line + self.text.count("\n", known_offset, offset)
+        self._known = (offset, line)
+        return line
 
 
 @dataclass
@@ -245,96 +65,196 @@ class _Walk:
     rows: list[RowRecord] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     section: str | None = None
-    _search_from: int = 0
 
-    def outside(self) -> Renderer:
-        return Renderer(on_ref=self._number_only, on_table=self.table)
+    def __post_init__(self) -> None:
+        self.lines = _Lines(self.text)
+        self.scanner = Renderer(
+            on_ref=self._number_only, on_table=self.table, on_footnote=self._footnote_only
+        )
 
     def _number_only(self, tag: Tag) -> None:
         self.registry.use(tag)
 
-    def _citing(self, row: RowRecord, cell: CellKind) -> Renderer:
+    def _footnote_only(self, template: Template) -> None:
+        self.registry.use_template(template)
+
+    def _citing(self, uses: list[CitationUse], cell: CellKind) -> Renderer:
         def on_ref(tag: Tag) -> None:
             group, number = self.registry.use(tag)
             if group is None:
-                row.citations.append(CitationUse(reference_number=number, cell=cell))
+                uses.append(CitationUse(reference_number=number, cell=cell))
 
-        return Renderer(on_ref=on_ref, on_table=self.table)
+        def on_footnote(template: Template) -> None:
+            group, number = self.registry.use_template(template)
+            if group is None:
+                uses.append(CitationUse(reference_number=number, cell=cell))
 
-    def _line_of(self, node: Tag) -> int | None:
-        index = self.text.find(str(node), self._search_from)
-        if index < 0:
-            return None
-        self._search_from = index
-        return self.text.count("\n", 0, index) + 1
+        return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote)
 
     def document(self, code: Wikicode) -> None:
-        renderer = self.outside()
         for node in code.nodes:
             if isinstance(node, Heading):
-                self.section = clean_spaces(render(node.title))
-            renderer.node(node)
-        for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).lower() == "references"):
-            for ref in tag.contents.filter_tags(matches=lambda t: str(t.tag).lower() == "ref"):
-                self.registry.define(ref)
+                self.section = clean_spaces(_PLAIN.text(node.title))
+                self.scanner.scan(node.title)
+            else:
+                self.scanner.scan_node(node)
+        self._definitions(code)
+
+    def _definitions(self, code: Wikicode) -> None:
+        """Take the list-defined references: ``<references>…</references>`` and ``{{reflist|refs=…}}``."""
+        lowered = self.text.lower()
+        if "<references" in lowered:
+            for tag in code.filter_tags(
+                recursive=True, matches=lambda t: str(t.tag).strip().lower() == "references"
+            ):
+                if tag.contents is not None:
+                    group = self.registry._attribute(tag, "group")
+                    self.registry.define_all(tag.contents, group)
+        if "refs" in lowered:
+            for template in code.filter_templates(recursive=True):
+                if template_name(template) in _LIST_TEMPLATES and template.has("refs"):
+                    group = str(template.get("group").value).strip() if template.has("group") else None
+                    self.registry.define_all(template.get("refs").value, group or None)
 
     def table(self, tag: Tag) -> str:
-        rows = _rows_of(tag)
-        layout = _layout(rows)
-        if layout is None:
-            self.outside().text(tag.contents) if tag.contents is not None else None
-            return ""
-        grid = _expand(rows)
-        outside = self.outside()
-        for cell in rows[layout.header_index]:
-            outside.text(cell.code)
-        for row, placed in zip(rows[layout.header_index + 1 :], grid[layout.header_index + 1 :], strict=True):
-            self._row(row, placed, layout)
+        try:
+            self._table(tag)
+        except Exception as error:
+            self.diagnostics.append(
+                Diagnostic(severity="error", code="unreadable-table", message=f"table skipped: {error!r}")
+            )
         return ""
 
-    def _row(self, row: list[_Cell], placed: dict[int, _Cell], layout: _Layout) -> None:
-        line = self._line_of(row[0].tag)
-        country_cell = placed.get(layout.columns["country"])
-        if all(cell.header for cell in row) or country_cell is None:
-            for cell in row:  # a sub-header or a caption-like row: keep its references numbered
-                self.outside().text(cell.code)
+    def _table(self, tag: Tag) -> None:
+        parsed = read_table(tag)
+        if parsed.caption is not None:
+            self.scanner.scan(parsed.caption.code)
+        caption = _PLAIN.text(parsed.caption.code) if parsed.caption is not None else ""
+        found = self._layout(parsed.rows, caption)
+        if found is None:
+            for row in parsed.rows:
+                for cell in row:
+                    self.scanner.scan(cell.code)
             return
-        country = read_country(country_cell.code)
-        record = RowRecord(table=layout.kind, country=country[0] if country else "", section=self.section, line=line)
-        seen: set[int] = set()
+        layout, header_index = found
+        for row in parsed.rows[: header_index + 1]:
+            for cell in row:
+                self.scanner.scan(cell.code)
+        grid = expand(parsed.rows)
+        previous: Cell | None = None
+        for index in range(header_index + 1, len(parsed.rows)):
+            line = self._line_of(parsed.rows[index])
+            previous = self._row(parsed.rows[index], grid[index], layout, line, previous)
+
+    @staticmethod
+    def _layout(rows: list[list[Cell]], caption: str) -> tuple[Layout, int] | None:
+        """The header row (all header cells, at least two) that makes this a relation table."""
+        for index, row in enumerate(rows[:_HEADER_SEARCH]):
+            if len(row) < 2 or not all(cell.header for cell in row):
+                continue
+            headers = [(_PLAIN.text(cell.code), cell.span("colspan")) for cell in row]
+            layout = table_layout(headers, caption)
+            if layout is not None:
+                return layout, index
+        return None
+
+    def _line_of(self, cells: list[Cell]) -> int | None:
+        """The line of a row's first cell: rows start a line, and come in document order."""
+        first = str(cells[0].tag)
+        found = self.text.find("\n" + first, self.lines.cursor) + 1
+        if found <= 0:
+            found = self.text.find(first, self.lines.cursor)
+            if found < 0:
+                return None
+        self.lines.cursor = found + len(first)
+        return self.lines.line_at(found)
+
+    def _row(
+        self,
+        cells: list[Cell],
+        placed: dict[int, Cell],
+        layout: Layout,
+        line: int | None,
+        previous: Cell | None,
+    ) -> Cell | None:
+        country_cell = placed.get(layout.columns["country"])
+        own = {id(cell) for cell in cells}
+        if (
+            country_cell is None
+            or all(cell.header for cell in cells)
+            or (country_cell is previous and id(country_cell) not in own)
+        ):
+            # A sub-header, a row without a country cell, or the second row of a country cell
+            # spanning rows: it still numbers its references.
+            for cell in cells:
+                self.scanner.scan(cell.code)
+            return previous
+        shown, citations = self._read_cells(cells, placed, layout)
+        partners = read_countries(country_cell.code)
+        records = [
+            RowRecord(
+                table=layout.kind, country=p.name, country_article=p.article, section=self.section, line=line
+            )
+            for p in partners
+        ] or [RowRecord(table=layout.kind, country="", section=self.section, line=line)]
+        for record in records:
+            record.citations = list(citations)
+            self._fill(record, shown, placed, layout)
+        if not partners:
+            self._diagnose("error", "unreadable-country", _no_country_message(country_cell), records[0])
+        else:
+            self.rows.extend(records)
+        return country_cell
+
+    def _read_cells(
+        self, cells: list[Cell], placed: dict[int, Cell], layout: Layout
+    ) -> tuple[dict[Column, str], list[CitationUse]]:
+        """Render the row's cells in document order: read columns cite, the others only number refs."""
+        column_of: dict[int, Column] = {}
         for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
             cell = placed.get(index)
-            if cell is None or id(cell) in seen or (cell is country_cell and column != "country"):
-                continue
-            seen.add(id(cell))
-            self._cell(record, column, cell)
-        for cell in row:  # cells of columns we do not read still number their references
-            if id(cell) not in seen:
-                self.outside().text(cell.code)
-        if country is None:
-            self._diagnose("error", "unreadable-country", "row names no country", record)
-            return
-        record.country_article = country[1]
-        self.rows.append(record)
+            if cell is not None and id(cell) not in column_of:
+                column_of[id(cell)] = column
+        shown: dict[Column, str] = {}
+        citations: list[CitationUse] = []
+        for cell in cells:
+            read = column_of.get(id(cell))
+            if read is None:
+                self.scanner.scan(cell.code)
+            else:
+                shown[read] = self._citing(citations, _CELL_KIND[read]).text(cell.code)
+        for column, index in layout.columns.items():
+            cell = placed.get(index)
+            if column not in shown and cell is not None and column_of.get(id(cell)) == column:
+                shown[column] = _PLAIN.text(cell.code)  # carried down by a rowspan: numbered above
+        return shown, citations
 
-    def _cell(self, record: RowRecord, column: Column, cell: _Cell) -> None:
-        cell_kind: CellKind = "notes" if column == "notes" else "date" if column == "date" else "country"
-        shown = self._citing(record, cell_kind).text(cell.code)
-        if column == "number":
-            number = clean_spaces(shown)
+    def _fill(
+        self, record: RowRecord, shown: dict[Column, str], placed: dict[int, Cell], layout: Layout
+    ) -> None:
+        if "number" in shown:
+            number = clean_spaces(shown["number"])
             if number.isdigit():
                 record.list_number = int(number)
             elif number not in _EMPTY_NUMBER:
-                self._diagnose("warning", "unreadable-number", f"list number {number!r} is not a number", record)
-        elif column == "date":
-            record.date = read_date(cell.code, clean_spaces(shown))
+                self._diagnose(
+                    "warning", "unreadable-number", f"list number {number!r} is not a number", record
+                )
+        if "date" in shown:
+            date_cell = placed[layout.columns["date"]]
+            record.date = read_date(date_cell.code, clean_spaces(shown["date"]))
             if record.date.raw and record.date.iso is None:
-                self._diagnose("warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record)
-        elif column == "notes":
-            record.main_article = _main_article(cell.code)
-            record.notes, record.notes_items = split_notes(shown, record.main_article)
+                self._diagnose(
+                    "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record
+                )
+        if "notes" in shown:
+            notes_cell = placed[layout.columns["notes"]]
+            record.main_article = main_article(notes_cell.code)
+            record.notes, record.notes_items = split_notes(shown["notes"], record.main_article)
 
-    def _diagnose(self, severity: Literal["warning", "error"], code: str, message: str, row: RowRecord) -> None:
+    def _diagnose(
+        self, severity: Literal["warning", "error"], code: str, message: str, row: RowRecord
+    ) -> None:
         self.diagnostics.append(
             Diagnostic(
                 severity=severity,
@@ -345,6 +265,13 @@ class _Walk:
                 line=row.line,
             )
         )
+
+
+def _no_country_message(cell: Cell) -> str:
+    unknown = _UNKNOWN_CODE.search(str(cell.code))
+    if unknown:
+        return f"row names no country (unknown country-code template {{{{{unknown.group(1)}}}}})"
+    return "row names no country"
 
 
 def parse_wikitext(text: str) -> ParsedDocument:

@@ -2,8 +2,11 @@
 
 Cite numbers a group's references in order of *first use* in the text. A named reference gets
 its number where its name is first used, even when that use is a bare ``<ref name="x" />`` and
-the definition comes later (or sits in ``<references>``). :class:`ReferenceRegistry` follows
-that rule while the parser walks the text once, in document order.
+the definition comes later (in ``<references>`` or ``{{reflist|refs=…}}``). Footnote templates
+are references too: ``{{sfn}}`` makes a main-group reference named after its arguments (so that
+identical ``{{sfn}}`` calls share one number), ``{{#tag:ref|…|name=…|group=…}}`` one like a
+``<ref>``, and ``{{efn}}`` a reference in a footnote group (numbered apart, not listed here).
+:class:`ReferenceRegistry` follows these rules while the parser walks the text once, in order.
 """
 
 from __future__ import annotations
@@ -11,12 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, Tag, Template
+from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from .models import Reference
-from .plaintext import clean_spaces, param, render, template_name
+from .plaintext import (
+    CITATION_MODULE,
+    Renderer,
+    clean_spaces,
+    is_citation,
+    link_address,
+    params_of,
+    positional,
+    template_name,
+)
 
 __all__ = ["ReferenceRegistry", "citation_fields", "render_citation"]
 
@@ -24,52 +36,111 @@ _WORK_PARAMS = ("work", "website", "newspaper", "journal", "magazine", "periodic
 _ACCESS_DATE = ("access-date", "accessdate")
 _ARCHIVE_URL = ("archive-url", "archiveurl")
 _ARCHIVE_DATE = ("archive-date", "archivedate")
+_FIELDS = ("title", "url", "work", "publisher", "date", "access_date", "archive_url", "archive_date")
+_ARCHIVE_TEMPLATES = frozenset({"webarchive", "wayback", "web archive"})
+_ARCHIVE_HOSTS = re.compile(r"web\.archive\.org|archive\.today")
+_MARKUP = re.compile(r"[{}\[\]<>&']")
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_QUOTED_ATTRIBUTE = re.compile(r"""^(["'])(.*)\1$""", re.DOTALL)
 
 
-def _plain(value: str | None) -> str | None:
+def _lookup(found: dict[str, Parameter], *names: str) -> Wikicode | None:
+    """The value of the first parameter present and non-empty (a comment alone is empty)."""
+    for name in names:
+        parameter = found.get(name)
+        if parameter is not None and _raw(parameter.value):
+            return parameter.value
+    return None
+
+
+def _plain(value: Wikicode | None) -> str | None:
+    """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
     if value is None:
         return None
-    text = clean_spaces(render(mwparserfromhell.parse(value)))
+    raw = str(value)
+    if "<!--" in raw:
+        raw = _COMMENT.sub("", raw)
+    text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
     return text or None
 
 
-def _authors(template: Template) -> str | None:
+def _raw(value: Wikicode | None) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    text = (_COMMENT.sub("", text) if "<!--" in text else text).strip()
+    return text or None
+
+
+def _url(value: Wikicode | None) -> str | None:
+    """A URL parameter: its text, or what its templates render ({{Google books}} renders nothing)."""
+    raw = _raw(value)
+    if raw is None or "{{" not in raw:
+        return raw
+    return _plain(value)
+
+
+def _citation_params(template: Template) -> dict[str, Parameter]:
+    found = params_of(template)
+    if template_name(template) == CITATION_MODULE:
+        # {{#invoke:cite|web|…}}: the first positional parameter is the kind, not data.
+        found.pop("1", None)
+    return found
+
+
+def _authors(found: dict[str, Parameter]) -> str | None:
     names = []
     for suffix in ("", "1", "2", "3", "4"):
-        last = param(template, f"last{suffix}", f"author{suffix}-last", f"surname{suffix}")
-        first = param(template, f"first{suffix}", f"author{suffix}-first", f"given{suffix}")
-        author = param(template, f"author{suffix}")
+        last = _plain(_lookup(found, f"last{suffix}", f"author{suffix}-last", f"surname{suffix}"))
+        first = _plain(_lookup(found, f"first{suffix}", f"author{suffix}-first", f"given{suffix}"))
+        author = _plain(_lookup(found, f"author{suffix}"))
         if last:
             names.append(f"{last}, {first}" if first else last)
         elif author:
             names.append(author.strip("()"))
-    return _plain("; ".join(names)) if names else None
+    return clean_spaces("; ".join(names)) or None
 
 
-def citation_fields(template: Template) -> dict[str, str | None]:
-    """The fields of a citation template (``{{cite web}}`` and kin) as plain text."""
+def _fields(found: dict[str, Parameter]) -> dict[str, str | None]:
     return {
-        "title": _plain(param(template, "title", "trans-title", "script-title")),
-        "url": param(template, "url", "chapter-url"),
-        "work": _plain(param(template, *_WORK_PARAMS)),
-        "publisher": _plain(param(template, "publisher", "institution")),
-        "date": _plain(param(template, "date", "year")),
-        "access_date": _plain(param(template, *_ACCESS_DATE)),
-        "archive_url": param(template, *_ARCHIVE_URL),
-        "archive_date": _plain(param(template, *_ARCHIVE_DATE)),
+        "title": _plain(_lookup(found, "title", "trans-title", "script-title")),
+        "url": _url(_lookup(found, "url", "chapter-url")),
+        "work": _plain(_lookup(found, *_WORK_PARAMS)),
+        "publisher": _plain(_lookup(found, "publisher", "institution")),
+        "date": _plain(_lookup(found, "date", "year")),
+        "access_date": _plain(_lookup(found, *_ACCESS_DATE)),
+        "archive_url": _url(_lookup(found, *_ARCHIVE_URL)),
+        "archive_date": _plain(_lookup(found, *_ARCHIVE_DATE)),
     }
 
 
-def render_citation(template: Template) -> str:
-    """A citation template as a reader sees it, in the order CS1 prints its parts."""
-    fields = citation_fields(template)
-    kind = template_name(template)
+def citation_fields(template: Template) -> dict[str, str | None]:
+    """The fields of a citation template (``{{cite web}}``, ``{{#invoke:cite|web}}``, …) as plain text."""
+    return _fields(_citation_params(template))
+
+
+def citation_kind(template: Template) -> str:
+    """The citation template's kind as a template name: ``{{#invoke:cite|web}}`` is ``cite web``."""
+    name = template_name(template)
+    if name == CITATION_MODULE:
+        kind = (positional(template) or [""])[0].strip().lower()
+        return f"cite {kind}" if kind and kind != "citation" else "citation"
+    return name
+
+
+def render_citation(template: Template, fields: dict[str, str | None] | None = None) -> str:
+    """A citation template as a reader sees it, in the order CS1 prints its parts.
+
+    ``fields`` are its :func:`citation_fields` when the caller has them already.
+    """
+    found = _citation_params(template)
+    fields = fields if fields is not None else _fields(found)
     parts: list[str] = []
-    authors = _authors(template)
+    authors = _authors(found)
     if authors:
         parts.append(f"{authors}.")
     if fields["title"]:
-        is_book = kind in {"cite book", "citation"}
+        is_book = citation_kind(template) in {"cite book", "citation"}
         parts.append(f"{fields['title']}." if is_book else f'"{fields["title"]}".')
     for key in ("work", "publisher", "date"):
         if fields[key]:
@@ -81,6 +152,30 @@ def render_citation(template: Template) -> str:
     return " ".join(parts)
 
 
+def _sfn_text(template: Template) -> tuple[str, str]:
+    """The name Module:Footnotes gives an ``{{sfn}}`` reference, and its text ("Smith & Jones 2001, p. 5")."""
+    found = params_of(template)
+    args = [a for a in positional(template) if a]
+    pages = {key: _raw(_lookup(found, key)) or "" for key in ("p", "pp", "loc")}
+    name = "FOOTNOTE" + "".join(args) + "".join(pages.values())
+    authors, year = args[:-1], args[-1] if args else ""
+    if len(authors) > 3:
+        who = f"{authors[0]} et al."
+    elif len(authors) > 1:
+        who = ", ".join(authors[:-1]) + f" & {authors[-1]}"
+    else:
+        who = "".join(authors)
+    when = f"({year})" if template_name(template) == "sfnp" else year
+    text = " ".join(part for part in (who, when) if part)
+    if pages["p"]:
+        text += f", p. {pages['p']}"
+    elif pages["pp"]:
+        text += f", pp. {pages['pp']}"
+    elif pages["loc"]:
+        text += f", {pages['loc']}"
+    return name, clean_spaces(text) + "."
+
+
 @dataclass
 class _Entry:
     number: int
@@ -88,26 +183,33 @@ class _Entry:
     group: str | None
     uses: int = 0
     content: Wikicode | None = None
+    text: str | None = None  # for references made by templates, whose text is not wikitext
+
+
+def _unquote(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    match = _QUOTED_ATTRIBUTE.match(value)
+    value = (match.group(2) if match else value).strip()
+    return value or None
 
 
 @dataclass
 class ReferenceRegistry:
-    """Collects ``<ref>`` uses in document order and numbers them per group."""
+    """Collects reference uses in document order and numbers them per group."""
 
     _entries: dict[tuple[str | None, str | object], _Entry] = field(default_factory=dict)
     _next: dict[str | None, int] = field(default_factory=dict)
 
     @staticmethod
     def _attribute(tag: Tag, name: str) -> str | None:
-        if not tag.has(name):
-            return None
-        value = str(tag.get(name).value).strip()
-        return value or None
+        for attribute in tag.attributes:
+            if str(attribute.name).strip().lower() == name:
+                return _unquote(str(attribute.value)) if attribute.value is not None else None
+        return None
 
-    def use(self, tag: Tag) -> tuple[str | None, int]:
-        """Record one ``<ref>`` occurrence; return its (group, number)."""
-        name = self._attribute(tag, "name")
-        group = self._attribute(tag, "group")
+    def _use(self, name: str | None, group: str | None, content: Wikicode | None) -> tuple[str | None, int]:
         key: tuple[str | None, str | object] = (group, name if name is not None else object())
         entry = self._entries.get(key)
         if entry is None:
@@ -115,9 +217,26 @@ class ReferenceRegistry:
             self._next[group] = number
             entry = self._entries[key] = _Entry(number=number, name=name, group=group)
         entry.uses += 1
-        if entry.content is None and tag.contents is not None and str(tag.contents).strip():
-            entry.content = tag.contents
+        if entry.content is None and content is not None and str(content).strip():
+            entry.content = content
         return group, entry.number
+
+    def use(self, tag: Tag) -> tuple[str | None, int]:
+        """Record one ``<ref>`` occurrence; return its (group, number)."""
+        return self._use(self._attribute(tag, "name"), self._attribute(tag, "group"), tag.contents)
+
+    def use_template(self, template: Template) -> tuple[str | None, int]:
+        """Record one footnote template (``{{sfn}}``, ``{{#tag:ref}}``); return its (group, number)."""
+        if template_name(template) == "#tag:ref":
+            found = params_of(template)
+            name = _unquote(str(found["name"].value)) if "name" in found else None
+            group = _unquote(str(found["group"].value)) if "group" in found else None
+            content = next((p.value for p in template.params if not p.showkey), None)
+            return self._use(name, group, content)
+        name, text = _sfn_text(template)
+        group, number = self._use(name, None, None)
+        self._entries[(None, name)].text = text
+        return group, number
 
     def define(self, tag: Tag) -> None:
         """Take a definition that is not a use (a list-defined ref inside ``<references>``)."""
@@ -127,24 +246,34 @@ class ReferenceRegistry:
         if entry is not None and entry.content is None and tag.contents is not None:
             entry.content = tag.contents
 
+    def define_all(self, code: Wikicode, group: str | None = None) -> None:
+        """Take every list-defined ref inside ``code`` (``<references>…</references>``, ``refs=``)."""
+        for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "ref"):
+            name = self._attribute(tag, "name")
+            tag_group = self._attribute(tag, "group") or group
+            entry = self._entries.get((tag_group, name)) if name else None
+            if entry is not None and entry.content is None and tag.contents is not None:
+                entry.content = tag.contents
+
     def references(self) -> list[Reference]:
         """The main group's references (footnote groups are numbered apart and left out)."""
         return [self._reference(e) for e in self._entries.values() if e.group is None]
 
     @staticmethod
     def _reference(entry: _Entry) -> Reference:
-        content = entry.content if entry.content is not None else mwparserfromhell.parse("")
-        templates = [t for t in content.filter_templates(recursive=False) if _is_citation(t)]
-        fields: dict[str, str | None] = dict.fromkeys(
-            ("title", "url", "work", "publisher", "date", "access_date", "archive_url", "archive_date")
-        )
+        fields: dict[str, str | None] = dict.fromkeys(_FIELDS)
         template = None
-        if templates:
-            template = template_name(templates[0])
-            fields = citation_fields(templates[0])
-        else:
-            fields.update(_free_form_fields(content))
-        text = clean_spaces(render(content).replace("\n", " ")) or None
+        text = entry.text
+        if entry.content is not None:
+            rendered: dict[int, str] = {}
+            citation = next((t for t in _top_templates(entry.content) if is_citation(template_name(t))), None)
+            if citation is not None:
+                template = citation_kind(citation)
+                fields = citation_fields(citation)
+                rendered[id(citation)] = render_citation(citation, fields)
+            else:
+                fields.update(_free_form_fields(entry.content))
+            text = clean_spaces(Renderer(rendered=rendered).text(entry.content).replace("\n", " ")) or None
         return Reference(
             number=entry.number,
             name=entry.name,
@@ -156,28 +285,25 @@ class ReferenceRegistry:
         )
 
 
-def _is_citation(template: Template) -> bool:
-    name = template_name(template)
-    return name.startswith("cite ") or name == "citation"
-
-
-_ARCHIVE_TEMPLATES = frozenset({"webarchive", "wayback", "web archive"})
+def _top_templates(content: Wikicode) -> list[Template]:
+    return [node for node in content.nodes if isinstance(node, Template)]
 
 
 def _free_form_fields(content: Wikicode) -> dict[str, str | None]:
     """Fields of a hand-written reference: the quoted title, the first external link, a {{Webarchive}}."""
     fields: dict[str, str | None] = {}
     links = [n for n in content.filter(forcetype=ExternalLink, recursive=True)]
-    links = [link for link in links if not re.search(r"web\.archive\.org|archive\.today", str(link.url))]
+    links = [link for link in links if not _ARCHIVE_HOSTS.search(str(link.url))]
     if links:
-        fields["url"] = str(links[0].url).strip()
-        fields["title"] = _plain(str(links[0].title)) if links[0].title is not None else None
+        fields["url"] = link_address(links[0]) or None
+        fields["title"] = _plain(links[0].title) if links[0].title is not None else None
     # Hand-written references follow CS1's look: Author. "Title". Work. The quoted part is the title.
-    quoted = re.search(r'"([^"]+)"', render(content))
+    quoted = re.search(r'"([^"]+)"', Renderer().text(content))
     if quoted:
         fields["title"] = clean_spaces(quoted.group(1)).rstrip(".,") or fields.get("title")
     for template in content.filter_templates(recursive=True):
         if template_name(template) in _ARCHIVE_TEMPLATES:
-            fields["archive_url"] = param(template, "url", "1")
-            fields["archive_date"] = _plain(param(template, "date", "2"))
+            found = params_of(template)
+            fields["archive_url"] = _url(_lookup(found, "url", "1"))
+            fields["archive_date"] = _plain(_lookup(found, "date", "2"))
     return fields

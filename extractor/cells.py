@@ -1,0 +1,186 @@
+"""What one relation-table cell says: the partner countries, the date, the notes and main article.
+
+Country cells name partners in many ways: ``{{flag|X}}``, ``{{flagu|X}}``, ``{{flagcountry|X}}``,
+``{{#invoke:flag||X}}``, a country-code template (``{{RUS}}``), an image-only flag beside a link
+(``{{flagicon|X}} [[X]]``, ``{{flagdeco|X}} [[Target|Label]]``), a plain link or plain text.
+What follows the name in parentheses ("(suspended)", "([[Taiwan]])") is a remark, not another
+partner; two flags on their own lines (``{{flag|A}}{{pb}}{{flag|B}}``) are two partners.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mwparserfromhell.nodes import Tag, Template, Text, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+from .countries import country_for_code
+from .dates import parse_date_text
+from .models import EstablishedDate
+from .plaintext import (
+    BULLET,
+    FLAG_TEMPLATES,
+    Renderer,
+    clean_spaces,
+    flag_arguments,
+    param_code,
+    positional,
+    template_name,
+)
+
+__all__ = ["Partner", "main_article", "read_countries", "read_country", "read_date", "split_notes"]
+
+_IMAGE_ONLY_FLAGS = frozenset({"flagicon", "flagdeco", "flag icon", "flagicon image"})
+_FLAG_MODULE = "#invoke:flag"
+_MAIN_TEMPLATES = frozenset({"main", "main article", "see", "further"})
+_SEE_LINE = re.compile(
+    r"^\s*(?:'{2,3})?\s*See:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]"
+)
+_NON_CONTENT = re.compile(r"^\s*:?\s*(file|image|category|media)\s*:", re.IGNORECASE)
+# Formatting around a name that does not hide it: italics, bold, spans, <small>.
+_TRANSPARENT_TAGS = frozenset(
+    {"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"}
+)
+_WRAPPER_TEMPLATES = frozenset({"nowrap", "nobr", "small", "center", "centre", "longitem"})
+_PLAIN = Renderer()
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner named in a country cell: the name a reader sees, and the article it links to."""
+
+    name: str
+    article: str | None
+
+
+@dataclass
+class _Scan:
+    partners: list[Partner]
+    depth: int = 0  # parentheses open in the text so far: what is inside them is a remark
+    image_flag: bool = False  # an image-only flag waits for the link or text that names it
+
+    def add(self, name: str, article: str | None) -> None:
+        name = clean_spaces(name)
+        article = clean_spaces(article) if article else None
+        if name or article:
+            self.partners.append(Partner(name or article or "", article or None))
+        self.image_flag = False
+
+
+def _flag(scan: _Scan, template: Template, name: str) -> None:
+    args = flag_arguments(template, name) or []
+    target = clean_spaces(_PLAIN.text(args[0])) if args else ""
+    if name in _IMAGE_ONLY_FLAGS:
+        scan.image_flag = bool(target)
+        return
+    shown = param_code(template, "name")
+    # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
+    code_name = country_for_code(target) if target.isupper() else None
+    if code_name is not None:
+        target = code_name
+    scan.add(clean_spaces(_PLAIN.text(shown)) if shown is not None else target, target or None)
+
+
+def _visit(scan: _Scan, code: Wikicode) -> None:
+    for node in code.nodes:
+        if isinstance(node, Text):
+            text = str(node.value)
+            if scan.image_flag and scan.depth == 0:
+                candidate = text.split("(")[0].strip(" \"'\n\t,;")
+                if candidate:
+                    scan.add(candidate, None)
+            scan.depth = max(0, scan.depth + text.count("(") - text.count(")"))
+        elif scan.depth > 0:
+            continue
+        elif isinstance(node, Template):
+            name = template_name(node)
+            if name in FLAG_TEMPLATES or name == _FLAG_MODULE:
+                _flag(scan, node, name)
+            elif name in _WRAPPER_TEMPLATES:
+                args = [p.value for p in node.params if not p.showkey]
+                if args:
+                    _visit(scan, args[0])
+            else:
+                code_name = country_for_code(str(node.name))
+                if code_name is not None:
+                    scan.add(code_name, code_name)
+        elif isinstance(node, Wikilink):
+            title = str(node.title)
+            if _NON_CONTENT.match(title) or (scan.partners and not scan.image_flag):
+                continue
+            target = clean_spaces(title.lstrip(":").split("#")[0])
+            shown = clean_spaces(_PLAIN.text(node.text)) if node.text is not None else target
+            scan.add(shown or target, target)
+        elif isinstance(node, Tag):
+            tag = str(node.tag).strip().lower()
+            if tag in _TRANSPARENT_TAGS and node.contents is not None:
+                _visit(scan, node.contents)
+
+
+def read_countries(code: Wikicode) -> list[Partner]:
+    """Every partner a country cell names, in order; plain text when it names none otherwise."""
+    scan = _Scan([])
+    _visit(scan, code)
+    if scan.partners:
+        return scan.partners
+    text = clean_spaces(_PLAIN.text(code))
+    return [Partner(text, None)] if text else []
+
+
+def read_country(code: Wikicode) -> tuple[str, str | None] | None:
+    """The display name and link target of a country cell's first partner, or ``None`` when it names none."""
+    partners = read_countries(code)
+    return (partners[0].name, partners[0].article) if partners else None
+
+
+def read_date(code: Wikicode, shown: str) -> EstablishedDate:
+    """The date of a date cell, read from the text a reader sees (date templates rendered).
+
+    ``code`` is kept for callers that pass the cell; the text decides, so that "Before {{dts|1995}}"
+    stays unread and "19 October {{dts|1929}}" is read to the day.
+    """
+    parsed = parse_date_text(shown)
+    if parsed is None:
+        return EstablishedDate(raw=shown)
+    return EstablishedDate(
+        raw=shown,
+        iso=parsed.iso,
+        precision=parsed.precision,  # type: ignore[arg-type]
+        year=parsed.year,
+        month=parsed.month,
+        day=parsed.day,
+    )
+
+
+def main_article(code: Wikicode) -> str | None:
+    """The notes cell's main article: a ``{{Main}}``-like hatnote, else a leading "See [[X]]" line."""
+    for template in code.filter_templates(recursive=False):
+        if template_name(template) in _MAIN_TEMPLATES:
+            args = positional(template)
+            if args and args[0]:
+                return clean_spaces(args[0])
+    for line in str(code).splitlines():
+        match = _SEE_LINE.match(line)
+        if match:
+            return clean_spaces(match.group(1))
+    return None
+
+
+def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[str]]:
+    """Notes text (bullets as ``- item`` lines) and its bullet items, "See X" line removed."""
+    lines: list[str] = []
+    items: list[str] = []
+    for raw_line in text.replace(BULLET, "\n" + BULLET).splitlines():
+        is_item = raw_line.lstrip().startswith(BULLET)
+        line = clean_spaces(raw_line.replace(BULLET, " "))
+        if not line:
+            continue
+        if main_article and not lines and re.fullmatch(r"See:? .+", line) and not is_item:
+            continue
+        if is_item:
+            items.append(line)
+            lines.append(f"- {line}")
+        else:
+            lines.append(line)
+    return ("\n".join(lines) or None), items

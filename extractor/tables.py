@@ -1,0 +1,258 @@
+"""Wikitext tables: their rows and cells, and whether a table is a relation table.
+
+A table is a relation table by the meaning of its header row, never by its position: it needs a
+column naming the partner (``Country``, ``State``, ``Sovereign state``, ``Country/Region``,
+``Region``) and a column giving when relations began (``Formal relations began``, ``Since``,
+``Date``, ``Date of recognition``, ``Beginning of formal relations`` …) or notes about them
+(``Notes``). Tables that list what is not a current relation are not relation tables, however
+their header reads: a table with a column saying when relations *ended*, or whose caption says its
+states are *former* partners or have *no* relations (``States formerly recognizing …``).
+Header and caption rules are pure functions of the header texts (:func:`classify_header`,
+:func:`table_layout`), so that the HTML parser can apply the very same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from mwparserfromhell.nodes import Tag
+from mwparserfromhell.wikicode import Wikicode
+
+from .models import TableKind
+from .plaintext import clean_spaces
+
+__all__ = [
+    "Cell",
+    "Column",
+    "Layout",
+    "Table",
+    "classify_header",
+    "expand",
+    "read_table",
+    "table_layout",
+]
+
+Column = Literal["number", "country", "date", "notes"]
+
+_NUMBER = re.compile(r"^(#|no\.?|n[o°º]\.?|number|nr\.?|s\.? ?no\.?)$")
+_COUNTRY = re.compile(
+    r"^(country|countries|state|states|nation|partner|sovereign state|country\s*/\s*region|region|"
+    r"state or sovereign entity|country or territory)$"
+)
+_NOTES = re.compile(r"^(notes?|remarks?|comments?|details|description|relations)$")
+# Dates that say when relations began, most telling first: a "Relations established" column wins
+# over a "Date of recognition" column in the same table.
+_DATE_RULES = (
+    re.compile(
+        r"\brelations?\b.*\b(began|begun|beginning|established|establishment|since|start(ed)?|resumed)\b"
+    ),
+    re.compile(
+        r"^(formal relations|diplomatic relations|date|dates|since|established|date established|"
+        r"date of establishment|beginning of (formal |diplomatic )?relations|relations began on)$"
+    ),
+    re.compile(r"^(date of |year of )?(diplomatic |mutual )?recognition$|^(date |year )?recogni[sz]ed$"),
+)
+# A header that says when something other than the relation happened.
+_NOT_A_DATE = re.compile(
+    r"\b(ended|end|until|severed|broken|suspended|signed|signature|treaty|agreement|issue|"
+    r"ratification|admission|application|effective|concluded|withdrawn)\b"
+)
+_ENDED = re.compile(r"\b(ended|end|until|to|severed|terminated)\b")
+_NOT_RELATIONS_CAPTION = re.compile(
+    r"\b(former(ly)?|without (diplomatic )?relations|no (diplomatic )?relations|never|only ever)\b",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\w")
+_SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
+
+
+def _header_key(text: str) -> str:
+    return clean_spaces(text).lower().strip(" :*.")
+
+
+def classify_header(text: str) -> Column | None:
+    """What a header cell's text says its column holds, or ``None``.
+
+    >>> classify_header("Formal Relations Began"), classify_header("#"), classify_header("Notes")
+    ('date', 'number', 'notes')
+    >>> classify_header("Year of Agreement signed"), classify_header("Date of issue")
+    (None, None)
+    """
+    key = _header_key(text)
+    if _NUMBER.match(key):
+        return "number"
+    if _COUNTRY.match(key):
+        return "country"
+    if _NOTES.match(key):
+        return "notes"
+    if _date_rank(key) is not None:
+        return "date"
+    return None
+
+
+def _date_rank(key: str) -> int | None:
+    if _NOT_A_DATE.search(key):
+        return None
+    for rank, rule in enumerate(_DATE_RULES):
+        if rule.search(key):
+            return rank
+    return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a relation table keeps what: column positions (after colspans) and the table's kind."""
+
+    kind: TableKind
+    columns: dict[Column, int]
+
+
+def table_layout(headers: Sequence[tuple[str, int]], caption: str = "") -> Layout | None:
+    """The layout a header row gives a table, or ``None`` when it is no relation table.
+
+    ``headers`` are the header cells' texts with their colspans. The kind is ``bilateral-table``
+    when there is a notes column, else ``list`` (the numbered "Diplomatic relations" list).
+
+    >>> table_layout([("#", 1), ("Country", 1), ("Date", 1)])
+    Layout(kind='list', columns={'number': 0, 'country': 1, 'date': 2})
+    >>> table_layout([("Country", 1), ("Formal relations began", 1), ("Formal relations ended", 1)]) is None
+    True
+    """
+    if _NOT_RELATIONS_CAPTION.search(caption):
+        return None
+    columns: dict[Column, int] = {}
+    date_rank = len(_DATE_RULES)
+    position = 0
+    for text, span in headers:
+        key = _header_key(text)
+        column = classify_header(text)
+        if column is None and not _WORDS.search(key):
+            # An unlabelled column: the number column when first, the notes after the date (editors
+            # break the Notes header: "!Notes|-" shows "-", "Notes" being read as attributes).
+            column = "number" if position == 0 else "notes" if "date" in columns else None
+        if column is None and position > 0 and _ENDED.search(key) and "relation" in key:
+            return None  # a "Formal relations ended" column: the table lists former relations
+        if column == "date":
+            rank = _date_rank(key)
+            if rank is not None and rank < date_rank:
+                columns["date"], date_rank = position, rank
+        elif column is not None and column not in columns:
+            columns[column] = position
+        position += max(span, 1)
+    if "country" not in columns or not ("date" in columns or "notes" in columns):
+        return None
+    return Layout("bilateral-table" if "notes" in columns else "list", columns)
+
+
+@dataclass
+class Cell:
+    """One table cell (``td`` or ``th``) and its spans."""
+
+    tag: Tag
+    header: bool
+
+    @property
+    def code(self) -> Wikicode:
+        """The cell's content."""
+        return self.tag.contents if self.tag.contents is not None else Wikicode([])
+
+    def span(self, name: str) -> int:
+        """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
+        for attribute in self.tag.attributes:
+            if str(attribute.name).strip().lower() == name:
+                digits = _SPAN_DIGITS.match(str(attribute.value)) if attribute.value is not None else None
+                return max(1, min(int(digits.group(1)), 1000)) if digits else 1
+        return 1
+
+
+@dataclass
+class Table:
+    """A table's caption (when it has one) and rows of cells, each with its ``|-`` tag.
+
+    ``row_tags[i]`` is the ``tr`` tag holding ``rows[i]``, ``None`` for cells before the first ``|-``.
+    """
+
+    caption: Cell | None
+    rows: list[list[Cell]]
+    row_tags: list[Tag | None]
+
+
+def _cells(nodes: Sequence[object]) -> list[Cell]:
+    cells = []
+    for node in nodes:
+        if isinstance(node, Tag):
+            name = str(node.tag).lower()
+            if name in {"td", "th"}:
+                cells.append(Cell(node, name == "th"))
+    return cells
+
+
+def read_table(table: Tag) -> Table:
+    """The table's caption and rows; cells before the first ``|-`` form a row of their own.
+
+    mwparserfromhell reads a ``|+ caption`` line as a data cell whose text starts with ``+``.
+    """
+    rows: list[list[Cell]] = []
+    row_tags: list[Tag | None] = []
+    loose: list[Cell] = []
+    caption: Cell | None = None
+    for node in table.contents.nodes if table.contents is not None else []:
+        if not isinstance(node, Tag):
+            continue
+        name = str(node.tag).lower()
+        if name in {"td", "th"}:
+            cell = Cell(node, name == "th")
+            if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
+                caption = cell
+            else:
+                loose.append(cell)
+        elif name == "caption":
+            caption = Cell(node, False)
+        elif name == "tr":
+            if loose:
+                rows.append(loose)
+                row_tags.append(None)
+                loose = []
+            cells = _cells(node.contents.nodes if node.contents is not None else [])
+            if cells:
+                rows.append(cells)
+                row_tags.append(node)
+    if loose:
+        rows.append(loose)
+        row_tags.append(None)
+    return Table(caption, rows, row_tags)
+
+
+def _is_caption(cell: Cell) -> bool:
+    nodes = cell.code.nodes
+    return bool(nodes) and str(nodes[0]).startswith("+")
+
+
+def expand(rows: list[list[Cell]]) -> list[dict[int, Cell]]:
+    """Place each cell at its column, honouring colspan and rowspan."""
+    grid: list[dict[int, Cell]] = []
+    carried: dict[int, tuple[Cell, int]] = {}
+    for row in rows:
+        placed: dict[int, Cell] = {}
+        for column, (cell, remaining) in list(carried.items()):
+            placed[column] = cell
+            if remaining <= 1:
+                del carried[column]
+            else:
+                carried[column] = (cell, remaining - 1)
+        column = 0
+        for cell in row:
+            while column in placed:
+                column += 1
+            width = cell.span("colspan")
+            height = cell.span("rowspan")
+            for offset in range(width):
+                placed[column + offset] = cell
+                if height > 1:
+                    carried[column + offset] = (cell, height - 1)
+            column += width
+        grid.append(placed)
+    return grid
