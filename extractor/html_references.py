@@ -13,6 +13,7 @@ conventions as :func:`extractor.references._free_form_fields`.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -205,7 +206,9 @@ def _coins(cite: Tag) -> dict[str, list[str]]:
 def _first(values: dict[str, list[str]], *keys: str) -> str | None:
     for key in keys:
         for value in values.get(key, []):
-            cleaned = clean_spaces(value)
+            # COinS carries the parameter's text: an entity written in it (&#124; for a "|" in a
+            # title, &nbsp;) is still an entity there, where the reader sees the character.
+            cleaned = clean_spaces(html.unescape(value))
             if cleaned:
                 return cleaned
     return None

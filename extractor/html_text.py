@@ -63,7 +63,8 @@ _SKIP_TAGS = frozenset(
 )
 # Edit links, sort keys, COinS, backlinks, thumbnails, galleries and hatnotes: page furniture,
 # not the cell's content (hatnotes are read apart, as the main article). "noprint" marks
-# maintenance tags such as [citation needed], which the wikitext parser renders as nothing.
+# maintenance tags such as [citation needed], which the wikitext parser renders as nothing;
+# "error" marks MediaWiki's and Scribunto's error messages, which are no part of the article.
 _SKIP_CLASSES = frozenset(
     {
         "mw-editsection",
@@ -79,6 +80,8 @@ _SKIP_CLASSES = frozenset(
         "image",
         "mw-file-description",
         "mw-broken-media",
+        "error",
+        "scribunto-error",
     }
 )
 _BLOCK_TAGS = frozenset(
@@ -109,8 +112,9 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-# Pages that are not articles a row can name: files, categories, special pages.
-_NON_ARTICLE = re.compile(r"^(file|image|media|category|special)\s*:", re.IGNORECASE)
+# Pages that are not articles a row can name: files, categories, special pages, templates (a
+# red link to a missing template is how MediaWiki shows one).
+_NON_ARTICLE = re.compile(r"^(file|image|media|category|special|template)\s*:", re.IGNORECASE)
 # The title of a legacy red link: /w/index.php?title=X&action=edit&redlink=1.
 _TITLE_PARAM = re.compile(r"(?:^|&)title=([^&]+)")
 

@@ -493,3 +493,36 @@ def test_country_cell_spanning_rows_gives_one_row() -> None:
         )
     )
     assert [(r.country, r.notes) for r in parse_html(html).rows] == [("Chile", "first")]
+
+
+def test_coins_entities_are_read_as_the_characters_a_reader_sees() -> None:
+    """A title written with entities (``&#124;`` for "|") reads as the character, as in the wikitext."""
+    coins = (
+        '<cite class="citation web cs1">"A | B".</cite><span class="Z3988" '
+        'title="ctx_ver=Z39.88-2004&amp;rft.btitle=A+%26%23124%3B+B%26nbsp%3BC&amp;rft_id=http%3A%2F%2Fa.example%2F">'
+        "</span>"
+    )
+    html = legacy_page(
+        bilateral(
+            f'<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x{sup("1", "1", "1")}</td></tr>'
+        ),
+        note("1", '<a href="#cite_ref-1">^</a>', coins),
+    )
+    reference = dataset(html).references[0]
+    assert (reference.title, reference.url) == ("A | B C", "http://a.example/")
+
+
+def test_error_messages_are_not_reference_text() -> None:
+    """A Scribunto or Cite error shown in a reference is neither its text nor its title."""
+    error = (
+        '<strong class="error"><span class="scribunto-error">'
+        'Script error: No such module "cite".</span></strong>'
+    )
+    html = legacy_page(
+        bilateral(
+            f'<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x{sup("1", "1", "1")}</td></tr>'
+        ),
+        note("1", '<a href="#cite_ref-1">^</a>', error),
+    )
+    reference = dataset(html).references[0]
+    assert (reference.title, reference.text) == (None, None)
