@@ -23,25 +23,27 @@ from typing import Literal
 
 from bs4 import BeautifulSoup, Tag
 
+from .cells import split_notes
 from .html_cells import hatnote_main, read_date, read_partners, see_line
 from .html_references import NoteList, read_note_list, reference_from_item, reference_name
 from .html_text import HtmlText, classes_of, is_citation, strip_link_marks
-from .models import CellKind, Diagnostic, Reference, TableKind
-from .parse_wikitext import classify_header, split_notes
+from .models import CellKind, Diagnostic, Reference
 from .plaintext import clean_spaces
 from .rows import CitationUse, ParsedDocument, RowRecord
+from .tables import Column, Layout, table_layout
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
 
 #: ``html`` for the legacy parser's output, ``parsoid`` for Parsoid's (the values of
 #: :attr:`extractor.models.Source.content_format`).
 Flavour = Literal["html", "parsoid"]
-Column = Literal["number", "country", "date", "notes"]
 
 # Attributes only Parsoid writes; one is enough to tell the flavours apart.
 _PARSOID_MARKERS = re.compile(
     r"""data-mw-section-id=|rel=["']mw:WikiLink|typeof=["'][^"']*mw:Extension/ref|property=["']mw:htmlVersion"""
 )
+# Header rows sit at the top: an image row or a caption-like row may precede them (as in parse_wikitext).
+_HEADER_SEARCH = 5
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
 _SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
@@ -103,13 +105,6 @@ class _Cell:
             return 1
         digits = _SPAN.match(value)
         return max(1, min(int(digits.group(1)), 1000)) if digits else 1
-
-
-@dataclass
-class _Layout:
-    kind: TableKind
-    columns: dict[Column, int]
-    header_index: int
 
 
 @dataclass
@@ -222,20 +217,25 @@ class _Walk:
 
     def table(self, table: Tag) -> None:
         rows = _rows_of(table)
-        layout = _layout(rows)
-        if layout is None:
+        caption_tag = next((c for c in table.contents if isinstance(c, Tag) and c.name == "caption"), None)
+        caption = ""
+        if caption_tag is not None:
+            caption = strip_link_marks(HtmlText(on_cite=self.sups.append).text(caption_tag))
+        found = _layout(rows, caption)
+        if found is None:
             self._outside(table)
             return
         grid = _expand(rows)
-        for row in rows[: layout.header_index + 1]:
+        layout, header_index = found
+        for row in rows[: header_index + 1]:
             for cell in row:
                 self._outside(cell.tag)
         previous: _Cell | None = None
-        for row, placed in zip(rows[layout.header_index + 1 :], grid[layout.header_index + 1 :], strict=True):
+        for row, placed in zip(rows[header_index + 1 :], grid[header_index + 1 :], strict=True):
             previous = self._row(row, placed, layout, previous)
 
     def _row(
-        self, row: list[_Cell], placed: dict[int, _Cell], layout: _Layout, previous: _Cell | None
+        self, row: list[_Cell], placed: dict[int, _Cell], layout: Layout, previous: _Cell | None
     ) -> _Cell | None:
         """Read one body row; return its country cell (a rowspan carries it into the next rows)."""
         country_cell = placed.get(layout.columns["country"])
@@ -336,21 +336,16 @@ class _Walk:
         )
 
 
-def _layout(rows: list[list[_Cell]]) -> _Layout | None:
-    """Find the header row (all header cells, at least two) that makes this a relation table."""
-    for index, row in enumerate(rows[:4]):
+def _layout(rows: list[list[_Cell]], caption: str) -> tuple[Layout, int] | None:
+    """The header row (all header cells, at least two) that makes this a relation table, by the
+    wikitext parser's own rules (:func:`extractor.tables.table_layout`), and its index."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH]):
         if len(row) < 2 or not all(cell.header for cell in row):
             continue
-        columns: dict[Column, int] = {}
-        position = 0
-        for cell in row:
-            column = classify_header(strip_link_marks(HtmlText().text(cell.tag)))
-            if column is not None and column not in columns:
-                columns[column] = position
-            position += cell.span("colspan")
-        if "country" in columns and ("date" in columns or "notes" in columns):
-            kind: TableKind = "list" if "number" in columns and "notes" not in columns else "bilateral-table"
-            return _Layout(kind, columns, index)
+        headers = [(strip_link_marks(HtmlText().text(cell.tag)), cell.span("colspan")) for cell in row]
+        layout = table_layout(headers, caption)
+        if layout is not None:
+            return layout, index
     return None
 
 
