@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
 HTML = ROOT / "fixtures" / "html"
 FLAVOURS = {"legacy": "html", "parsoid": "parsoid"}
+# A page of its own on the session's shared test wiki, so that other tests' pages stay as they set them.
+RENDER_TITLE = "Foreign relations of Kyrgyzstan (HTML parity)"
 
 
 def comparable(article: Article) -> dict[str, Any]:
@@ -96,7 +98,7 @@ def test_cli_reads_an_html_file_of_either_flavour(kind: str, tmp_path: Path) -> 
 
 def _render(wiki: Any, text: str) -> dict[str, Any]:
     """Save ``text`` on the test wiki; its revision id, and its legacy and Parsoid HTML by flavour."""
-    revision = wiki.edit("Foreign relations of Kyrgyzstan", text, summary="parity test")
+    revision = wiki.edit(RENDER_TITLE, text, summary="parity test")
     legacy = wiki.api({"action": "parse", "oldid": str(revision), "prop": "text"})["parse"]["text"]
     request = urllib.request.Request(
         f"{wiki.rest_url}/v1/revision/{revision}/html", headers={"User-Agent": "tests", "X-Test-Helper": "1"}
