@@ -46,8 +46,13 @@ def _extract_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="replay a recording (default: the stored snapshot); no network"
     )
     source.add_argument(
-        "--input", metavar="PATH", type=Path, help="a .wikitext or .html (legacy or Parsoid) file to extract"
+        "--input", metavar="PATH", type=Path,
+        help="a .wikitext or .html (legacy or Parsoid) file to extract, or a folder of them (a batch)",
     )
+    source.add_argument("--titles-file", metavar="FILE", type=Path,
+                        help="fetch and extract every title in FILE (one a line; a batch)")
+    source.add_argument("--all", action="store_true",
+                        help="fetch and extract every article titled 'Foreign relations of …' (a batch)")
     parser.add_argument("--title", help=f"article title (default: {DEFAULT_TITLE!r}, or the file name)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("out"), help="output folder (default: out/)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -110,6 +115,10 @@ def run_extract(argv: Sequence[str]) -> int:
         parser.error("--record needs a live run (not --offline, --recording or --input)")
     if args.recording is not None and args.input is not None:
         parser.error("--recording is not allowed with --input")
+    if args.titles_file is not None or args.all or (args.input is not None and args.input.is_dir()):
+        from .batch import run_batch  # local: only batches pay for the process pool
+
+        return run_batch(args, parser.error)
     article = _read_input(args.input, args.title) if args.input is not None else _fetch(args)
     folder = write_dataset(article, args.out)
     print(f"{article.source.title}: {len(article.relations)} relations, "

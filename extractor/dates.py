@@ -90,6 +90,12 @@ def _month_number(word: str) -> int | None:
     return _MONTHS.get(word.lower().rstrip("."))
 
 
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in {4, 6, 9, 11} else 31
+
+
 def _valid(year: int, month: int | None, day: int | None) -> ParsedDate | None:
     if not 1 <= year <= 2999:
         return None
@@ -97,7 +103,7 @@ def _valid(year: int, month: int | None, day: int | None) -> ParsedDate | None:
         return ParsedDate(year) if day is None else None
     if not 1 <= month <= 12:
         return None
-    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if day is not None and not 1 <= day <= _days_in(year, month):
         return None
     return ParsedDate(year, month, day)
 

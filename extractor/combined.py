@@ -1,0 +1,240 @@
+"""The combined dataset of many articles: ``all/relations.csv`` and ``all/pairs.csv``.
+
+``relations.csv`` is every article's ``relations.csv`` one after the other, each row prefixed with
+the article's ``subject`` (the country the article is about: "Foreign relations of the United
+States" is about "United States") and its ISO code.
+
+``pairs.csv`` has one row per unordered pair of countries {A, B} where A's article lists B or B's
+article lists A, with the date each side's article gives and whether the two agree:
+
+=================  =============================================================================
+country_a/_b       the two countries (A before B alphabetically)
+iso3_a/_b          their ISO 3166-1 alpha-3 codes, where they have one
+listed_in_a/_b     ``true``/``false``: whether that side's article lists the other; empty when that
+                   side's article is not in the batch
+date_in_a/_b       the date relations began according to that side's article (ISO 8601 at its
+                   precision), with ``precision_in_a/_b``
+agree              ``true``/``false`` when both sides give a date: equal at the coarser precision;
+                   empty otherwise
+=================  =============================================================================
+
+A country is the same country in two articles when their ISO codes match, or, for a country
+without a code (Abkhazia, the Sahrawi Republic, the European Union), when their names match.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import replace_directory, staging_directory
+from .countries import iso3_for, subject_of_title
+from .dates import ParsedDate
+from .models import Article, Relation
+
+__all__ = [
+    "COMBINED_FOLDER",
+    "PAIR_COLUMNS",
+    "ArticleSides",
+    "Pair",
+    "Side",
+    "article_sides",
+    "combined_relations_csv",
+    "pairs_csv",
+    "pairs_of",
+    "write_combined",
+]
+
+#: The combined dataset's folder inside the output folder.
+COMBINED_FOLDER = "all"
+PAIR_COLUMNS = (
+    "country_a",
+    "country_b",
+    "iso3_a",
+    "iso3_b",
+    "listed_in_a",
+    "listed_in_b",
+    "date_in_a",
+    "precision_in_a",
+    "date_in_b",
+    "precision_in_b",
+    "agree",
+)
+
+
+def _key(name: str, iso3: str | None) -> str:
+    return iso3 or "name:" + " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Side:
+    """One partner as one article gives it: who, and the date relations began."""
+
+    key: str
+    name: str
+    iso3: str | None
+    date: str | None
+    precision: str | None
+    parsed: ParsedDate | None
+
+
+@dataclass(frozen=True)
+class ArticleSides:
+    """The subject of one article and every partner it lists (the first row per partner)."""
+
+    title: str
+    subject: str
+    subject_iso3: str | None
+    partners: dict[str, Side] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The subject's identity across articles."""
+        return _key(self.subject, self.subject_iso3)
+
+
+def _side(relation: Relation) -> Side:
+    iso3 = relation.iso3
+    parsed = ParsedDate(relation.year, relation.month, relation.day) if relation.year is not None else None
+    return Side(
+        key=_key(relation.country_article or relation.country, iso3),
+        name=relation.country,
+        iso3=iso3,
+        date=relation.established,
+        precision=relation.established_precision,
+        parsed=parsed,
+    )
+
+
+def article_sides(article: Article) -> ArticleSides:
+    """The subject and partners of one article's dataset."""
+    subject = subject_of_title(article.source.title)
+    sides = ArticleSides(article.source.title, subject, iso3_for(subject))
+    for relation in article.relations:
+        side = _side(relation)
+        if side.key != sides.key:
+            sides.partners.setdefault(side.key, side)
+    return sides
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One row of ``pairs.csv``."""
+
+    country_a: str
+    country_b: str
+    iso3_a: str | None
+    iso3_b: str | None
+    listed_in_a: bool | None
+    listed_in_b: bool | None
+    date_in_a: str | None
+    precision_in_a: str | None
+    date_in_b: str | None
+    precision_in_b: str | None
+    agree: bool | None
+
+
+def _names(articles: Sequence[ArticleSides]) -> dict[str, str]:
+    """A display name per country: its article's subject, else the name articles use most."""
+    seen: dict[str, Counter[str]] = {}
+    for article in articles:
+        for side in article.partners.values():
+            seen.setdefault(side.key, Counter())[side.name] += 1
+    names = {key: min(counts, key=lambda n: (-counts[n], n)) for key, counts in seen.items()}
+    names.update({article.key: article.subject for article in articles})
+    return names
+
+
+def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
+    """Every unordered pair of countries that at least one article of the batch links, sorted."""
+    by_subject: dict[str, ArticleSides] = {}
+    for article in sorted(articles, key=lambda a: a.title):
+        by_subject.setdefault(article.key, article)  # two articles about one country: the first
+    names = _names(list(by_subject.values()))
+    codes = {side.key: side.iso3 for a in by_subject.values() for side in a.partners.values()}
+    codes.update({a.key: a.subject_iso3 for a in by_subject.values()})
+    linked = {tuple(sorted((a.key, b))) for a in by_subject.values() for b in a.partners}
+    pairs = []
+    for first, second in linked:
+        a, b = sorted((first, second), key=lambda k: (names[k].casefold(), k))
+        side_a, side_b = _given(by_subject.get(a), b), _given(by_subject.get(b), a)
+        dates = (side_a.parsed if side_a else None, side_b.parsed if side_b else None)
+        pairs.append(
+            Pair(
+                country_a=names[a],
+                country_b=names[b],
+                iso3_a=codes.get(a),
+                iso3_b=codes.get(b),
+                listed_in_a=None if a not in by_subject else side_a is not None,
+                listed_in_b=None if b not in by_subject else side_b is not None,
+                date_in_a=side_a.date if side_a else None,
+                precision_in_a=side_a.precision if side_a else None,
+                date_in_b=side_b.date if side_b else None,
+                precision_in_b=side_b.precision if side_b else None,
+                agree=dates[0].agrees_with(dates[1]) if dates[0] and dates[1] else None,
+            )
+        )
+    return sorted(
+        pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b)
+    )
+
+
+def _given(article: ArticleSides | None, partner: str) -> Side | None:
+    return article.partners.get(partner) if article is not None else None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def pairs_csv(pairs: Iterable[Pair]) -> bytes:
+    """``pairs.csv``: a header and one row per pair (booleans true/false, unknown empty)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PAIR_COLUMNS)
+    for pair in pairs:
+        writer.writerow([_cell(getattr(pair, column)) for column in PAIR_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes:
+    """Each article's ``relations.csv`` rows, prefixed with ``subject`` and ``subject_iso3``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header_written = False
+    for sides, relations in parts:
+        rows = csv.reader(io.StringIO(relations.decode("utf-8"), newline=""))
+        header = next(rows, None)
+        if header is None:
+            continue
+        if not header_written:
+            writer.writerow(["subject", "subject_iso3", *header])
+            header_written = True
+        for row in rows:
+            writer.writerow([sides.subject, sides.subject_iso3 or "", *row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_combined(
+    out_dir: Path,
+    parts: Sequence[tuple[ArticleSides, bytes]],
+    *,
+    titles: Sequence[str] | None = None,
+) -> Path:
+    """Write ``out_dir/all/`` (relations.csv, pairs.csv, and titles.txt when given) in one step."""
+    target = out_dir / COMBINED_FOLDER
+    with staging_directory(target) as staging:
+        (staging / "relations.csv").write_bytes(combined_relations_csv(parts))
+        (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts])))
+        if titles is not None:
+            (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))
+        replace_directory(staging, target)
+    return target

@@ -1,0 +1,226 @@
+"""Fetching many articles: at most 50 titles per request, serial, following every continuation.
+
+Built on :meth:`extractor.fetch.Fetcher.query`, which makes each request polite (User-Agent,
+``maxlag``, retries with back-off). Two requests are needed here and nowhere else:
+
+* ``list=allpages&apprefix=Foreign relations of`` discovers the family (:func:`discover_titles`);
+* ``prop=revisions&titles=A|B|…&rvprop=…|content&rvslots=main`` fetches up to 50 pages at once
+  (:func:`fetch_pages`). MediaWiki may not fit every page's content in one answer: pages then come
+  without ``revisions`` and a ``continue`` (``rvcontinue``) asks for the rest. The request is sent
+  again with the continuation until none is left (https://www.mediawiki.org/wiki/API:Continue).
+
+One title's failure (missing, invalid, not wikitext) is that title's outcome, not the batch's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import FetchError, InputError, PageMissingError, TransportError
+from .extract import make_source
+from .fetch import FetchedPage, Fetcher
+from .models import Obtained
+
+__all__ = [
+    "FAMILY_PREFIX",
+    "MAX_TITLES",
+    "PageOutcome",
+    "discover_titles",
+    "fetch_pages",
+    "read_titles_file",
+]
+
+#: Every article of the family starts with this title prefix.
+FAMILY_PREFIX = "Foreign relations of"
+#: The Action API's limit of titles per request for clients without the apihighlimits right.
+MAX_TITLES = 50
+# A continuation that never ends would be a server bug; stop rather than loop for ever.
+_MAX_CONTINUATIONS = 1000
+_REDIRECT = re.compile(r"\s*#REDIRECT\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What became of one requested title: its page, or the error that stands for it."""
+
+    title: str
+    page: FetchedPage | None = None
+    error: FetchError | None = None
+
+
+def read_titles_file(path: Path) -> list[str]:
+    """Titles, one a line; blank lines and ``#`` comments ignored, repeats dropped, order kept."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
+    except OSError as error:
+        raise InputError(error.strerror or "cannot read", path=str(path)) from None
+    titles: dict[str, None] = {}
+    for line in lines:
+        title = " ".join(line.split("#", 1)[0].replace("_", " ").split())
+        if title:
+            titles.setdefault(title, None)
+    if not titles:
+        raise InputError("no titles in the file", path=str(path))
+    return list(titles)
+
+
+def _continued(fetcher: Fetcher, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Each answer to ``params`` and to its continuations, in order."""
+    continuation: dict[str, str] = {}
+    for _ in range(_MAX_CONTINUATIONS):
+        data = fetcher.query({**params, **continuation})
+        yield data
+        more = data.get("continue")
+        if not isinstance(more, dict) or not more:
+            return
+        continuation = {str(key): str(value) for key, value in more.items()}
+    raise TransportError(f"the API kept asking to continue after {_MAX_CONTINUATIONS} requests")
+
+
+def discover_titles(fetcher: Fetcher, prefix: str = FAMILY_PREFIX) -> list[str]:
+    """Every article (namespace 0, no redirect) whose title starts with ``prefix``, sorted."""
+    params = {
+        "action": "query",
+        "list": "allpages",
+        "apprefix": prefix,
+        "apnamespace": "0",
+        "apfilterredir": "nonredirects",
+        "aplimit": "max",
+    }
+    titles: set[str] = set()
+    for data in _continued(fetcher, params):
+        pages = (data.get("query") or {}).get("allpages")
+        if not isinstance(pages, list):
+            raise TransportError("the allpages answer has no 'query.allpages' list")
+        titles.update(str(page["title"]) for page in pages if isinstance(page, dict) and page.get("title"))
+    return sorted(titles)
+
+
+def _chunks(titles: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(titles), size):
+        yield titles[start : start + size]
+
+
+def _language(api_url: str | None) -> str:
+    host = (urlsplit(api_url or "").hostname or "").lower()
+    match = re.fullmatch(r"([a-z][a-z0-9-]*)\.(?:m\.)?wikipedia\.org", host)
+    return match.group(1) if match else "en"
+
+
+@dataclass
+class _Batch:
+    """The answers to one request of up to 50 titles, merged across its continuations."""
+
+    pages: dict[str, dict[str, Any]]
+    renames: dict[str, str]
+
+    @classmethod
+    def gather(cls, answers: Iterable[dict[str, Any]]) -> _Batch:
+        batch = cls({}, {})
+        for data in answers:
+            query = data.get("query")
+            if not isinstance(query, dict):
+                raise TransportError("the answer has no 'query' part")
+            for key in ("normalized", "redirects"):
+                for rename in query.get(key) or []:
+                    if isinstance(rename, dict) and rename.get("from") and rename.get("to"):
+                        batch.renames[str(rename["from"])] = str(rename["to"])
+            for page in query.get("pages") or []:
+                if isinstance(page, dict) and page.get("title"):
+                    known = batch.pages.setdefault(str(page["title"]), {})
+                    known.update({k: v for k, v in page.items() if k != "revisions" or v})
+        return batch
+
+    def final_title(self, title: str) -> str:
+        seen = {title}
+        while title in self.renames:
+            title = self.renames[title]
+            if title in seen:  # a redirect loop: MediaWiki answers it with no page
+                return title
+            seen.add(title)
+        return title
+
+
+def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained) -> PageOutcome:
+    def fail(cls: type[FetchError], message: str) -> PageOutcome:
+        return PageOutcome(requested, error=cls(f"{requested!r}: {message}", title=requested))
+
+    final = batch.final_title(requested)
+    page = batch.pages.get(final)
+    if page is None:
+        return fail(PageMissingError, "no page in the answer (a redirect loop?)")
+    if page.get("invalid"):
+        return fail(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
+    if page.get("missing"):
+        return fail(PageMissingError, f"page does not exist on {fetcher.api_url or 'the recording'}")
+    revisions = page.get("revisions")
+    if not isinstance(revisions, list) or not revisions or not isinstance(revisions[0], dict):
+        return fail(TransportError, "the answer holds no revision of the page")
+    revision = revisions[0]
+    slot = (revision.get("slots") or {}).get("main") or {}
+    model = slot.get("contentmodel", revision.get("contentmodel"))
+    if model is not None and model != "wikitext":
+        return fail(PageMissingError, f"is not a wikitext article (content model {model!r})")
+    content = slot.get("content")
+    if not isinstance(content, str):
+        return fail(TransportError, "the answer holds no content")
+    if _REDIRECT.match(content):
+        return fail(PageMissingError, "is a redirect that could not be followed")
+    source = make_source(
+        str(page["title"]),
+        obtained=obtained,
+        language=_language(fetcher.api_url),
+        page_id=page.get("pageid") if isinstance(page.get("pageid"), int) else None,
+        revision_id=revision.get("revid") if isinstance(revision.get("revid"), int) else None,
+        revision_timestamp=revision.get("timestamp") if isinstance(revision.get("timestamp"), str) else None,
+        sha1=slot.get("sha1") or revision.get("sha1"),
+        api_url=fetcher.api_url,
+        site_url=fetcher.site_url,
+    )
+    return PageOutcome(requested, page=FetchedPage(content=content, source=source))
+
+
+def fetch_pages(
+    fetcher: Fetcher, titles: list[str], *, batch_size: int = MAX_TITLES, obtained: Obtained = "api"
+) -> Iterator[list[PageOutcome]]:
+    """The latest revision of every title, one list of outcomes per request of ``batch_size`` titles.
+
+    Requests are sent one at a time; the caller may parse one batch while the next is fetched.
+    A title that cannot be asked for (``|`` in it) fails alone, without a request.
+    """
+    if not 1 <= batch_size <= MAX_TITLES:
+        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+    askable = [title for title in titles if "|" not in title and title.strip()]
+    unaskable = [
+        PageOutcome(t, error=PageMissingError(f"{t!r}: invalid title: '|' is not allowed", title=t))
+        for t in titles
+        if t not in askable
+    ]
+    if unaskable:
+        yield unaskable
+    chunks = list(_chunks(askable, batch_size))
+    for number, chunk in enumerate(chunks):
+        params = {
+            "action": "query",
+            "prop": "revisions",
+            "titles": "|".join(chunk),
+            "rvprop": "ids|timestamp|sha1|contentmodel|content",
+            "rvslots": "main",
+            "redirects": "1",
+        }
+        try:
+            batch = _Batch.gather(_continued(fetcher, params))
+        except FetchError as error:
+            # The wiki did not answer even after the fetcher's retries: asking it again for the
+            # next titles would only wait as long for the same failure.
+            left = [title for rest in chunks[number:] for title in rest]
+            yield [PageOutcome(title, error=error) for title in left]
+            return
+        yield [_outcome(title, batch, fetcher, obtained) for title in chunk]
