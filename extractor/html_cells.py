@@ -179,10 +179,14 @@ def hatnote_main(hatnotes: list[Tag]) -> str | None:
     return None
 
 
-def see_line(text: str, links: list[str]) -> str | None:
+def see_line(text: str, links: list[Tag]) -> str | None:
     """The target of the first line that starts "See [[X]]", in text rendered with link marks."""
+    if LINK_MARK not in text:
+        return None
     for line in text.splitlines():
         match = _SEE_LINE.match(line)
         if match:
-            return links[int(match.group(1))]
+            target = wiki_link_target(links[int(match.group(1))])
+            if target is not None:
+                return target
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from bs4.element import NavigableString, RubyTextString, Tag
@@ -213,8 +214,8 @@ def strip_link_marks(text: str) -> str:
 class HtmlText:
     """Renders an element's content to plain text, reporting citations and tables to callbacks.
 
-    With ``mark_links``, each wiki link's text is preceded by a marker holding its index in
-    :attr:`links` (its target), so that a caller can tell which link starts a line.
+    With ``mark_links``, each link's text is preceded by a marker holding its index in
+    :attr:`links` (the ``<a>`` element), so that a caller can tell which link starts a line.
     """
 
     def __init__(
@@ -227,7 +228,7 @@ class HtmlText:
         self.on_cite = on_cite
         self.on_table = on_table
         self.mark_links = mark_links
-        self.links: list[str] = []
+        self.links: list[Tag] = []
         #: The hatnotes (``div.hatnote``) met, which add no text: the caller reads their links.
         self.hatnotes: list[Tag] = []
         self._parts: list[str] = []
@@ -243,18 +244,21 @@ class HtmlText:
         for child in tag.contents:
             if not isinstance(child, Tag):
                 if type(child) in _TEXT_TYPES:
-                    parts.append(str(child))
+                    parts.append(cast(str, child))  # a str already: no copy
                 continue
             name = child.name
             if name in _SKIP_TAGS:
                 continue
             attrs = child.attrs
-            if name == "sup" and is_citation(child):
+            value = attrs.get("class")
+            classes = value.split() if isinstance(value, str) else value
+            if name == "sup" and (
+                (classes and "reference" in classes) or "mw:Extension/ref" in str(attrs.get("typeof", ""))
+            ):
                 if self.on_cite is not None:
                     self.on_cite(child)
                 continue
-            classes = attrs.get("class")
-            if classes and not _SKIP_CLASSES.isdisjoint(classes_of(child)):
+            if classes and not _SKIP_CLASSES.isdisjoint(classes):
                 if "hatnote" in classes:
                     self.hatnotes.append(child)
                 continue
@@ -268,11 +272,9 @@ class HtmlText:
                 href = attrs.get("href")
                 if href and "wpDestFile=" in href:  # a missing image, shown as a link to upload it
                     continue
-                if self.mark_links:
-                    target = wiki_link_target(child)
-                    if target is not None:
-                        parts.append(f"{LINK_MARK}{len(self.links)}{LINK_END}")
-                        self.links.append(target)
+                if self.mark_links:  # the target is only worked out for a "See" line's link
+                    parts.append(f"{LINK_MARK}{len(self.links)}{LINK_END}")
+                    self.links.append(child)
                 self._walk(child)
             elif name == "table":
                 if self.on_table is not None:
