@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, get_args
 
 from .atomic import atomic_write_bytes, replace_directory, staging_directory
 from .combined import ArticleSides, article_sides, write_combined
@@ -29,6 +29,7 @@ from .extract import extract_content, make_source
 from .fetch import Fetcher
 from .fetch_batch import discover_titles, fetch_pages, read_titles_file
 from .models import Article, Obtained, Source
+from .recording import Recording
 
 __all__ = [
     "EXIT_FAILED",
@@ -279,6 +280,14 @@ def _fetcher(args: argparse.Namespace) -> Fetcher:
     )
 
 
+def _provenance(recording: Path | None) -> Obtained:
+    """How the content was obtained: a replay says what its recording says, as the live run did."""
+    if recording is None:
+        return "api"
+    obtained = Recording.load(recording).source.get("obtained", "api")
+    return obtained if obtained in get_args(Obtained) else "recording"  # type: ignore[return-value]
+
+
 def run_batch(args: argparse.Namespace, error: Callable[[str], object]) -> int:
     """The CLI's batch modes: ``--input DIR``, ``--titles-file FILE``, ``--all``; the exit code.
 
@@ -303,7 +312,7 @@ def run_batch(args: argparse.Namespace, error: Callable[[str], object]) -> int:
                     )
             else:
                 titles = read_titles_file(args.titles_file)
-            obtained: Obtained = "recording" if args.recording is not None else "api"
+            obtained = _provenance(args.recording)
             report = extract_titles(
                 fetcher, titles, args.out, progress=stream, obtained=obtained, record_titles=args.all
             )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import FetchError, InputError, PageMissingError, TransportError
+from .errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
 from .extract import make_source
 from .fetch import FetchedPage, Fetcher
 from .models import Obtained
@@ -50,7 +50,7 @@ class PageOutcome:
 
     title: str
     page: FetchedPage | None = None
-    error: FetchError | None = None
+    error: ExtractorError | None = None
 
 
 def read_titles_file(path: Path) -> list[str]:
@@ -217,9 +217,9 @@ def fetch_pages(
         }
         try:
             batch = _Batch.gather(_continued(fetcher, params))
-        except FetchError as error:
-            # The wiki did not answer even after the fetcher's retries: asking it again for the
-            # next titles would only wait as long for the same failure.
+        except ExtractorError as error:
+            # The wiki did not answer even after the fetcher's retries (or a replayed recording
+            # lacks the answer): asking again for the next titles would only fail the same way.
             left = [title for rest in chunks[number:] for title in rest]
             yield [PageOutcome(title, error=error) for title in left]
             return

@@ -231,3 +231,21 @@ def test_the_cli_all_discovers_then_fetches(api: responses.RequestsMock, tmp_pat
     assert main(["--all", "--api-url", API, "--out", str(out)]) == 0
     assert [r.get("list") or r.get("prop") for r in sent(api)] == ["allpages", "revisions"]
     assert (out / "all" / "titles.txt").read_text() == "Foreign relations of Land 1\n"
+
+
+def test_a_recorded_batch_replays_to_the_same_files(api: responses.RequestsMock, tmp_path: Path) -> None:
+    """`--record DIR` keeps every answer of the batch; `--recording DIR` writes the same bytes offline."""
+    serve_pages(api)
+    titles = tmp_path / "titles.txt"
+    titles.write_text("".join(f"Foreign relations of Land {n}\n" for n in range(1, 4)))
+    live, replay, recording = tmp_path / "live", tmp_path / "replay", tmp_path / "recording"
+    assert (
+        main(["--titles-file", str(titles), "--api-url", API, "--record", str(recording), "--out", str(live)])
+        == 0
+    )
+    calls = len(api.calls)
+    assert main(["--titles-file", str(titles), "--recording", str(recording), "--out", str(replay)]) == 0
+    assert len(api.calls) == calls  # nothing sent
+    files = sorted(p.relative_to(live) for p in live.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(replay) for p in replay.rglob("*") if p.is_file())
+    assert all((live / f).read_bytes() == (replay / f).read_bytes() for f in files)
