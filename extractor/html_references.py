@@ -17,7 +17,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import unquote_plus
 
 from bs4 import Tag
 
@@ -191,13 +191,27 @@ def _plain(tag: Tag) -> str:
     return clean_spaces(strip_link_marks(HtmlText().text(tag)).replace("\n", " "))
 
 
+# The COinS keys read; the others (rfr_id, rft_val_fmt, authors …) are not decoded at all.
+_COINS_KEYS = frozenset({"rft.atitle", "rft.btitle", "rft.jtitle", "rft.pub", "rft.date", "rft_id"})
+
+
+def _coins_fields(query: str) -> dict[str, list[str]]:
+    """The wanted fields of a COinS query string (``parse_qs`` would decode every field)."""
+    fields: dict[str, list[str]] = {}
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        if key in _COINS_KEYS and value:
+            fields.setdefault(key, []).append(unquote_plus(value))
+    return fields
+
+
 def _coins(cite: Tag) -> dict[str, list[str]]:
     """The COinS fields that follow a citation (``span.Z3988``), URL-decoded."""
     for sibling in cite.next_siblings:
         if isinstance(sibling, Tag):
             if "Z3988" in classes_of(sibling):
                 title = sibling.attrs.get("title")
-                return parse_qs(title, keep_blank_values=False) if isinstance(title, str) else {}
+                return _coins_fields(title) if isinstance(title, str) else {}
             if sibling.name not in {"link", "style"}:
                 break
     return {}
@@ -225,8 +239,11 @@ def _strip_quotes(text: str) -> str:
     return text.strip().strip('"“”').strip()
 
 
-def _cite_fields(cite: Tag) -> dict[str, str | None]:
-    """Fields of a CS1 citation: COinS where present, else what its visible text shows."""
+def _cite_fields(cite: Tag, visible: str) -> dict[str, str | None]:
+    """Fields of a CS1 citation: COinS where present, else what its visible text shows.
+
+    ``visible`` is the text of the reference holding the citation (so that it is rendered once).
+    """
     coins = _coins(cite)
     links = _external_links(cite)
     archive_url = original_url = None
@@ -254,14 +271,13 @@ def _cite_fields(cite: Tag) -> dict[str, str | None]:
         if title_link is not None:
             title = _strip_quotes(clean_spaces(title_link.get_text())) or None
         else:
-            quoted = re.search(r'"([^"]+)"', _plain(cite))
+            quoted = re.search(r'"([^"]+)"', visible)
             title = clean_spaces(quoted.group(1)) if quoted else None
     if url is None:
         if original_url is not None:
             url = original_url
         elif title_link is not None and isinstance(title_link.attrs.get("href"), str):
             url = str(title_link.attrs["href"])
-    visible = _plain(cite)
     retrieved = _RETRIEVED.search(visible)
     archived = _ARCHIVED_ON.search(visible)
     return {
@@ -311,7 +327,7 @@ def reference_from_item(item: NoteItem, *, name: str | None, uses: int) -> Refer
         cite = next((c for c in tags_named(span, "cite") if "citation" in classes_of(c)), None)
         if cite is not None:
             template = _template_of(cite)
-            fields.update(_cite_fields(cite))
+            fields.update(_cite_fields(cite, text or ""))
         else:
             fields.update(_free_form_fields(span, text or ""))
     return Reference(

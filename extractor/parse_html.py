@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -69,27 +70,26 @@ def detect_flavour(html: str) -> Flavour:
     return "parsoid" if _PARSOID_MARKERS.search(html) else "html"
 
 
-def _content_root(soup: BeautifulSoup) -> Tag:
-    """The article's content: ``div.mw-parser-output`` (the first, outermost one inside
-    ``#mw-content-text`` on a saved page), else the body, else the whole document."""
-    content: Tag | None = None
-    for node in soup.descendants:  # a plain loop: find(class_=...) costs more than the walk
-        if not isinstance(node, Tag):
-            continue
-        if node.attrs.get("id") == "mw-content-text":
-            content = node
-            break
-        if content is None and "mw-parser-output" in classes_of(node):
-            content = node
-            if node.name != "body":
-                break
-    if content is not None and content.attrs.get("id") == "mw-content-text":
-        for node in content.descendants:
-            if isinstance(node, Tag) and "mw-parser-output" in classes_of(node):
-                return node
-        return content
-    if content is not None:
-        return content
+def _first_tag(scope: Tag, test: Callable[[Tag], bool]) -> Tag | None:
+    # A plain loop: find(class_=...) builds a matcher that costs more than the walk itself.
+    for node in scope.descendants:
+        if isinstance(node, Tag) and test(node):
+            return node
+    return None
+
+
+def _content_root(soup: BeautifulSoup, html: str) -> Tag:
+    """The article's content: the first ``div.mw-parser-output`` (inside ``#mw-content-text`` on
+    a saved page, whose skin may hold others, e.g. a site notice), else the body or document."""
+    scope: Tag = soup
+    if "mw-content-text" in html:
+        content = _first_tag(soup, lambda node: node.attrs.get("id") == "mw-content-text")
+        scope = content if content is not None else soup
+    output = _first_tag(scope, lambda node: "mw-parser-output" in classes_of(node))
+    if output is not None:
+        return output
+    if scope is not soup:
+        return scope
     body = soup.body
     return body if isinstance(body, Tag) else soup
 
@@ -494,7 +494,7 @@ def parse_html(html: str) -> ParsedDocument:
     walk = _Walk(detect_flavour(html))
     try:
         soup = BeautifulSoup(html, "lxml")
-        walk.container(_content_root(soup))
+        walk.container(_content_root(soup, html))
     except RecursionError:
         walk.diagnostics.append(
             Diagnostic(

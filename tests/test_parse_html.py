@@ -526,3 +526,17 @@ def test_error_messages_are_not_reference_text() -> None:
     )
     reference = dataset(html).references[0]
     assert (reference.title, reference.text) == (None, None)
+
+
+def test_saved_page_is_read_from_its_content_not_its_skin() -> None:
+    """A whole saved page is read from ``#mw-content-text``, not from a site notice before it."""
+    notice = (
+        '<div id="siteNotice"><div class="mw-parser-output">'
+        + bilateral('<tr><td><a href="/wiki/Notice">Notice</a></td><td>1990</td><td>skin</td></tr>')
+        + "</div></div>"
+    )
+    content = legacy_page(
+        bilateral('<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>')
+    )
+    page = f'<html><body>{notice}<div id="mw-content-text">{content}</div></body></html>'
+    assert [r.country for r in parse_html(page).rows] == ["Chile"]
