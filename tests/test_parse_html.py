@@ -540,3 +540,19 @@ def test_saved_page_is_read_from_its_content_not_its_skin() -> None:
     )
     page = f'<html><body>{notice}<div id="mw-content-text">{content}</div></body></html>'
     assert [r.country for r in parse_html(page).rows] == ["Chile"]
+
+
+def test_row_header_country_cell_and_sort_value_cell_are_read() -> None:
+    """A country in a ``th scope="row"`` cell and a ``data-sort-value`` date cell read as usual."""
+    html = legacy_page(
+        bilateral(
+            f'<tr><th scope="row">{FLAG.format(file="Chile")}<a href="/wiki/Chile">Chile</a></th>'
+            '<td data-sort-value="1992-01-05">5&#160;January&#160;1992</td><td>x</td></tr>'
+        )
+    )
+    relation = dataset(html).relations[0]
+    assert (relation.country, relation.established, relation.established_raw) == (
+        "Chile",
+        "1992-01-05",
+        "5 January 1992",
+    )
