@@ -42,7 +42,7 @@ _NON_CONTENT = re.compile(r"^\s*:?\s*(file|image|category|media)\s*:", re.IGNORE
 _TRANSPARENT_TAGS = frozenset(
     {"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"}
 )
-_WRAPPER_TEMPLATES = frozenset({"nowrap", "nobr", "small", "center", "centre", "longitem"})
+_WRAPPER_TEMPLATES = frozenset({"nowrap", "nobr", "small", "center", "centre", "longitem", "sort"})
 _PLAIN = Renderer()
 
 
@@ -100,7 +100,8 @@ def _visit(scan: _Scan, code: Wikicode) -> None:
             elif name in _WRAPPER_TEMPLATES:
                 args = [p.value for p in node.params if not p.showkey]
                 if args:
-                    _visit(scan, args[0])
+                    # {{sort|key|shown}} shows its second parameter; the others their first.
+                    _visit(scan, args[1] if name == "sort" and len(args) > 1 else args[0])
             else:
                 code_name = country_for_code(str(node.name))
                 if code_name is not None:

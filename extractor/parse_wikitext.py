@@ -86,9 +86,9 @@ class _Walk:
                 uses.append(CitationUse(reference_number=number, cell=cell))
 
         def on_footnote(template: Template) -> None:
-            group, number = self.registry.use_template(template)
-            if group is None:
-                uses.append(CitationUse(reference_number=number, cell=cell))
+            for group, number in self.registry.use_template(template):
+                if group is None:
+                    uses.append(CitationUse(reference_number=number, cell=cell))
 
         return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote)
 

@@ -3,7 +3,7 @@
 :func:`render` walks mwparserfromhell nodes and renders the templates whose output is text a
 reader reads (flags, country codes, dates, dashes, language wrappers, citation templates); every
 other template renders as nothing, because guessing its output would put invented text in the
-dataset. ``<ref>`` tags (and the templates that make footnotes: ``{{sfn}}``, ``{{#tag:ref}}``)
+dataset. ``<ref>`` tags (and the templates that make footnotes: ``{{sfn}}``, ``{{#tag:ref}}``, …)
 are handed to callbacks, so that the caller can number and link them while the text is produced
 in one pass. :meth:`Renderer.scan` makes the same calls without producing text, for the parts
 of an article whose text nobody reads.
@@ -63,7 +63,7 @@ BULLET = "\ue000"
 RefHandler = Callable[[Tag], None]
 #: A callback for each table met while rendering; what it returns stands for the table's text.
 TableHandler = Callable[[Tag], str]
-#: A callback for each template that makes a footnote (``{{sfn}}``, ``{{#tag:ref}}``).
+#: A callback for each template that makes footnotes (``{{sfn}}``, ``{{#tag:ref}}``, ``{{refn}}``, ``{{r}}``).
 FootnoteHandler = Callable[[Template], None]
 
 #: Flag-like templates whose first positional parameter names a country.
@@ -79,7 +79,9 @@ _DATE_TEMPLATES = frozenset(
     {"dts", "date table sorting", "dtsort", "start date", "start date and age", "date"}
 )
 _DATE_MODULE = "#invoke:dts"
-_FOOTNOTE_TEMPLATES = frozenset({"sfn", "sfnp", "#tag:ref"})
+_FOOTNOTE_TEMPLATES = frozenset({"sfn", "sfnp", "#tag:ref", "refn", "r"})
+# Footnote templates whose text is wikitext holding refs of its own, expanded before the footnote.
+_FOOTNOTES_WITH_TEXT = frozenset({"#tag:ref", "refn"})
 # Reference lists: their refs= holds definitions, not uses (see references.ReferenceRegistry).
 _LIST_TEMPLATES = frozenset(
     {"reflist", "notelist", "notes", "references", "refs", "notelist-ua", "notelist-lr"}
@@ -132,7 +134,7 @@ _WRAPPERS_FIRST = frozenset(
         "daterange",
     }
 )
-_WRAPPERS_SECOND = frozenset({"lang", "transliteration", "transl", "langx"})
+_WRAPPERS_SECOND = frozenset({"lang", "transliteration", "transl", "langx", "sort"})
 _MONTH_NAMES = tuple(calendar.month_name[1:])
 # Tags whose content is no wikitext a reader sees (or, for <references>, holds definitions only).
 _OPAQUE_TAGS = frozenset({"references", "nowiki", "math", "score", "timeline", "templatestyles", "style"})
@@ -301,7 +303,7 @@ class Renderer:
                 self.scan(parameter.value)
 
     def _footnote(self, template: Template, name: str) -> None:
-        if name == "#tag:ref":
+        if name in _FOOTNOTES_WITH_TEXT:
             # The parser function's arguments are expanded first: refs inside its text are
             # numbered before the footnote it makes.
             for parameter in template.params:
@@ -341,6 +343,8 @@ class Renderer:
             return ""
         if name in _WRAPPERS_FIRST or name in _WRAPPERS_SECOND or name.startswith("lang-"):
             index = 1 if name in _WRAPPERS_SECOND else 0
+            if name == "sort" and len(template.params) < 2:
+                index = 0  # {{sort|text}} shows its only parameter (the sort key is the text)
             shown = ""
             for position, value in enumerate(positional_code(template)):
                 if position == index:

@@ -4,8 +4,9 @@ Cite numbers a group's references in order of *first use* in the text. A named r
 its number where its name is first used, even when that use is a bare ``<ref name="x" />`` and
 the definition comes later (in ``<references>`` or ``{{reflist|refs=…}}``). Footnote templates
 are references too: ``{{sfn}}`` makes a main-group reference named after its arguments (so that
-identical ``{{sfn}}`` calls share one number), ``{{#tag:ref|…|name=…|group=…}}`` one like a
-``<ref>``, and ``{{efn}}`` a reference in a footnote group (numbered apart, not listed here).
+identical ``{{sfn}}`` calls share one number), ``{{#tag:ref|…|name=…|group=…}}`` and ``{{refn}}``
+one like a ``<ref>``, ``{{r|name}}`` reuses a named one, and ``{{efn}}`` makes a reference in a
+footnote group (numbered apart, not listed here).
 :class:`ReferenceRegistry` follows these rules while the parser walks the text once, in order.
 """
 
@@ -225,18 +226,26 @@ class ReferenceRegistry:
         """Record one ``<ref>`` occurrence; return its (group, number)."""
         return self._use(self._attribute(tag, "name"), self._attribute(tag, "group"), tag.contents)
 
-    def use_template(self, template: Template) -> tuple[str | None, int]:
-        """Record one footnote template (``{{sfn}}``, ``{{#tag:ref}}``); return its (group, number)."""
-        if template_name(template) == "#tag:ref":
-            found = params_of(template)
+    def use_template(self, template: Template) -> list[tuple[str | None, int]]:
+        """Record the references a footnote template makes; return their (group, number)s.
+
+        ``{{#tag:ref|text|name=|group=}}`` and ``{{refn|text|name=|group=}}`` make one like a
+        ``<ref>``; ``{{r|a|b}}`` reuses the named references a and b; ``{{sfn}}`` makes one named
+        after its arguments.
+        """
+        kind = template_name(template)
+        found = params_of(template)
+        group = _unquote(str(found["group"].value)) if "group" in found else None
+        if kind in {"#tag:ref", "refn"}:
             name = _unquote(str(found["name"].value)) if "name" in found else None
-            group = _unquote(str(found["group"].value)) if "group" in found else None
             content = next((p.value for p in template.params if not p.showkey), None)
-            return self._use(name, group, content)
+            return [self._use(name, group, content)]
+        if kind == "r":
+            return [self._use(_unquote(n), group, None) for n in positional(template) if _unquote(n)]
         name, text = _sfn_text(template)
-        group, number = self._use(name, None, None)
+        use = self._use(name, None, None)
         self._entries[(None, name)].text = text
-        return group, number
+        return [use]
 
     def define(self, tag: Tag) -> None:
         """Take a definition that is not a use (a list-defined ref inside ``<references>``)."""

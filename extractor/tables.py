@@ -199,9 +199,7 @@ def read_table(table: Tag) -> Table:
     row_tags: list[Tag | None] = []
     loose: list[Cell] = []
     caption: Cell | None = None
-    for node in table.contents.nodes if table.contents is not None else []:
-        if not isinstance(node, Tag):
-            continue
+    for node in _row_level(table):
         name = str(node.tag).lower()
         if name in {"td", "th"}:
             cell = Cell(node, name == "th")
@@ -224,6 +222,18 @@ def read_table(table: Tag) -> Table:
         rows.append(loose)
         row_tags.append(None)
     return Table(caption, rows, row_tags)
+
+
+def _row_level(table: Tag) -> list[Tag]:
+    """The tags at row level: the table's own, and those inside HTML <thead>/<tbody>/<tfoot>."""
+    tags = []
+    for node in table.contents.nodes if table.contents is not None else []:
+        if isinstance(node, Tag):
+            if str(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
+                tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
+            else:
+                tags.append(node)
+    return tags
 
 
 def _is_caption(cell: Cell) -> bool:

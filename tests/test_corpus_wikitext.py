@@ -272,3 +272,14 @@ def test_an_article_without_a_relation_table_says_so() -> None:
     )
     assert document.rows == []
     assert [(d.code, d.severity) for d in document.diagnostics] == [("no-relation-table", "warning")]
+
+
+def test_html_tables_and_sort_templates_are_read_like_wiki_tables() -> None:
+    """<table><tbody><tr><th>… is a table too; {{sort|key|shown}} shows its second parameter."""
+    text = (
+        "<table class=wikitable><tbody><tr><th>Country</th><th>Since</th></tr>"
+        "<tr><td>{{sort|Chad|{{flag|Chad}}}}</td><td>{{sort|1960-01-01|1 January 1960}}</td></tr>"
+        "</tbody></table>"
+    )
+    row = parse_wikitext(text).rows[0]
+    assert (row.country, row.date.iso if row.date else None) == ("Chad", "1960-01-01")

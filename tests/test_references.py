@@ -113,3 +113,12 @@ def test_references_in_columns_that_are_not_read_still_count_in_order() -> None:
     document = parse(text)
     assert [r.text for r in document.references] == ["N", "F", "After"]
     assert [(c.reference_number, c.cell) for c in document.rows[0].citations] == [(1, "notes")]
+
+
+def test_refn_and_r_templates_number_like_refs() -> None:
+    """{{refn|…|name=n}} makes a main-group reference; {{r|n}} reuses it."""
+    document = parse("a{{refn|Note text|name=n}} b<ref>Plain</ref> c{{r|n}}")
+    assert [(r.number, r.name, r.text, r.citation_count) for r in document.references] == [
+        (1, "n", "Note text", 2),
+        (2, None, "Plain", 1),
+    ]
