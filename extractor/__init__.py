@@ -26,9 +26,28 @@ from .errors import (
     TransportError,
 )
 from .export import slugify, write_dataset
-from .extract import article_from_document, extract_wikitext, make_source
+from .extract import article_from_document, extract_content, extract_wikitext, make_source
 from .models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
 from .parse_wikitext import parse_wikitext
+
+# Heavier parts (requests, BeautifulSoup) load on first use, so that `import extractor` for
+# wikitext work stays light.
+_LAZY = {
+    "FetchedPage": "fetch",
+    "Fetcher": "fetch",
+    "RevisionInfo": "fetch",
+    "diff_articles": "diff",
+    "parse_html": "parse_html",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ApiError",
@@ -39,17 +58,23 @@ __all__ = [
     "EstablishedDate",
     "ExtractorError",
     "FetchError",
+    "FetchedPage",
+    "Fetcher",
     "InputError",
     "PageMissingError",
     "RecordingError",
     "Reference",
     "Relation",
+    "RevisionInfo",
     "Source",
     "TransportError",
     "__version__",
     "article_from_document",
+    "diff_articles",
+    "extract_content",
     "extract_wikitext",
     "make_source",
+    "parse_html",
     "parse_wikitext",
     "slugify",
     "write_dataset",
