@@ -21,7 +21,7 @@ from mwparserfromhell.wikicode import Wikicode
 from .cells import main_article, read_countries, read_country, read_date, split_notes
 from .models import CellKind, Diagnostic
 from .plaintext import Renderer, clean_spaces, template_name
-from .references import ReferenceRegistry
+from .references import ReferenceRegistry, tag_attribute
 from .rows import CitationUse, ParsedDocument, RowRecord
 from .tables import Cell, Column, Layout, classify_header, expand, read_table, table_layout
 
@@ -36,7 +36,8 @@ _CELL_KIND: dict[Column, CellKind] = {
     "notes": "notes",
 }
 _UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
-_LIST_TEMPLATES = frozenset({"reflist", "notelist", "references"})
+_REFERENCE_LISTS = frozenset({"reflist", "notelist", "references"})
+_REFS_PARAMETER = re.compile(r"\|\s*refs\s*=")
 _PLAIN = Renderer()
 
 
@@ -94,26 +95,31 @@ class _Walk:
 
     def document(self, code: Wikicode) -> None:
         for node in code.nodes:
-            if isinstance(node, Heading):
-                self.section = clean_spaces(_PLAIN.text(node.title))
-                self.scanner.scan(node.title)
-            else:
-                self.scanner.scan_node(node)
+            try:
+                if isinstance(node, Heading):
+                    self.section = clean_spaces(_PLAIN.text(node.title))
+                    self.scanner.scan(node.title)
+                else:
+                    self.scanner.scan_node(node)
+            except Exception as error:  # a parser bug in one passage must not lose the rest
+                self.diagnostics.append(
+                    Diagnostic(
+                        severity="error", code="unreadable-text", message=f"passage skipped: {error!r}"
+                    )
+                )
         self._definitions(code)
 
     def _definitions(self, code: Wikicode) -> None:
         """Take the list-defined references: ``<references>…</references>`` and ``{{reflist|refs=…}}``."""
-        lowered = self.text.lower()
-        if "<references" in lowered:
+        if "<references" in self.text.lower():
             for tag in code.filter_tags(
                 recursive=True, matches=lambda t: str(t.tag).strip().lower() == "references"
             ):
                 if tag.contents is not None:
-                    group = self.registry._attribute(tag, "group")
-                    self.registry.define_all(tag.contents, group)
-        if "refs" in lowered:
+                    self.registry.define_all(tag.contents, tag_attribute(tag, "group"))
+        if _REFS_PARAMETER.search(self.text):
             for template in code.filter_templates(recursive=True):
-                if template_name(template) in _LIST_TEMPLATES and template.has("refs"):
+                if template_name(template) in _REFERENCE_LISTS and template.has("refs"):
                     group = str(template.get("group").value).strip() if template.has("group") else None
                     self.registry.define_all(template.get("refs").value, group or None)
 

@@ -31,7 +31,7 @@ from .plaintext import (
     template_name,
 )
 
-__all__ = ["ReferenceRegistry", "citation_fields", "render_citation"]
+__all__ = ["ReferenceRegistry", "citation_fields", "citation_kind", "render_citation", "tag_attribute"]
 
 _WORK_PARAMS = ("work", "website", "newspaper", "journal", "magazine", "periodical", "agency")
 _ACCESS_DATE = ("access-date", "accessdate")
@@ -196,19 +196,20 @@ def _unquote(value: str | None) -> str | None:
     return value or None
 
 
+def tag_attribute(tag: Tag, name: str) -> str | None:
+    """A tag's attribute, stripped and unquoted (names are case-insensitive); ``None`` if absent or empty."""
+    for attribute in tag.attributes:
+        if str(attribute.name).strip().lower() == name:
+            return _unquote(str(attribute.value)) if attribute.value is not None else None
+    return None
+
+
 @dataclass
 class ReferenceRegistry:
     """Collects reference uses in document order and numbers them per group."""
 
     _entries: dict[tuple[str | None, str | object], _Entry] = field(default_factory=dict)
     _next: dict[str | None, int] = field(default_factory=dict)
-
-    @staticmethod
-    def _attribute(tag: Tag, name: str) -> str | None:
-        for attribute in tag.attributes:
-            if str(attribute.name).strip().lower() == name:
-                return _unquote(str(attribute.value)) if attribute.value is not None else None
-        return None
 
     def _use(self, name: str | None, group: str | None, content: Wikicode | None) -> tuple[str | None, int]:
         key: tuple[str | None, str | object] = (group, name if name is not None else object())
@@ -224,7 +225,7 @@ class ReferenceRegistry:
 
     def use(self, tag: Tag) -> tuple[str | None, int]:
         """Record one ``<ref>`` occurrence; return its (group, number)."""
-        return self._use(self._attribute(tag, "name"), self._attribute(tag, "group"), tag.contents)
+        return self._use(tag_attribute(tag, "name"), tag_attribute(tag, "group"), tag.contents)
 
     def use_template(self, template: Template) -> list[tuple[str | None, int]]:
         """Record the references a footnote template makes; return their (group, number)s.
@@ -249,8 +250,8 @@ class ReferenceRegistry:
 
     def define(self, tag: Tag) -> None:
         """Take a definition that is not a use (a list-defined ref inside ``<references>``)."""
-        name = self._attribute(tag, "name")
-        group = self._attribute(tag, "group")
+        name = tag_attribute(tag, "name")
+        group = tag_attribute(tag, "group")
         entry = self._entries.get((group, name)) if name else None
         if entry is not None and entry.content is None and tag.contents is not None:
             entry.content = tag.contents
@@ -258,15 +259,24 @@ class ReferenceRegistry:
     def define_all(self, code: Wikicode, group: str | None = None) -> None:
         """Take every list-defined ref inside ``code`` (``<references>…</references>``, ``refs=``)."""
         for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "ref"):
-            name = self._attribute(tag, "name")
-            tag_group = self._attribute(tag, "group") or group
+            name = tag_attribute(tag, "name")
+            tag_group = tag_attribute(tag, "group") or group
             entry = self._entries.get((tag_group, name)) if name else None
             if entry is not None and entry.content is None and tag.contents is not None:
                 entry.content = tag.contents
 
     def references(self) -> list[Reference]:
         """The main group's references (footnote groups are numbered apart and left out)."""
-        return [self._reference(e) for e in self._entries.values() if e.group is None]
+        return [self._safe_reference(e) for e in self._entries.values() if e.group is None]
+
+    @classmethod
+    def _safe_reference(cls, entry: _Entry) -> Reference:
+        try:
+            return cls._reference(entry)
+        except Exception:  # content the reader cannot handle: keep the number, name and uses
+            return Reference(
+                number=entry.number, name=entry.name, group=entry.group, citation_count=entry.uses
+            )
 
     @staticmethod
     def _reference(entry: _Entry) -> Reference:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
 from extractor.parse_wikitext import classify_header, parse_wikitext
@@ -283,3 +286,34 @@ def test_html_tables_and_sort_templates_are_read_like_wiki_tables() -> None:
     )
     row = parse_wikitext(text).rows[0]
     assert (row.country, row.date.iso if row.date else None) == ("Chad", "1960-01-01")
+
+
+def test_mangled_real_articles_never_raise(corpus_dir: Path) -> None:
+    """Real articles with holes cut and stray markup inserted still parse, whatever they lose."""
+    generator = random.Random(7)
+    pieces = [
+        "{{",
+        "}}",
+        "[[",
+        "]]",
+        "{|",
+        "|}",
+        "|-",
+        "||",
+        "<ref>",
+        "</ref>",
+        "<!--",
+        "{{dts|",
+        "{{flag|",
+        "\n!",
+    ]
+    paths = sorted(corpus_dir.glob("*.wikitext"))
+    for _ in range(20):
+        text = generator.choice(paths).read_text(encoding="utf-8")
+        cut = generator.randrange(len(text))
+        text = text[:cut] + text[cut + generator.randrange(2000) :]
+        for _ in range(30):
+            at = generator.randrange(len(text))
+            text = text[:at] + generator.choice(pieces) + text[at:]
+        document = parse_wikitext(text)
+        assert all(d.code not in {"unreadable-table", "unreadable-text"} for d in document.diagnostics)
