@@ -221,7 +221,7 @@ class _Walk:
         caption = ""
         if caption_tag is not None:
             caption = strip_link_marks(HtmlText(on_cite=self.sups.append).text(caption_tag))
-        found = _layout(rows, caption)
+        found = _layout(rows, caption, self.section)
         if found is None:
             self._outside(table)
             return
@@ -336,14 +336,14 @@ class _Walk:
         )
 
 
-def _layout(rows: list[list[_Cell]], caption: str) -> tuple[Layout, int] | None:
+def _layout(rows: list[list[_Cell]], caption: str, section: str | None) -> tuple[Layout, int] | None:
     """The header row (all header cells, at least two) that makes this a relation table, by the
     wikitext parser's own rules (:func:`extractor.tables.table_layout`), and its index."""
     for index, row in enumerate(rows[:_HEADER_SEARCH]):
         if len(row) < 2 or not all(cell.header for cell in row):
             continue
         headers = [(strip_link_marks(HtmlText().text(cell.tag)), cell.span("colspan")) for cell in row]
-        layout = table_layout(headers, caption)
+        layout = table_layout(headers, caption, section)
         if layout is not None:
             return layout, index
     return None

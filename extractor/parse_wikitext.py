@@ -137,7 +137,7 @@ class _Walk:
         if parsed.caption is not None:
             self.scanner.scan(parsed.caption.code)
         caption = _PLAIN.text(parsed.caption.code) if parsed.caption is not None else ""
-        found = self._layout(parsed.rows, caption)
+        found = self._layout(parsed.rows, caption, self.section)
         if found is None:
             for row in parsed.rows:
                 for cell in row:
@@ -154,13 +154,13 @@ class _Walk:
             previous = self._row(parsed.rows[index], grid[index], layout, line, previous)
 
     @staticmethod
-    def _layout(rows: list[list[Cell]], caption: str) -> tuple[Layout, int] | None:
+    def _layout(rows: list[list[Cell]], caption: str, section: str | None) -> tuple[Layout, int] | None:
         """The header row (all header cells, at least two) that makes this a relation table."""
         for index, row in enumerate(rows[:_HEADER_SEARCH]):
             if len(row) < 2 or not all(cell.header for cell in row):
                 continue
             headers = [(_PLAIN.text(cell.code), cell.span("colspan")) for cell in row]
-            layout = table_layout(headers, caption)
+            layout = table_layout(headers, caption, section)
             if layout is not None:
                 return layout, index
         return None

@@ -65,6 +65,8 @@ _NOT_RELATIONS_CAPTION = re.compile(
     r"\b(former(ly)?|without (diplomatic )?relations|no (diplomatic )?relations|never|only ever)\b",
     re.IGNORECASE,
 )
+# Sections whose tables list organisations, not countries ("=== International organizations ===").
+_NOT_RELATIONS_SECTION = re.compile(r"\borgani[sz]ations?\b|\bmultilateral\b", re.IGNORECASE)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
 
@@ -110,18 +112,23 @@ class Layout:
     columns: dict[Column, int]
 
 
-def table_layout(headers: Sequence[tuple[str, int]], caption: str = "") -> Layout | None:
+def table_layout(
+    headers: Sequence[tuple[str, int]], caption: str = "", section: str | None = None
+) -> Layout | None:
     """The layout a header row gives a table, or ``None`` when it is no relation table.
 
     ``headers`` are the header cells' texts with their colspans. The kind is ``bilateral-table``
     when there is a notes column, else ``list`` (the numbered "Diplomatic relations" list).
+    A table under a heading about organisations is none, whatever its header says.
 
     >>> table_layout([("#", 1), ("Country", 1), ("Date", 1)])
     Layout(kind='list', columns={'number': 0, 'country': 1, 'date': 2})
     >>> table_layout([("Country", 1), ("Formal relations began", 1), ("Formal relations ended", 1)]) is None
     True
+    >>> table_layout([("Country", 1), ("Notes", 1)], section="International organizations") is None
+    True
     """
-    if _NOT_RELATIONS_CAPTION.search(caption):
+    if _NOT_RELATIONS_CAPTION.search(caption) or (section and _NOT_RELATIONS_SECTION.search(section)):
         return None
     columns: dict[Column, int] = {}
     date_rank = len(_DATE_RULES)

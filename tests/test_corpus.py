@@ -149,9 +149,20 @@ def _partners(cell: str) -> list[str]:
     return [" ".join(name.split()) for name in names if name.strip()]
 
 
+_HEADING = re.compile(r"^(=+)\s*(.*?)\s*\1\s*$", re.MULTILINE)
+
+
+def _section_before(text: str, line: int) -> str | None:
+    """The title of the last heading above a 1-based line."""
+    offset = len("\n".join(text.split("\n")[: line - 1]))
+    titles = [m.group(2) for m in _HEADING.finditer(text, 0, offset)]
+    return _plain(titles[-1]) if titles else None
+
+
 def oracle_rows(text: str) -> Iterator[OracleRow]:
     """Every data row of every relation table, as the simple reader sees it."""
     for first_line, lines in _tables(text):
+        section = _section_before(text, first_line)
         chunks: list[tuple[int, str]] = [(first_line + 1, "")]
         nested = 0
         for offset, line in enumerate(lines[1:-1], start=first_line + 1):
@@ -169,7 +180,7 @@ def oracle_rows(text: str) -> Iterator[OracleRow]:
         for index, (_, chunk) in enumerate(chunks[:5]):
             if chunk.strip().startswith("!"):
                 headers = [(_plain(c), 1) for c in _split_cells(chunk.strip())]
-                layout = table_layout(headers, caption)
+                layout = table_layout(headers, caption, section)
                 if layout is not None:
                     header_at = index
                     break
