@@ -27,7 +27,7 @@ def test_library_example_prints_what_the_readme_says(corpus_dir: Path, tmp_path:
     os.chdir(tmp_path)
     try:
         with contextlib.redirect_stdout(output):
-            exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - the README is ours
+            exec(compile(block, "README.md", "exec"), {})
     finally:
         os.chdir(cwd)
     assert output.getvalue().splitlines() == expected
