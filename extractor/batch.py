@@ -25,7 +25,7 @@ from .atomic import atomic_write_bytes, replace_directory, staging_directory
 from .combined import ArticleSides, article_sides, write_combined
 from .errors import ExtractorError, FetchError, InputError
 from .export import SCHEMA_FILE, dataset_files, schema_json, slugify
-from .extract import extract_content, make_source
+from .extract import INPUT_SUFFIXES, extract_content, extract_file
 from .fetch import Fetcher
 from .fetch_batch import discover_titles, fetch_pages, read_titles_file
 from .models import Article, Obtained, Source
@@ -38,12 +38,10 @@ __all__ = [
     "BatchReport",
     "extract_folder",
     "extract_titles",
-    "read_article",
     "run_batch",
 ]
 
 #: Files ``--input DIR`` reads.
-INPUT_SUFFIXES = (".wikitext", ".html")
 #: Exit code of a batch in which some article failed (the CLI's error code).
 EXIT_FAILED = 2
 
@@ -112,26 +110,6 @@ class _Progress:
             self.stream.flush()
 
 
-def read_article(path: Path, title: str | None = None) -> Article:
-    """Extract one ``.wikitext`` or ``.html`` (legacy or Parsoid) file; the title defaults to its name."""
-    if path.suffix not in INPUT_SUFFIXES:
-        raise InputError("expected a .wikitext or .html file", path=str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
-    except OSError as error:
-        raise InputError(error.strerror or "cannot read", path=str(path)) from None
-    title = title or path.stem.replace("_", " ")
-    if path.suffix == ".html":
-        from .parse_html import detect_flavour  # local: only HTML input pays for BeautifulSoup
-
-        source = make_source(title, obtained="file", content_format=detect_flavour(text))
-    else:
-        source = make_source(title, obtained="file")
-    return extract_content(text, source)
-
-
 def _finish(article: Article, out_dir: Path) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
     folder = out_dir / slugify(article.source.title)
@@ -161,7 +139,7 @@ def _extract_file(path: Path, out_dir: Path) -> BatchOutcome:
     """Worker: one file to one dataset folder; every failure is the outcome, never an exception."""
     title = path.stem.replace("_", " ")
     try:
-        return _finish(read_article(path, title), out_dir)
+        return _finish(extract_file(path, title), out_dir)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(title, error)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import ExtractorError, InputError
+from .errors import ExtractorError
 from .export import write_dataset
-from .extract import extract_content, extract_wikitext, make_source
+from .extract import extract_content, extract_file
 from .fetch import CONTACT_ENV, DEFAULT_API_URL, Fetcher
 from .models import Article
 from .snapshot import SEED_RECORDING
@@ -84,29 +84,6 @@ def _non_negative(text: str) -> int:
     return int(text)
 
 
-def _title_from_file(path: Path) -> str:
-    return path.stem.replace("_", " ")
-
-
-def _read_input(path: Path, title: str | None) -> Article:
-    if path.suffix not in {".wikitext", ".html"}:
-        raise InputError("expected a .wikitext or .html file", path=str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
-    except OSError as error:
-        raise InputError(error.strerror or "cannot read", path=str(path)) from None
-    if path.suffix == ".html":
-        from .parse_html import detect_flavour  # local: only HTML input pays for BeautifulSoup
-
-        flavour = detect_flavour(text)
-        source = make_source(title or _title_from_file(path), obtained="file", content_format=flavour)
-        return extract_content(text, source)
-    source = make_source(title or _title_from_file(path), obtained="file")
-    return extract_wikitext(text, source)
-
-
 def run_extract(argv: Sequence[str]) -> int:
     """``python -m extractor [--offline | --input PATH] [--title T] [--out DIR] [fetch options]``."""
     parser = _extract_parser()
@@ -119,7 +96,7 @@ def run_extract(argv: Sequence[str]) -> int:
         from .batch import run_batch  # local: only batches pay for the process pool
 
         return run_batch(args, parser.error)
-    article = _read_input(args.input, args.title) if args.input is not None else _fetch(args)
+    article = extract_file(args.input, args.title) if args.input is not None else _fetch(args)
     folder = write_dataset(article, args.out)
     print(f"{article.source.title}: {len(article.relations)} relations, "
           f"{len(article.references)} references -> {folder}", file=sys.stderr)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
+from .errors import InputError
 from .merge import merge_rows
 from .models import Article, Obtained, Source
 from .parse_wikitext import parse_wikitext
 from .rows import ParsedDocument
 
-__all__ = ["article_from_document", "extract_content", "extract_wikitext", "licence_for", "make_source", "page_url"]
+__all__ = [
+    "INPUT_SUFFIXES",
+    "article_from_document",
+    "extract_content",
+    "extract_file",
+    "extract_wikitext",
+    "licence_for",
+    "make_source",
+    "page_url",
+]
 
 # English Wikipedia moved its text licence from CC BY-SA 3.0 to 4.0 on 2023-06-29.
 _LICENCE_SWITCH = "2023-06-29"
@@ -114,3 +125,25 @@ def extract_content(content: str, source: Source) -> Article:
     from .parse_html import parse_html  # local: only HTML users pay for BeautifulSoup
 
     return article_from_document(parse_html(content), source)
+
+
+#: File types ``extract_file`` reads: wikitext, and HTML of either kind (legacy or Parsoid).
+INPUT_SUFFIXES = (".wikitext", ".html")
+
+
+def extract_file(path: Path, title: str | None = None) -> Article:
+    """Extract one ``.wikitext`` or ``.html`` file; the title defaults to its name (``_`` as spaces)."""
+    if path.suffix not in INPUT_SUFFIXES:
+        raise InputError("expected a .wikitext or .html file", path=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
+    except OSError as error:
+        raise InputError(error.strerror or "cannot read", path=str(path)) from None
+    title = title or path.stem.replace("_", " ")
+    if path.suffix == ".html":
+        from .parse_html import detect_flavour  # local: only HTML input pays for BeautifulSoup
+
+        return extract_content(text, make_source(title, obtained="file", content_format=detect_flavour(text)))
+    return extract_wikitext(text, make_source(title, obtained="file"))

@@ -31,7 +31,7 @@ from .html_text import HtmlText, classes_of, is_citation, strip_link_marks
 from .models import CellKind, Diagnostic, Reference
 from .plaintext import clean_spaces
 from .rows import CitationUse, ParsedDocument, RowRecord
-from .tables import Column, Layout, table_layout
+from .tables import Column, Layout, expand, table_layout
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
 
@@ -137,33 +137,6 @@ def _rows_of(table: Tag) -> list[list[_Cell]]:
     return rows
 
 
-def _expand(rows: list[list[_Cell]]) -> list[dict[int, _Cell]]:
-    """Place each cell at its column, honouring colspan and rowspan (as parse_wikitext does)."""
-    grid: list[dict[int, _Cell]] = []
-    carried: dict[int, tuple[_Cell, int]] = {}
-    for row in rows:
-        placed: dict[int, _Cell] = {}
-        for column, (cell, remaining) in list(carried.items()):
-            placed[column] = cell
-            if remaining <= 1:
-                del carried[column]
-            else:
-                carried[column] = (cell, remaining - 1)
-        column = 0
-        for cell in row:
-            while column in placed:
-                column += 1
-            width = cell.span("colspan")
-            height = cell.span("rowspan")
-            for offset in range(width):
-                placed[column + offset] = cell
-                if height > 1:
-                    carried[column + offset] = (cell, height - 1)
-            column += width
-        grid.append(placed)
-    return grid
-
-
 def _heading_text(heading: Tag) -> str:
     """A heading's title: ``span.mw-headline`` (old shape) or the heading without its edit link."""
     for child in heading.contents:
@@ -225,7 +198,7 @@ class _Walk:
         if found is None:
             self._outside(table)
             return
-        grid = _expand(rows)
+        grid = expand(rows)
         layout, header_index = found
         for row in rows[: header_index + 1]:
             for cell in row:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
@@ -248,12 +248,23 @@ def _is_caption(cell: Cell) -> bool:
     return bool(nodes) and str(nodes[0]).startswith("+")
 
 
-def expand(rows: list[list[Cell]]) -> list[dict[int, Cell]]:
-    """Place each cell at its column, honouring colspan and rowspan."""
-    grid: list[dict[int, Cell]] = []
-    carried: dict[int, tuple[Cell, int]] = {}
+class Spanning(Protocol):
+    """A cell of either parser: all :func:`expand` needs is its spans."""
+
+    def span(self, name: str) -> int:
+        """Its ``colspan`` or ``rowspan``."""
+        ...
+
+
+CellT = TypeVar("CellT", bound=Spanning)
+
+
+def expand(rows: list[list[CellT]]) -> list[dict[int, CellT]]:
+    """Place each cell at its column, honouring colspan and rowspan (wikitext and HTML cells alike)."""
+    grid: list[dict[int, CellT]] = []
+    carried: dict[int, tuple[CellT, int]] = {}
     for row in rows:
-        placed: dict[int, Cell] = {}
+        placed: dict[int, CellT] = {}
         for column, (cell, remaining) in list(carried.items()):
             placed[column] = cell
             if remaining <= 1:
