@@ -102,9 +102,21 @@ def _authors(found: dict[str, Parameter]) -> str | None:
     return clean_spaces("; ".join(names)) or None
 
 
+# CS1's script-title starts with the script's language code ("ru:Москва"), which it does not show.
+_SCRIPT_LANGUAGE = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]+)?\s*:\s*")
+
+
+def _title(found: dict[str, Parameter]) -> str | None:
+    title = _plain(_lookup(found, "title"))
+    if title is None:
+        script = _plain(_lookup(found, "script-title"))
+        title = _SCRIPT_LANGUAGE.sub("", script) if script else None
+    return title or _plain(_lookup(found, "trans-title"))
+
+
 def _fields(found: dict[str, Parameter]) -> dict[str, str | None]:
     return {
-        "title": _plain(_lookup(found, "title", "trans-title", "script-title")),
+        "title": _title(found),
         "url": _url(_lookup(found, "url", "chapter-url")),
         "work": _plain(_lookup(found, *_WORK_PARAMS)),
         "publisher": _plain(_lookup(found, "publisher", "institution")),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import mwparserfromhell
+
 from extractor.parse_wikitext import parse_wikitext
+from extractor.references import citation_fields
 from extractor.rows import ParsedDocument
 
 TABLE = """{{| class="wikitable"
@@ -122,3 +125,11 @@ def test_refn_and_r_templates_number_like_refs() -> None:
         (1, "n", "Note text", 2),
         (2, None, "Plain", 1),
     ]
+
+
+def test_script_title_is_shown_without_its_language_code() -> None:
+    """CS1 shows script-title=ru:… without the 'ru:' prefix; so does the dataset."""
+    template = mwparserfromhell.parse("{{cite web |script-title=ru:Москва |url=https://example.org}}").filter_templates()[0]
+    assert citation_fields(template)["title"] == "Москва"
+    both = mwparserfromhell.parse("{{cite web |title=Moskva |script-title=ru:Москва}}").filter_templates()[0]
+    assert citation_fields(both)["title"] == "Moskva"
