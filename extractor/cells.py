@@ -59,6 +59,7 @@ class _Scan:
     partners: list[Partner]
     depth: int = 0  # parentheses open in the text so far: what is inside them is a remark
     image_flag: bool = False  # an image-only flag waits for the link or text that names it
+    flag_target: str = ""  # that flag's country, the name when nothing follows it
 
     def add(self, name: str, article: str | None) -> None:
         name = clean_spaces(name)
@@ -73,6 +74,7 @@ def _flag(scan: _Scan, template: Template, name: str) -> None:
     target = clean_spaces(_PLAIN.text(args[0])) if args else ""
     if name in _IMAGE_ONLY_FLAGS:
         scan.image_flag = bool(target)
+        scan.flag_target = target
         return
     shown = param_code(template, "name")
     # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
@@ -123,6 +125,10 @@ def read_countries(code: Wikicode) -> list[Partner]:
     """Every partner a country cell names, in order; plain text when it names none otherwise."""
     scan = _Scan([])
     _visit(scan, code)
+    if scan.image_flag and scan.flag_target:
+        # A flag icon with no name beside it: the flag's country is the only name the cell gives
+        # (the rendered page names it too, in the flag image's file name and link).
+        scan.add(scan.flag_target, scan.flag_target)
     if scan.partners:
         return scan.partners
     text = clean_spaces(_PLAIN.text(code))
@@ -154,17 +160,23 @@ def read_date(code: Wikicode, shown: str) -> EstablishedDate:
     )
 
 
+def _page_title(target: str) -> str:
+    # MediaWiki upper-cases the first letter of every link target: [[greece–X]] is "Greece–X".
+    title = clean_spaces(target.replace("_", " "))
+    return title[:1].upper() + title[1:]
+
+
 def main_article(code: Wikicode) -> str | None:
     """The notes cell's main article: a ``{{Main}}``-like hatnote, else a leading "See [[X]]" line."""
     for template in code.filter_templates(recursive=False):
         if template_name(template) in _MAIN_TEMPLATES:
             args = positional(template)
             if args and args[0]:
-                return clean_spaces(args[0])
+                return _page_title(args[0])
     for line in str(code).splitlines():
         match = _SEE_LINE.match(line)
         if match:
-            return clean_spaces(match.group(1))
+            return _page_title(match.group(1))
     return None
 
 
