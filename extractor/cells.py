@@ -29,7 +29,7 @@ from .plaintext import (
     template_name,
 )
 
-__all__ = ["Partner", "main_article", "read_countries", "read_country", "read_date", "split_notes"]
+__all__ = ["Partner", "date_from_text", "main_article", "read_countries", "read_country", "read_date", "split_notes"]
 
 _IMAGE_ONLY_FLAGS = frozenset({"flagicon", "flagdeco", "flag icon", "flagicon image"})
 _FLAG_MODULE = "#invoke:flag"
@@ -141,12 +141,8 @@ def read_country(code: Wikicode) -> tuple[str, str | None] | None:
     return (partners[0].name, partners[0].article) if partners else None
 
 
-def read_date(code: Wikicode, shown: str) -> EstablishedDate:
-    """The date of a date cell, read from the text a reader sees (date templates rendered).
-
-    ``code`` is kept for callers that pass the cell; the text decides, so that "Before {{dts|1995}}"
-    stays unread and "19 October {{dts|1929}}" is read to the day.
-    """
+def date_from_text(shown: str) -> EstablishedDate:
+    """A date cell's text as a reader sees it, read into a date at its precision (or left unread)."""
     parsed = parse_date_text(shown)
     if parsed is None:
         return EstablishedDate(raw=shown)
@@ -158,6 +154,15 @@ def read_date(code: Wikicode, shown: str) -> EstablishedDate:
         month=parsed.month,
         day=parsed.day,
     )
+
+
+def read_date(code: Wikicode, shown: str) -> EstablishedDate:
+    """The date of a date cell, read from the text a reader sees (date templates rendered).
+
+    ``code`` is kept for callers that pass the cell; the text decides, so that "Before {{dts|1995}}"
+    stays unread and "19 October {{dts|1929}}" is read to the day.
+    """
+    return date_from_text(shown)
 
 
 def _page_title(target: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from bs4.element import NavigableString, Tag
 
-from .dates import parse_date_text
+from .cells import date_from_text
 from .html_text import (
     LINK_END,
     LINK_MARK,
@@ -153,18 +153,7 @@ def read_partners(cell: Tag) -> list[tuple[str, str | None]]:
 
 def read_date(shown: str) -> EstablishedDate:
     """The date of a date cell, from the text a reader sees (hidden sort keys already left out)."""
-    raw = clean_spaces(shown)
-    parsed = parse_date_text(raw)
-    if parsed is None:
-        return EstablishedDate(raw=raw)
-    return EstablishedDate(
-        raw=raw,
-        iso=parsed.iso,
-        precision=parsed.precision,  # type: ignore[arg-type]
-        year=parsed.year,
-        month=parsed.month,
-        day=parsed.day,
-    )
+    return date_from_text(clean_spaces(shown))
 
 
 def hatnote_main(hatnotes: list[Tag]) -> str | None:

@@ -334,8 +334,8 @@ def _label(sup: Tag) -> str:
     return clean_spaces(sup.get_text())
 
 
-def _sup_group(sup: Tag) -> str | None:
-    """The group a Parsoid citation declares in ``data-mw`` (``""`` = main), else ``None``."""
+def _ref_attrs(sup: Tag) -> dict[str, object] | None:
+    """The ``attrs`` of a Parsoid citation's ``data-mw`` (``{"name": …, "group": …}``), else ``None``."""
     raw = sup.attrs.get("data-mw")
     if not isinstance(raw, str):
         return None
@@ -343,19 +343,21 @@ def _sup_group(sup: Tag) -> str | None:
         attrs = json.loads(raw).get("attrs", {})
     except (ValueError, AttributeError):
         return None
-    group = attrs.get("group", "") if isinstance(attrs, dict) else ""
+    return attrs if isinstance(attrs, dict) else {}
+
+
+def _sup_group(sup: Tag) -> str | None:
+    """The group a Parsoid citation declares in ``data-mw`` (``""`` = main), else ``None``."""
+    attrs = _ref_attrs(sup)
+    if attrs is None:
+        return None
+    group = attrs.get("group", "")
     return group if isinstance(group, str) else ""
 
 
 def _sup_name(sup: Tag) -> str | None:
-    raw = sup.attrs.get("data-mw")
-    if not isinstance(raw, str):
-        return None
-    try:
-        attrs = json.loads(raw).get("attrs", {})
-    except (ValueError, AttributeError):
-        return None
-    name = attrs.get("name") if isinstance(attrs, dict) else None
+    attrs = _ref_attrs(sup)
+    name = attrs.get("name") if attrs is not None else None
     return clean_spaces(name) or None if isinstance(name, str) else None
 
 
