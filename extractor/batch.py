@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, get_args
 
-from .atomic import atomic_write_bytes, replace_directory, staging_directory
-from .combined import ArticleSides, article_sides, write_combined
-from .errors import ExtractorError, FetchError, InputError
-from .export import SCHEMA_FILE, dataset_files, schema_json, slugify
-from .extract import INPUT_SUFFIXES, extract_content, extract_file
-from .fetch import Fetcher
-from .fetch_batch import discover_titles, fetch_pages, read_titles_file
-from .models import Article, Obtained, Source
-from .recording import Recording
+from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.errors import ExtractorError, FetchError, InputError
+from extractor.export.combined import ArticleSides, article_sides, write_combined
+from extractor.export.dataset import SCHEMA_FILE, dataset_files, schema_json, slugify
+from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
+from extractor.fetch.batch import discover_titles, fetch_pages, read_titles_file
+from extractor.fetch.client import Fetcher
+from extractor.fetch.recording import Recording
+from extractor.models import Article, Obtained, Source
 
 __all__ = [
     "EXIT_FAILED",

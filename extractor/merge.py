@@ -7,10 +7,10 @@ wins; both raw values are kept, and ``date_conflict`` says when they disagree.
 
 from __future__ import annotations
 
-from .countries import iso3_for
-from .dates import ParsedDate
-from .models import Citation, Diagnostic, EstablishedDate, Relation
-from .rows import RowRecord
+from extractor.countries import iso3_for
+from extractor.dates import ParsedDate
+from extractor.models import Citation, Diagnostic, EstablishedDate, Relation
+from extractor.parse.document import RowRecord
 
 __all__ = ["merge_rows"]
 

@@ -77,7 +77,7 @@ def bench_html(repeat: int) -> None:
     from bs4 import BeautifulSoup
 
     from extractor.merge import merge_rows
-    from extractor.parse_html import parse_html
+    from extractor.parse.html.walk import parse_html
 
     for flavour, path in HTML_FIXTURES.items():
         html = path.read_text(encoding="utf-8")

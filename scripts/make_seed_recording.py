@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from extractor.export import slugify
-from extractor.fetch import api_params, revisions_params
-from extractor.recording import Exchange, Recording
+from extractor.export.dataset import slugify
+from extractor.fetch.client import api_params, revisions_params
+from extractor.fetch.recording import Exchange, Recording
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed"

@@ -10,7 +10,7 @@ import pytest
 
 from extractor.batch import BatchReport, extract_folder
 from extractor.cli import main
-from extractor.combined import PAIR_COLUMNS
+from extractor.export.combined import PAIR_COLUMNS
 
 HEADER = "{| class=wikitable\n! Country !! Formal relations began !! Notes\n"
 

@@ -13,8 +13,8 @@ import responses
 from extractor.batch import extract_titles
 from extractor.cli import main
 from extractor.errors import PageMissingError, TransportError
-from extractor.fetch import Fetcher
-from extractor.fetch_batch import MAX_TITLES, discover_titles, fetch_pages, read_titles_file
+from extractor.fetch.batch import MAX_TITLES, discover_titles, fetch_pages, read_titles_file
+from extractor.fetch.client import Fetcher
 
 API = "http://wiki.test/w/api.php"
 TEXT = "{| class=wikitable\n! Country !! Formal relations began\n|-\n| {{flag|Chile}} || 1992\n|}\n"

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from extractor.cli import main
-from extractor.fetch import Fetcher
-from extractor.fetch_batch import fetch_pages
+from extractor.fetch.batch import fetch_pages
+from extractor.fetch.client import Fetcher
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mwparserfromhell
 
-from extractor.cells import main_article, read_countries
+from extractor.parse.wikitext.cells import main_article, read_countries
 
 
 def test_a_lone_flag_icon_names_its_country() -> None:

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from extractor import check as check_module
+from extractor.changes import check as check_module
 from extractor import extract_wikitext, make_source, write_dataset
-from extractor.check import checked_path, run_check_command
+from extractor.changes.check import checked_path, run_check_command
 from extractor.cli import main
 from extractor.errors import PageMissingError, TransportError
-from extractor.fetch import FetchedPage, RevisionInfo
+from extractor.fetch.client import FetchedPage, RevisionInfo
 
 TITLE = "Foreign relations of Testland"
 SLUG = "foreign-relations-of-testland"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from extractor.export import slugify
+from extractor.export.dataset import slugify
 
 pytestmark = pytest.mark.integration
 

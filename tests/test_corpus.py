@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from extractor.countries import CODE_NAMES, iso3_for
-from extractor.parse_wikitext import parse_wikitext
-from extractor.rows import ParsedDocument, RowRecord
-from extractor.tables import table_layout
+from extractor.parse.document import ParsedDocument, RowRecord
+from extractor.parse.layout import table_layout
+from extractor.parse.wikitext.walk import parse_wikitext
 
 # --- the simple reader -------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.parse_wikitext import classify_header, parse_wikitext
-from extractor.rows import ParsedDocument
-from extractor.tables import table_layout
+from extractor.parse.document import ParsedDocument
+from extractor.parse.layout import classify_header, table_layout
+from extractor.parse.wikitext.walk import parse_wikitext
 
 
 def table(header: str, *rows: str, caption: str = "") -> str:

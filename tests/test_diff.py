@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from extractor import Article, extract_wikitext, make_source, write_dataset
-from extractor.diff import diff_articles, load_dataset, run_diff_command
+from extractor.changes.diff import diff_articles, load_dataset, run_diff_command
+from extractor.cli.options import load_snapshot
 from extractor.errors import DatasetError
-from extractor.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Foreign relations of Testland"

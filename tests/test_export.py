@@ -7,7 +7,7 @@ import io
 import json
 
 from extractor import extract_wikitext, make_source
-from extractor.export import dataset_files, schema_json, slugify
+from extractor.export.dataset import dataset_files, schema_json, slugify
 from extractor.models import Article
 
 WIKITEXT = """{| class="wikitable"

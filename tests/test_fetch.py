@@ -14,7 +14,7 @@ import responses
 
 from extractor import __version__
 from extractor.errors import ApiError, FetchError, PageMissingError, RecordingError, TransportError
-from extractor.fetch import (
+from extractor.fetch.client import (
     CONTACT_ENV,
     DEFAULT_API_URL,
     LOCAL_CONTACT,

@@ -28,7 +28,7 @@ import pytest
 
 from extractor import cli
 from extractor.errors import TransportError
-from extractor.fetch import CONTACT_ENV, Fetcher
+from extractor.fetch.client import CONTACT_ENV, Fetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Foreign relations of Kyrgyzstan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor import Article, extract_wikitext, make_source
-from extractor.export import dataset_files
+from extractor.export.dataset import dataset_files
 
 
 @pytest.fixture(scope="module")

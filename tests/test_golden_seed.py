@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from extractor import Article, extract_wikitext
-from extractor.export import dataset_files
-from extractor.snapshot import load_snapshot
+from extractor.cli.options import load_snapshot
+from extractor.export.dataset import dataset_files
 
 SEED_TITLE = "Foreign relations of Kyrgyzstan"
 EXPECTED = Path(__file__).resolve().parent.parent / "fixtures" / "seed"

@@ -21,7 +21,7 @@ import pytest
 
 from extractor import __version__, extract_wikitext, make_source
 from extractor.errors import ApiError
-from extractor.fetch import CONTACT_ENV, LOCAL_CONTACT, Fetcher
+from extractor.fetch.client import CONTACT_ENV, LOCAL_CONTACT, Fetcher
 
 pytestmark = pytest.mark.integration
 

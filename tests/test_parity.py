@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 
 from extractor.cli import main
-from extractor.extract import extract_content, extract_wikitext, make_source
+from extractor.extract import extract_content, extract_wikitext
 from extractor.models import Article
-from extractor.parse_html import detect_flavour
+from extractor.parse.html.walk import detect_flavour
+from extractor.source import make_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"

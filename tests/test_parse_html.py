@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.extract import article_from_document, make_source
+from extractor.extract import article_from_document
 from extractor.models import Article
-from extractor.parse_html import detect_flavour, parse_html
-from extractor.rows import ParsedDocument
+from extractor.parse.document import ParsedDocument
+from extractor.parse.html.walk import detect_flavour, parse_html
+from extractor.source import make_source
 
 FLAG = (
     '<span class="flagicon"><span class="mw-image-border" typeof="mw:File"><span>'

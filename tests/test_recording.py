@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from extractor.cli.options import SEED_RECORDING, SEED_TITLE, load_snapshot
 from extractor.errors import RecordingError, TransportError
-from extractor.fetch import Fetcher
-from extractor.recording import FORMAT, INDEX, Exchange, Recording
-from extractor.snapshot import SEED_RECORDING, SEED_TITLE, load_snapshot
+from extractor.fetch.client import Fetcher
+from extractor.fetch.recording import FORMAT, INDEX, Exchange, Recording
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed"

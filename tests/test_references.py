@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import mwparserfromhell
 
-from extractor.parse_wikitext import parse_wikitext
-from extractor.references import citation_fields
-from extractor.rows import ParsedDocument
+from extractor.parse.document import ParsedDocument
+from extractor.parse.wikitext.references import citation_fields
+from extractor.parse.wikitext.walk import parse_wikitext
 
 TABLE = """{{| class="wikitable"
 ! Country !! Formal relations began !! Notes

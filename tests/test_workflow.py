@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extractor.export import slugify
+from extractor.export.dataset import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

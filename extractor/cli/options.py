@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .export import slugify
-from .fetch import Fetcher
-from .models import Source
+from extractor.export.dataset import slugify
+from extractor.fetch.client import Fetcher
+from extractor.models import Source
 
 __all__ = ["FIXTURES", "RECORDINGS", "SEED_RECORDING", "SEED_TITLE", "load_snapshot"]
 
 #: The repository's fixtures folder (the snapshot ships with a clone, not with a wheel).
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 RECORDINGS = FIXTURES / "recordings"
 SEED_TITLE = "Foreign relations of Kyrgyzstan"
 #: What ``python -m extractor --offline`` replays when no ``--recording`` is given.

@@ -36,8 +36,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 
-from .errors import DatasetError
-from .models import Article, EstablishedDate, Reference, Relation
+from extractor.errors import DatasetError
+from extractor.models import Article, EstablishedDate, Reference, Relation
 
 __all__ = [
     "EXIT_DIFFERENT",
@@ -598,7 +598,7 @@ def load_dataset(path: Path) -> Article:
 
 
 def _diff_parser() -> argparse.ArgumentParser:
-    from .cli import Parser  # the CLI's parser: usage errors are one line and exit 2
+    from extractor.cli import Parser  # the CLI's parser: usage errors are one line and exit 2
 
     parser = Parser(
         prog="python -m extractor diff",

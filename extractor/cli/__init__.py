@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .errors import ExtractorError
-from .export import write_dataset
-from .extract import extract_content, extract_file
-from .fetch import CONTACT_ENV, DEFAULT_API_URL, Fetcher
-from .models import Article
-from .snapshot import SEED_RECORDING
+from extractor import __version__
+from extractor.cli.options import SEED_RECORDING
+from extractor.errors import ExtractorError
+from extractor.export.dataset import write_dataset
+from extractor.extract import extract_content, extract_file
+from extractor.fetch.client import CONTACT_ENV, DEFAULT_API_URL, Fetcher
+from extractor.models import Article
 
 __all__ = ["EXIT_ERROR", "Parser", "main"]
 
@@ -93,7 +93,7 @@ def run_extract(argv: Sequence[str]) -> int:
     if args.recording is not None and args.input is not None:
         parser.error("--recording is not allowed with --input")
     if args.titles_file is not None or args.all or (args.input is not None and args.input.is_dir()):
-        from .batch import run_batch  # local: only batches pay for the process pool
+        from extractor.batch import run_batch  # local: only batches pay for the process pool
 
         return run_batch(args, parser.error)
     article = extract_file(args.input, args.title) if args.input is not None else _fetch(args)
@@ -127,11 +127,11 @@ def _dispatch(arguments: list[str]) -> int:
     # Subcommands are looked up lazily so that `python -m extractor --offline` imports no more
     # than it needs; each lives in its own module with its own parser.
     if arguments and arguments[0] == "check":
-        from .check import run_check_command
+        from extractor.changes.check import run_check_command
 
         return run_check_command(arguments[1:])
     if arguments and arguments[0] == "diff":
-        from .diff import run_diff_command
+        from extractor.changes.diff import run_diff_command
 
         return run_diff_command(arguments[1:])
     return run_extract(arguments)

@@ -19,17 +19,17 @@ from mwparserfromhell.nodes import ExternalLink, Tag, Template
 from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
-from .models import Reference
-from .plaintext import (
+from extractor.models import Reference
+from extractor.parse.wikitext.render import (
     CITATION_MODULE,
     Renderer,
-    clean_spaces,
     is_citation,
     link_address,
     params_of,
     positional,
     template_name,
 )
+from extractor.text import clean_spaces
 
 __all__ = ["ReferenceRegistry", "citation_fields", "citation_kind", "render_citation", "tag_attribute"]
 

@@ -21,9 +21,9 @@ from urllib.parse import unquote_plus
 
 from bs4 import Tag
 
-from .html_text import HtmlText, classes_of, strip_link_marks, tags_named
-from .models import Reference
-from .plaintext import clean_spaces
+from extractor.models import Reference
+from extractor.parse.html.text import HtmlText, classes_of, strip_link_marks, tags_named
+from extractor.text import clean_spaces
 
 __all__ = ["NoteItem", "NoteList", "read_note_list", "reference_from_item", "reference_name"]
 

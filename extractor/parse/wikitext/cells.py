@@ -15,21 +15,13 @@ from dataclasses import dataclass
 from mwparserfromhell.nodes import Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
-from .countries import country_for_code
-from .dates import parse_date_text
-from .models import EstablishedDate
-from .plaintext import (
-    BULLET,
-    FLAG_TEMPLATES,
-    Renderer,
-    clean_spaces,
-    flag_arguments,
-    param_code,
-    positional,
-    template_name,
-)
+from extractor.countries import country_for_code
+from extractor.models import EstablishedDate
+from extractor.parse.cells import date_from_text
+from extractor.parse.wikitext.render import Renderer, flag_arguments, param_code, positional, template_name
+from extractor.text import FLAG_TEMPLATES, clean_spaces
 
-__all__ = ["Partner", "date_from_text", "main_article", "read_countries", "read_country", "read_date", "split_notes"]
+__all__ = ["Partner", "main_article", "read_countries", "read_country", "read_date"]
 
 _IMAGE_ONLY_FLAGS = frozenset({"flagicon", "flagdeco", "flag icon", "flagicon image"})
 _FLAG_MODULE = "#invoke:flag"
@@ -141,21 +133,6 @@ def read_country(code: Wikicode) -> tuple[str, str | None] | None:
     return (partners[0].name, partners[0].article) if partners else None
 
 
-def date_from_text(shown: str) -> EstablishedDate:
-    """A date cell's text as a reader sees it, read into a date at its precision (or left unread)."""
-    parsed = parse_date_text(shown)
-    if parsed is None:
-        return EstablishedDate(raw=shown)
-    return EstablishedDate(
-        raw=shown,
-        iso=parsed.iso,
-        precision=parsed.precision,  # type: ignore[arg-type]
-        year=parsed.year,
-        month=parsed.month,
-        day=parsed.day,
-    )
-
-
 def read_date(code: Wikicode, shown: str) -> EstablishedDate:
     """The date of a date cell, read from the text a reader sees (date templates rendered).
 
@@ -185,20 +162,3 @@ def main_article(code: Wikicode) -> str | None:
     return None
 
 
-def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[str]]:
-    """Notes text (bullets as ``- item`` lines) and its bullet items, "See X" line removed."""
-    lines: list[str] = []
-    items: list[str] = []
-    for raw_line in text.replace(BULLET, "\n" + BULLET).splitlines():
-        is_item = raw_line.lstrip().startswith(BULLET)
-        line = clean_spaces(raw_line.replace(BULLET, " "))
-        if not line:
-            continue
-        if main_article and not lines and re.fullmatch(r"See:? .+", line) and not is_item:
-            continue
-        if is_item:
-            items.append(line)
-            lines.append(f"- {line}")
-        else:
-            lines.append(line)
-    return ("\n".join(lines) or None), items

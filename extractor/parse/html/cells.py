@@ -17,8 +17,9 @@ from urllib.parse import unquote
 
 from bs4.element import NavigableString, Tag
 
-from .cells import date_from_text
-from .html_text import (
+from extractor.models import EstablishedDate
+from extractor.parse.cells import date_from_text
+from extractor.parse.html.text import (
     LINK_END,
     LINK_MARK,
     HtmlText,
@@ -28,8 +29,7 @@ from .html_text import (
     tags_named,
     wiki_link_target,
 )
-from .models import EstablishedDate
-from .plaintext import FLAG_TEMPLATES, clean_spaces
+from extractor.text import FLAG_TEMPLATES, clean_spaces
 
 __all__ = ["hatnote_main", "icon_country", "read_date", "read_partners", "see_line"]
 

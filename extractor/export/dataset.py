@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_bytes, replace_directory, staging_directory
-from .models import Article
+from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",

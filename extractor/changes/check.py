@@ -30,13 +30,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .atomic import atomic_write_bytes
-from .diff import EXIT_DIFFERENT, EXIT_EQUAL, DatasetDiff, diff_articles, load_dataset, markdown_escape
-from .errors import DatasetError, PageMissingError
-from .export import slugify, write_dataset
-from .extract import extract_content
-from .fetch import CONTACT_ENV, DEFAULT_API_URL, FetchedPage, Fetcher, RevisionInfo
-from .models import Article
+from extractor.atomic import atomic_write_bytes
+from extractor.changes.diff import EXIT_DIFFERENT, EXIT_EQUAL, DatasetDiff, diff_articles, load_dataset, markdown_escape
+from extractor.errors import DatasetError, PageMissingError
+from extractor.export.dataset import slugify, write_dataset
+from extractor.extract import extract_content
+from extractor.fetch.client import CONTACT_ENV, DEFAULT_API_URL, FetchedPage, Fetcher, RevisionInfo
+from extractor.models import Article
 
 __all__ = [
     "CHECKED_SUFFIX",
@@ -271,7 +271,7 @@ def _append(path: str, text: str) -> None:
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    from .cli import DEFAULT_TITLE, Parser  # the CLI's parser: usage errors are one line and exit 2
+    from extractor.cli import DEFAULT_TITLE, Parser  # the CLI's parser: usage errors are one line and exit 2
 
     parser = Parser(
         prog="python -m extractor check",

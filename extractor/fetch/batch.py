@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
-from .extract import make_source
-from .fetch import FetchedPage, Fetcher
-from .models import Obtained
+from extractor.errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
+from extractor.fetch.client import FetchedPage, Fetcher
+from extractor.models import Obtained
+from extractor.source import make_source
 
 __all__ = [
     "FAMILY_PREFIX",

@@ -24,14 +24,14 @@ from typing import Literal
 
 from bs4 import BeautifulSoup, Tag
 
-from .cells import split_notes
-from .html_cells import hatnote_main, read_date, read_partners, see_line
-from .html_references import NoteList, read_note_list, reference_from_item, reference_name
-from .html_text import HtmlText, classes_of, is_citation, strip_link_marks
-from .models import CellKind, Diagnostic, Reference
-from .plaintext import clean_spaces
-from .rows import CitationUse, ParsedDocument, RowRecord
-from .tables import Column, Layout, expand, table_layout
+from extractor.models import CellKind, Diagnostic, Reference
+from extractor.parse.cells import split_notes
+from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
+from extractor.parse.html.cells import hatnote_main, read_date, read_partners, see_line
+from extractor.parse.html.references import NoteList, read_note_list, reference_from_item, reference_name
+from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
+from extractor.parse.layout import Column, Layout, expand, table_layout
+from extractor.text import clean_spaces
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
 

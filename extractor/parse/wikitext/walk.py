@@ -18,14 +18,17 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Heading, Tag, Template
 from mwparserfromhell.wikicode import Wikicode
 
-from .cells import main_article, read_countries, read_country, read_date, split_notes
-from .models import CellKind, Diagnostic
-from .plaintext import Renderer, clean_spaces, template_name
-from .references import ReferenceRegistry, tag_attribute
-from .rows import CitationUse, ParsedDocument, RowRecord
-from .tables import Cell, Column, Layout, classify_header, expand, read_table, table_layout
+from extractor.models import CellKind, Diagnostic
+from extractor.parse.cells import split_notes
+from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
+from extractor.parse.layout import Column, Layout, expand, table_layout
+from extractor.parse.wikitext.cells import main_article, read_countries, read_date
+from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
+from extractor.parse.wikitext.render import Renderer, template_name
+from extractor.parse.wikitext.tables import Cell, read_table
+from extractor.text import clean_spaces
 
-__all__ = ["classify_header", "parse_wikitext", "read_country", "read_date", "split_notes"]
+__all__ = ["parse_wikitext"]
 
 _EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
 _HEADER_SEARCH = 5  # header rows sit at the top: an image row or a caption-like row may precede them

@@ -39,11 +39,11 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from . import __version__
-from .errors import ApiError, FetchError, PageMissingError, TransportError
-from .extract import make_source
-from .models import ContentFormat, Source
-from .recording import Exchange, Recording
+from extractor import __version__
+from extractor.errors import ApiError, FetchError, PageMissingError, TransportError
+from extractor.fetch.recording import Exchange, Recording
+from extractor.models import ContentFormat, Source
+from extractor.source import make_source
 
 __all__ = [
     "BACKOFF_BASE",

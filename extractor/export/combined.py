@@ -31,10 +31,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import replace_directory, staging_directory
-from .countries import iso3_for, subject_of_title
-from .dates import ParsedDate
-from .models import Article, Relation
+from extractor.atomic import replace_directory, staging_directory
+from extractor.countries import iso3_for, subject_of_title
+from extractor.dates import ParsedDate
+from extractor.models import Article, Relation
 
 __all__ = [
     "COMBINED_FOLDER",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import CellKind, Diagnostic, EstablishedDate, Reference, TableKind
+from extractor.models import CellKind, Diagnostic, EstablishedDate, Reference, TableKind
 
 __all__ = ["CitationUse", "ParsedDocument", "RowRecord"]
 

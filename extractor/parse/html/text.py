@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4.element import NavigableString, RubyTextString, Tag
 
-from .plaintext import BULLET, clean_spaces
+from extractor.text import BULLET, clean_spaces
 
 __all__ = [
     "LINK_END",

@@ -1,4 +1,7 @@
-"""Wikitext tables: their rows and cells, and whether a table is a relation table.
+"""Whether a table is a relation table, where its columns are, and how spans place its cells.
+
+These rules are pure functions of header texts and spans, shared by both parsers (each parser
+renders its header cells to text; the rules here decide).
 
 A table is a relation table by the meaning of its header row, never by its position: it needs a
 column naming the partner (``Country``, ``State``, ``Sovereign state``, ``Country/Region``,
@@ -18,20 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
-from mwparserfromhell.nodes import Tag
-from mwparserfromhell.wikicode import Wikicode
-
-from .models import TableKind
-from .plaintext import clean_spaces
+from extractor.models import TableKind
+from extractor.text import clean_spaces
 
 __all__ = [
-    "Cell",
     "Column",
     "Layout",
-    "Table",
+    "Spanning",
     "classify_header",
     "expand",
-    "read_table",
+    "span_value",
     "table_layout",
 ]
 
@@ -69,6 +68,8 @@ _NOT_RELATIONS_CAPTION = re.compile(
 _NOT_RELATIONS_SECTION = re.compile(r"\borgani[sz]ations?\b|\bmultilateral\b", re.IGNORECASE)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
+#: Browsers cap spans (HTML's limit for rowspan is 65534; colspan 1000): a huge span is an editing slip.
+_SPAN_CAP = 1000
 
 
 def _header_key(text: str) -> str:
@@ -154,98 +155,14 @@ def table_layout(
     return Layout("bilateral-table" if "notes" in columns else "list", columns)
 
 
-@dataclass
-class Cell:
-    """One table cell (``td`` or ``th``) and its spans."""
+def span_value(value: str | None) -> int:
+    """A ``colspan``/``rowspan`` attribute's value as a span: 1 when absent or unreadable, capped.
 
-    tag: Tag
-    header: bool
-
-    @property
-    def code(self) -> Wikicode:
-        """The cell's content."""
-        return self.tag.contents if self.tag.contents is not None else Wikicode([])
-
-    def span(self, name: str) -> int:
-        """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
-        for attribute in self.tag.attributes:
-            if str(attribute.name).strip().lower() == name:
-                digits = _SPAN_DIGITS.match(str(attribute.value)) if attribute.value is not None else None
-                return max(1, min(int(digits.group(1)), 1000)) if digits else 1
-        return 1
-
-
-@dataclass
-class Table:
-    """A table's caption (when it has one) and rows of cells, each with its ``|-`` tag.
-
-    ``row_tags[i]`` is the ``tr`` tag holding ``rows[i]``, ``None`` for cells before the first ``|-``.
+    >>> span_value("2"), span_value(' "3'), span_value("x"), span_value(None), span_value("99999")
+    (2, 3, 1, 1, 1000)
     """
-
-    caption: Cell | None
-    rows: list[list[Cell]]
-    row_tags: list[Tag | None]
-
-
-def _cells(nodes: Sequence[object]) -> list[Cell]:
-    cells = []
-    for node in nodes:
-        if isinstance(node, Tag):
-            name = str(node.tag).lower()
-            if name in {"td", "th"}:
-                cells.append(Cell(node, name == "th"))
-    return cells
-
-
-def read_table(table: Tag) -> Table:
-    """The table's caption and rows; cells before the first ``|-`` form a row of their own.
-
-    mwparserfromhell reads a ``|+ caption`` line as a data cell whose text starts with ``+``.
-    """
-    rows: list[list[Cell]] = []
-    row_tags: list[Tag | None] = []
-    loose: list[Cell] = []
-    caption: Cell | None = None
-    for node in _row_level(table):
-        name = str(node.tag).lower()
-        if name in {"td", "th"}:
-            cell = Cell(node, name == "th")
-            if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
-                caption = cell
-            else:
-                loose.append(cell)
-        elif name == "caption":
-            caption = Cell(node, False)
-        elif name == "tr":
-            if loose:
-                rows.append(loose)
-                row_tags.append(None)
-                loose = []
-            cells = _cells(node.contents.nodes if node.contents is not None else [])
-            if cells:
-                rows.append(cells)
-                row_tags.append(node)
-    if loose:
-        rows.append(loose)
-        row_tags.append(None)
-    return Table(caption, rows, row_tags)
-
-
-def _row_level(table: Tag) -> list[Tag]:
-    """The tags at row level: the table's own, and those inside HTML <thead>/<tbody>/<tfoot>."""
-    tags = []
-    for node in table.contents.nodes if table.contents is not None else []:
-        if isinstance(node, Tag):
-            if str(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
-                tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
-            else:
-                tags.append(node)
-    return tags
-
-
-def _is_caption(cell: Cell) -> bool:
-    nodes = cell.code.nodes
-    return bool(nodes) and str(nodes[0]).startswith("+")
+    digits = _SPAN_DIGITS.match(value) if value is not None else None
+    return max(1, min(int(digits.group(1)), _SPAN_CAP)) if digits else 1
 
 
 class Spanning(Protocol):

@@ -32,8 +32,9 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
-from .countries import country_for_code
-from .dates import parse_date_parts
+from extractor.countries import country_for_code
+from extractor.dates import parse_date_parts
+from extractor.text import BULLET, FLAG_TEMPLATES, clean_spaces
 
 __all__ = [
     "BULLET",
@@ -56,9 +57,6 @@ __all__ = [
     "template_name",
 ]
 
-#: Marks the start of a bullet item in rendered text (a private-use character, never in articles).
-BULLET = "\ue000"
-
 #: A callback for each ``<ref>`` met while rendering (the tag itself); it returns nothing.
 RefHandler = Callable[[Tag], None]
 #: A callback for each table met while rendering; what it returns stands for the table's text.
@@ -66,10 +64,6 @@ TableHandler = Callable[[Tag], str]
 #: A callback for each template that makes footnotes (``{{sfn}}``, ``{{#tag:ref}}``, ``{{refn}}``, ``{{r}}``).
 FootnoteHandler = Callable[[Template], None]
 
-#: Flag-like templates whose first positional parameter names a country.
-FLAG_TEMPLATES = frozenset(
-    {"flag", "flagu", "flagcountry", "flag country", "flagicon", "flagdeco", "flag icon", "flagicon image"}
-)
 #: ``{{#invoke:cite|web|…}}`` is ``{{cite web|…}}`` called through its Lua module.
 CITATION_MODULE = "#invoke:cite"
 # Flag templates that show only an image: the name a reader sees comes from the link beside them.
@@ -226,11 +220,6 @@ def link_address(link: ExternalLink) -> str:
     return "".join(address).strip()
 
 
-def clean_spaces(text: str) -> str:
-    """Fold runs of spaces (and non-breaking spaces) to one space, strip the ends."""
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
 def _render_date(parts: list[str]) -> str:
     parsed = parse_date_parts(parts[:3])
     if parsed is None:
@@ -335,7 +324,7 @@ class Renderer:
         if is_citation(name):
             if id(template) in self.rendered:
                 return self.rendered[id(template)]
-            from .references import render_citation  # local: references builds on this module
+            from extractor.parse.wikitext.references import render_citation  # local: references builds on this module
 
             return render_citation(template)
         if name in _FOOTNOTE_TEMPLATES:

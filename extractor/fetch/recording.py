@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import replace_directory, staging_directory
-from .errors import RecordingError
+from extractor.atomic import replace_directory, staging_directory
+from extractor.errors import RecordingError
 
 __all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording"]
 

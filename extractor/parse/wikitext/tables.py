@@ -1,0 +1,111 @@
+"""Wikitext tables as rows of cells: what mwparserfromhell gives, in the shape the row assembler reads.
+
+mwparserfromhell parses a table into ``tr``/``td``/``th`` tags; this module lists a table's rows
+(its own, and those inside HTML ``<thead>``/``<tbody>``/``<tfoot>``) and its caption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mwparserfromhell.nodes import Tag
+from mwparserfromhell.wikicode import Wikicode
+
+from extractor.parse.layout import span_value
+
+__all__ = ["Cell", "Table", "read_table"]
+
+
+@dataclass
+class Cell:
+    """One table cell (``td`` or ``th``) and its spans."""
+
+    tag: Tag
+    header: bool
+
+    @property
+    def code(self) -> Wikicode:
+        """The cell's content."""
+        return self.tag.contents if self.tag.contents is not None else Wikicode([])
+
+    def span(self, name: str) -> int:
+        """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
+        for attribute in self.tag.attributes:
+            if str(attribute.name).strip().lower() == name:
+                return span_value(str(attribute.value) if attribute.value is not None else None)
+        return 1
+
+
+@dataclass
+class Table:
+    """A table's caption (when it has one) and rows of cells, each with its ``|-`` tag.
+
+    ``row_tags[i]`` is the ``tr`` tag holding ``rows[i]``, ``None`` for cells before the first ``|-``.
+    """
+
+    caption: Cell | None
+    rows: list[list[Cell]]
+    row_tags: list[Tag | None]
+
+
+def _cells(nodes: Sequence[object]) -> list[Cell]:
+    cells = []
+    for node in nodes:
+        if isinstance(node, Tag):
+            name = str(node.tag).lower()
+            if name in {"td", "th"}:
+                cells.append(Cell(node, name == "th"))
+    return cells
+
+
+def read_table(table: Tag) -> Table:
+    """The table's caption and rows; cells before the first ``|-`` form a row of their own.
+
+    mwparserfromhell reads a ``|+ caption`` line as a data cell whose text starts with ``+``.
+    """
+    rows: list[list[Cell]] = []
+    row_tags: list[Tag | None] = []
+    loose: list[Cell] = []
+    caption: Cell | None = None
+    for node in _row_level(table):
+        name = str(node.tag).lower()
+        if name in {"td", "th"}:
+            cell = Cell(node, name == "th")
+            if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
+                caption = cell
+            else:
+                loose.append(cell)
+        elif name == "caption":
+            caption = Cell(node, False)
+        elif name == "tr":
+            if loose:
+                rows.append(loose)
+                row_tags.append(None)
+                loose = []
+            cells = _cells(node.contents.nodes if node.contents is not None else [])
+            if cells:
+                rows.append(cells)
+                row_tags.append(node)
+    if loose:
+        rows.append(loose)
+        row_tags.append(None)
+    return Table(caption, rows, row_tags)
+
+
+def _row_level(table: Tag) -> list[Tag]:
+    """The tags at row level: the table's own, and those inside HTML <thead>/<tbody>/<tfoot>."""
+    tags = []
+    for node in table.contents.nodes if table.contents is not None else []:
+        if isinstance(node, Tag):
+            if str(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
+                tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
+            else:
+                tags.append(node)
+    return tags
+
+
+def _is_caption(cell: Cell) -> bool:
+    nodes = cell.code.nodes
+    return bool(nodes) and str(nodes[0]).startswith("+")
+

@@ -1,0 +1,85 @@
+"""Where a dataset's text came from: the article, its revision, permalink and licence.
+
+Every dataset carries its attribution (CC BY-SA), made here once for every way in: a live fetch,
+a replayed recording, a local file.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from extractor.models import Obtained, Source
+
+__all__ = ["licence_for", "make_source", "page_url"]
+
+# English Wikipedia moved its text licence from CC BY-SA 3.0 to 4.0 on 2023-06-29.
+_LICENCE_SWITCH = "2023-06-29"
+
+
+_LICENCES = {
+    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC BY-SA 3.0": "https://creativecommons.org/licenses/by-sa/3.0/",
+}
+
+
+def licence_for(revision_timestamp: str | None) -> str:
+    """The licence a revision's text was published under (4.0 when the date is unknown)."""
+    if revision_timestamp is not None and revision_timestamp[:10] < _LICENCE_SWITCH:
+        return "CC BY-SA 3.0"
+    return "CC BY-SA 4.0"
+
+
+def page_url(title: str, language: str = "en", **query: str | int) -> str:
+    """``https://<language>.wikipedia.org/w/index.php?title=…`` with extra query parameters."""
+    base = f"https://{language}.wikipedia.org/w/index.php?title={quote(title.replace(' ', '_'), safe='')}"
+    return base + "".join(f"&{key}={value}" for key, value in query.items())
+
+
+def make_source(
+    title: str,
+    *,
+    obtained: Obtained,
+    language: str = "en",
+    page_id: int | None = None,
+    revision_id: int | None = None,
+    revision_timestamp: str | None = None,
+    sha1: str | None = None,
+    api_url: str | None = None,
+    site_url: str | None = None,
+    licence: str | None = None,
+    note: str | None = None,
+    content_format: str = "wikitext",
+) -> Source:
+    """A :class:`Source` with its permalink, history link, licence and attribution filled in.
+
+    ``site_url`` is the wiki's ``index.php`` (for a wiki other than Wikipedia); permalinks are
+    only made from a real revision id, never guessed.
+    """
+    index = site_url or page_url(title, language).split("?")[0]
+    encoded = quote(title.replace(" ", "_"), safe="")
+    permalink = f"{index}?title={encoded}&oldid={revision_id}" if revision_id is not None else None
+    history = f"{index}?title={encoded}&action=history"
+    licence = licence or licence_for(revision_timestamp)
+    revision = f"revision {revision_id} ({permalink})" if permalink else "revision id unknown"
+    attribution = (
+        f'Extracted and restructured from the Wikipedia article "{title}", {revision}, '
+        f"by Wikipedia contributors (history: {history}); licensed under {licence}."
+    )
+    return Source(
+        title=title,
+        language=language,
+        page_id=page_id,
+        revision_id=revision_id,
+        revision_timestamp=revision_timestamp,
+        sha1=sha1,
+        permalink=permalink,
+        history_url=history,
+        api_url=api_url,
+        obtained=obtained,
+        content_format=content_format,  # type: ignore[arg-type]
+        licence=licence,
+        licence_url=_LICENCES.get(licence, _LICENCES["CC BY-SA 4.0"]),
+        attribution=attribution,
+        note=note,
+    )
+
