@@ -12,8 +12,10 @@
         └── TransportError    HTTP status, timeout, connection or a body that is not the JSON we asked for
 
 Every error carries its context as attributes (``title``, ``revision``, ``path`` ...), and
-``str(error)`` is one line a user can act on. The CLI turns them into exit code 2; the library
-never prints.
+``str(error)`` is one line a user can act on. The library speaks of settings, not of command-line
+options: when changing a setting would fix the error, ``setting`` names it (``"contact"``,
+``"api_url"``, ``"title"``, ``"update"`` …), and the CLI adds the option that sets it. The CLI
+turns every error into exit code 2; the library never prints.
 """
 
 from __future__ import annotations
@@ -33,15 +35,25 @@ __all__ = [
 class ExtractorError(Exception):
     """Root of every error the extractor raises on purpose."""
 
+    #: The setting whose change would fix this error, when one would (the CLI names its option).
+    setting: str | None = None
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        if setting is not None:
+            self.setting = setting
+        super().__init__(message)
+
 
 class InputError(ExtractorError):
     """A local input (file, folder) cannot be used."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, setting: str | None = None
+    ) -> None:
         self.path = path
         self.line = line
         where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
-        super().__init__(f"{where}{message}")
+        super().__init__(f"{where}{message}", setting=setting)
 
 
 class DatasetError(InputError):
@@ -55,10 +67,17 @@ class RecordingError(InputError):
 class FetchError(ExtractorError):
     """The article could not be fetched from the MediaWiki API."""
 
-    def __init__(self, message: str, *, title: str | None = None, revision: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        title: str | None = None,
+        revision: int | None = None,
+        setting: str | None = None,
+    ) -> None:
         self.title = title
         self.revision = revision
-        super().__init__(message)
+        super().__init__(message, setting=setting)
 
 
 class PageMissingError(FetchError):
