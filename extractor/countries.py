@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import pycountry
 
-__all__ = ["ALIASES", "CODE_NAMES", "country_for_code", "iso3_for", "subject_of_title"]
+__all__ = ["ALIASES", "CODE_NAMES", "country_for_code", "iso3_for", "partner_key", "subject_of_title"]
 
 #: Wikipedia's common name (or link target) → ISO 3166-1 alpha-3, where pycountry's lookup fails
 #: or would pick the wrong entry.
@@ -288,6 +288,18 @@ def iso3_for(name: str) -> str | None:
     except LookupError:
         return None
     return str(country.alpha_3)
+
+
+def partner_key(country: str, article: str | None = None) -> str:
+    """The identity of a partner within one article: the article it links to, else its name, case-folded.
+
+    Two rows (or two versions of one article) name the same partner when their keys are equal:
+    "[[People's Republic of China|China]]" and "[[People's Republic of China]]" are one partner.
+
+    >>> partner_key("China", "People's Republic of China") == partner_key("People's republic of China")
+    True
+    """
+    return (article or country).casefold()
 
 
 def subject_of_title(title: str) -> str:

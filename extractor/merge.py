@@ -7,16 +7,12 @@ wins; both raw values are kept, and ``date_conflict`` says when they disagree.
 
 from __future__ import annotations
 
-from extractor.countries import iso3_for
+from extractor.countries import iso3_for, partner_key
 from extractor.dates import ParsedDate
 from extractor.models import Citation, Diagnostic, EstablishedDate, Relation
 from extractor.parse.document import RowRecord
 
 __all__ = ["merge_rows"]
-
-
-def _key(row: RowRecord) -> str:
-    return (row.country_article or row.country).casefold()
 
 
 def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
@@ -79,9 +75,10 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
     for row in rows:
-        relation = relations.get(_key(row))
+        key = partner_key(row.country, row.country_article)
+        relation = relations.get(key)
         if relation is None:
-            relation = relations[_key(row)] = Relation(
+            relation = relations[key] = Relation(
                 country=row.country,
                 country_article=row.country_article,
                 iso3=iso3_for(row.country_article or row.country) or iso3_for(row.country),

@@ -28,12 +28,13 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from extractor.atomic import replace_directory, staging_directory
-from extractor.countries import iso3_for, subject_of_title
+from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
+from extractor.export.dataset import csv_bytes
 from extractor.models import Article, Relation
 
 __all__ = [
@@ -66,8 +67,16 @@ PAIR_COLUMNS = (
 )
 
 
-def _key(name: str, iso3: str | None) -> str:
-    return iso3 or "name:" + " ".join(name.split()).casefold()
+def _key(country: str, article: str | None, iso3: str | None) -> str:
+    """The identity of a country across the articles of a batch: its ISO code, else its name.
+
+    Not the within-article :func:`~extractor.countries.partner_key` alone: two articles link one
+    country differently ("[[China]]", "[[People's Republic of China]]"), and an article's subject
+    has no link at all, so the ISO code decides first. A country without a code (Abkhazia, the
+    European Union) falls back to the within-article key, whitespace runs made one space, since
+    different editors wrote the two articles.
+    """
+    return iso3 or "name:" + " ".join(partner_key(country, article).split())
 
 
 @dataclass(frozen=True)
@@ -94,14 +103,14 @@ class ArticleSides:
     @property
     def key(self) -> str:
         """The subject's identity across articles."""
-        return _key(self.subject, self.subject_iso3)
+        return _key(self.subject, None, self.subject_iso3)
 
 
 def _side(relation: Relation) -> Side:
     iso3 = relation.iso3
     parsed = ParsedDate(relation.year, relation.month, relation.day) if relation.year is not None else None
     return Side(
-        key=_key(relation.country_article or relation.country, iso3),
+        key=_key(relation.country, relation.country_article, iso3),
         name=relation.country,
         iso3=iso3,
         date=relation.established,
@@ -178,31 +187,16 @@ def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
                 agree=dates[0].agrees_with(dates[1]) if dates[0] and dates[1] else None,
             )
         )
-    return sorted(
-        pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b)
-    )
+    return sorted(pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b))
 
 
 def _given(article: ArticleSides | None, partner: str) -> Side | None:
     return article.partners.get(partner) if article is not None else None
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def pairs_csv(pairs: Iterable[Pair]) -> bytes:
     """``pairs.csv``: a header and one row per pair (booleans true/false, unknown empty)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PAIR_COLUMNS)
-    for pair in pairs:
-        writer.writerow([_cell(getattr(pair, column)) for column in PAIR_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(PAIR_COLUMNS, (asdict(pair) for pair in pairs))
 
 
 def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes:

@@ -23,6 +23,9 @@ __all__ = [
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
     "article_json",
+    "csv_bytes",
+    "csv_cell",
+    "dataset_files",
     "schema_json",
     "slugify",
     "write_dataset",
@@ -92,7 +95,12 @@ def schema_json() -> bytes:
     return _json_bytes(Article.model_json_schema())
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: object) -> str:
+    """One CSV cell: unknown values empty, booleans ``true``/``false``, anything else its ``str``.
+
+    >>> [csv_cell(v) for v in (None, True, False, 0, "x")]
+    ['', 'true', 'false', '0', 'x']
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -100,12 +108,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    """A CSV file: the header, then each row's values in column order (missing keys empty), UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -129,9 +138,9 @@ def dataset_files(article: Article) -> dict[str, bytes]:
     """The files of one article's dataset folder, by name."""
     return {
         "article.json": article_json(article),
-        "relations.csv": _csv(RELATION_COLUMNS, _relation_rows(article)),
-        "references.csv": _csv(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
-        "citations.csv": _csv(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
+        "relations.csv": csv_bytes(RELATION_COLUMNS, _relation_rows(article)),
+        "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
+        "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
         "ATTRIBUTION.txt": _attribution_text(article),
     }
 

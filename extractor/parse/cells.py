@@ -47,4 +47,3 @@ def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[s
         else:
             lines.append(line)
     return ("\n".join(lines) or None), items
-

@@ -45,9 +45,7 @@ _NOTES = re.compile(r"^(notes?|remarks?|comments?|details|description|relations)
 # Dates that say when relations began, most telling first: a "Relations established" column wins
 # over a "Date of recognition" column in the same table.
 _DATE_RULES = (
-    re.compile(
-        r"\brelations?\b.*\b(began|begun|beginning|established|establishment|since|start(ed)?|resumed)\b"
-    ),
+    re.compile(r"\brelations?\b.*\b(began|begun|beginning|established|establishment|since|start(ed)?|resumed)\b"),
     re.compile(
         r"^(formal relations|diplomatic relations|date|dates|since|established|date established|"
         r"date of establishment|beginning of (formal |diplomatic )?relations|relations began on)$"
@@ -113,9 +111,7 @@ class Layout:
     columns: dict[Column, int]
 
 
-def table_layout(
-    headers: Sequence[tuple[str, int]], caption: str = "", section: str | None = None
-) -> Layout | None:
+def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section: str | None = None) -> Layout | None:
     """The layout a header row gives a table, or ``None`` when it is no relation table.
 
     ``headers`` are the header cells' texts with their colspans. The kind is ``bilateral-table``

@@ -1,6 +1,6 @@
-"""What one relation-table cell of rendered HTML says: partners, date, main article.
+"""What one relation-table cell of rendered HTML says: partners and the notes' main article.
 
-The HTML counterpart of :mod:`extractor.cells`, with the same rules, so that both parsers read a
+The HTML counterpart of :mod:`extractor.parse.wikitext.cells`, with the same rules, so that both parsers read a
 cell alike: a country cell names a partner by a flag followed by its link (``span.flagicon``
 then ``a``), by a link, or by plain text; a second partner needs a flag of its own (two
 ``{{flag}}``\\ s on their own lines); what stands in parentheses is a remark. An image-only flag
@@ -17,8 +17,6 @@ from urllib.parse import unquote
 
 from bs4.element import NavigableString, Tag
 
-from extractor.models import EstablishedDate
-from extractor.parse.cells import date_from_text
 from extractor.parse.html.text import (
     LINK_END,
     LINK_MARK,
@@ -31,7 +29,7 @@ from extractor.parse.html.text import (
 )
 from extractor.text import FLAG_TEMPLATES, clean_spaces
 
-__all__ = ["hatnote_main", "icon_country", "read_date", "read_partners", "see_line"]
+__all__ = ["hatnote_main", "icon_country", "read_partners", "see_line"]
 
 # Hatnotes whose link is the row's main article, as {{Main}}/{{Further}}/{{See}} in wikitext.
 _MAIN_HATNOTE = re.compile(r"^(Main articles?|Further information|Further|See)\s*:", re.IGNORECASE)
@@ -149,11 +147,6 @@ def read_partners(cell: Tag) -> list[tuple[str, str | None]]:
         return scan.partners
     text = clean_spaces(strip_link_marks(HtmlText().text(cell)))
     return [(text, None)] if text else []
-
-
-def read_date(shown: str) -> EstablishedDate:
-    """The date of a date cell, from the text a reader sees (hidden sort keys already left out)."""
-    return date_from_text(clean_spaces(shown))
 
 
 def hatnote_main(hatnotes: list[Tag]) -> str | None:

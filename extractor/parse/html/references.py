@@ -8,7 +8,7 @@ only the main group's references are kept, as the wikitext parser keeps them.
 Fields come from what the HTML carries, never guessed: for a CS1 citation (``cite.citation``)
 its COinS metadata (``span.Z3988``) and its visible text; for a hand-written reference the
 first double-quoted text and the first external link that is not an archive, the same
-conventions as :func:`extractor.references._free_form_fields`.
+conventions as :mod:`extractor.parse.wikitext.references` (hand-written references).
 """
 
 from __future__ import annotations
@@ -255,9 +255,7 @@ def _cite_fields(cite: Tag, visible: str) -> dict[str, str | None]:
             archive_url = links[0].attrs.get("href") if links[0] is not a else None
         elif label == "Archived":  # url-status=live: "Archived" links to the archive
             archive_url = href if isinstance(href, str) else None
-    title_link = (
-        links[0] if links and clean_spaces(links[0].get_text()) not in {"the original", "Archived"} else None
-    )
+    title_link = links[0] if links and clean_spaces(links[0].get_text()) not in {"the original", "Archived"} else None
     if coins:
         if "rft.jtitle" in coins:
             title = _first(coins, "rft.atitle", "rft.btitle")

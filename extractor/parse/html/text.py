@@ -2,9 +2,9 @@
 
 Both flavours are read by the same code: the legacy parser's output (``action=parse``) and
 Parsoid's (REST ``/v1/revision/{id}/html``). The text follows the wikitext parser's conventions
-(:mod:`extractor.plaintext`), so that the two parsers give the same dataset: references'
+(:mod:`extractor.parse.wikitext.render`), so that the two parsers give the same dataset: references'
 ``[n]`` markers, images and their captions, hatnotes, edit links, template styles and hidden
-sort keys are left out; a list item starts with :data:`~extractor.plaintext.BULLET`; a block
+sort keys are left out; a list item starts with :data:`~extractor.text.BULLET`; a block
 element or ``<br>`` ends a line.
 """
 

@@ -1,11 +1,12 @@
-"""Rendered HTML → :class:`~extractor.rows.ParsedDocument`, with BeautifulSoup and lxml.
+"""Rendered HTML → :class:`~extractor.parse.document.ParsedDocument`, with BeautifulSoup and lxml.
 
 Reads both flavours English Wikipedia serves (see ``../shared/notes/enwiki-html.md``): the legacy
 parser's output (``action=parse``; old ``h2 > span.mw-headline`` and new ``div.mw-heading``
 headings) and Parsoid's (``rest.php/v1/revision/{id}/html``; ``section``, ``data-mw``,
 ``typeof="mw:Extension/ref"``). Which one it is, is told by :func:`detect_flavour`.
 
-The conventions are the wikitext parser's (:mod:`extractor.parse_wikitext`), so that the two
+The conventions are the wikitext parser's (:mod:`extractor.parse.wikitext`; the rows of a relation
+table are read by both through :mod:`extractor.parse.rows`), so that the two
 parsers check each other: a table is a relation table by the meaning of its header row; the
 country comes from the country cell's link (blue or red), the date from the cell's visible text,
 the notes are plain text with bullet items as ``- item`` lines, the "See X" line and ``{{Main}}``
@@ -18,19 +19,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from bs4 import BeautifulSoup, Tag
 
 from extractor.models import CellKind, Diagnostic, Reference
-from extractor.parse.cells import split_notes
 from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
-from extractor.parse.html.cells import hatnote_main, read_date, read_partners, see_line
+from extractor.parse.html.cells import hatnote_main, read_partners, see_line
 from extractor.parse.html.references import NoteList, read_note_list, reference_from_item, reference_name
 from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
-from extractor.parse.layout import Column, Layout, expand, table_layout
+from extractor.parse.layout import Column, span_value
+from extractor.parse.rows import Shown, read_relation_table
 from extractor.text import clean_spaces
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
@@ -43,19 +44,9 @@ Flavour = Literal["html", "parsoid"]
 _PARSOID_MARKERS = re.compile(
     r"""data-mw-section-id=|rel=["']mw:WikiLink|typeof=["'][^"']*mw:Extension/ref|property=["']mw:htmlVersion"""
 )
-# Header rows sit at the top: an image row or a caption-like row may precede them (as in parse_wikitext).
-_HEADER_SEARCH = 5
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
 _SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
-_CELL_KIND: dict[Column, CellKind] = {
-    "country": "country",
-    "number": "country",
-    "date": "date",
-    "notes": "notes",
-}
-_EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
-_SPAN = re.compile(r"\s*\"?'?(\d+)")
 _LABEL_NUMBER = re.compile(r"^\[(\d+)\]$")
 
 
@@ -100,11 +91,9 @@ class _Cell:
     header: bool
 
     def span(self, name: str) -> int:
+        """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
         value = self.tag.attrs.get(name)
-        if not isinstance(value, str):
-            return 1
-        digits = _SPAN.match(value)
-        return max(1, min(int(digits.group(1)), 1000)) if digits else 1
+        return span_value(value if isinstance(value, str) else None)
 
 
 @dataclass
@@ -129,9 +118,7 @@ def _rows_of(table: Tag) -> list[list[_Cell]]:
         else:
             continue
         for tr in trs:
-            cells = [
-                _Cell(c, c.name == "th") for c in tr.children if isinstance(c, Tag) and c.name in {"th", "td"}
-            ]
+            cells = [_Cell(c, c.name == "th") for c in tr.children if isinstance(c, Tag) and c.name in {"th", "td"}]
             if cells:
                 rows.append(cells)
     return rows
@@ -143,10 +130,6 @@ def _heading_text(heading: Tag) -> str:
         if isinstance(child, Tag) and "mw-headline" in classes_of(child):
             return clean_spaces(HtmlText().text(child))
     return clean_spaces(HtmlText().text(heading))
-
-
-def _link_text(a: Tag) -> str:
-    return clean_spaces(HtmlText().text(a))
 
 
 @dataclass
@@ -194,79 +177,34 @@ class _Walk:
         caption = ""
         if caption_tag is not None:
             caption = strip_link_marks(HtmlText(on_cite=self.sups.append).text(caption_tag))
-        found = _layout(rows, caption, self.section)
-        if found is None:
+        if not read_relation_table(self, rows, caption, self.section):
             self._outside(table)
-            return
-        grid = expand(rows)
-        layout, header_index = found
-        for row in rows[: header_index + 1]:
-            for cell in row:
-                self._outside(cell.tag)
-        previous: _Cell | None = None
-        for row, placed in zip(rows[header_index + 1 :], grid[header_index + 1 :], strict=True):
-            previous = self._row(row, placed, layout, previous)
 
-    def _row(
-        self, row: list[_Cell], placed: dict[int, _Cell], layout: Layout, previous: _Cell | None
-    ) -> _Cell | None:
-        """Read one body row; return its country cell (a rowspan carries it into the next rows)."""
-        country_cell = placed.get(layout.columns["country"])
-        own = {id(cell) for cell in row}
-        if (
-            country_cell is None
-            or all(cell.header for cell in row)
-            or (country_cell is previous and id(country_cell) not in own)
-        ):
-            # A sub-header, a row without a country cell, or the second row of a country cell
-            # spanning rows: only its citations are recorded.
-            for cell in row:
-                self._outside(cell.tag)
-            return previous
-        column_of: dict[int, Column] = {}
-        for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
-            at = placed.get(index)
-            if at is not None and id(at) not in column_of:
-                column_of[id(at)] = column
-        cited: list[tuple[CellKind, Tag]] = []
-        rendered: dict[Column, tuple[str, HtmlText]] = {}
-        for cell in row:  # in document order; a cell carried down by a rowspan cited in its own row
-            read_as = column_of.get(id(cell))
-            if read_as is None:
-                self._outside(cell.tag)
-            else:
-                rendered[read_as] = self._render(cell, read_as, cited)
-        for column, index in layout.columns.items():
-            carried = placed.get(index)
-            if column not in rendered and carried is not None and column_of.get(id(carried)) == column:
-                rendered[column] = self._render(carried, column, None)
-        partners = read_partners(country_cell.tag)
-        records = [
-            RowRecord(table=layout.kind, country=name, country_article=article, section=self.section)
-            for name, article in partners
-        ] or [RowRecord(table=layout.kind, country="", section=self.section)]
-        for record in records:
-            self.pending.extend(_Pending(record, kind, sup) for kind, sup in cited)
-            self._fill(record, rendered)
-        if not partners:
-            self._diagnose("error", "unreadable-country", "row names no country", records[0])
-        else:
-            self.rows.extend(records)
-        return country_cell
+    # The row assembler's questions (extractor.parse.rows.RowReader): a citation is its <sup>,
+    # resolved to a reference number once the reference lists are read (they come after the tables).
 
-    def _render(
-        self, cell: _Cell, column: Column, cited: list[tuple[CellKind, Tag]] | None
-    ) -> tuple[str, HtmlText]:
-        """A cell's text; its citations go to ``cited`` (``None``: a cell already read in its own row)."""
-        kind = _CELL_KIND[column]
+    def header_text(self, cell: _Cell) -> str:
+        """A header cell's text."""
+        return strip_link_marks(HtmlText().text(cell.tag))
+
+    def scan(self, cell: _Cell) -> None:
+        """Record the citations of a cell that is not read."""
+        self._outside(cell.tag)
+
+    def read(self, cell: _Cell, column: Column, cites: list[Tag] | None) -> Shown:
+        """A read cell's text (and main article, for notes); its citations into ``cites``.
+
+        ``cites`` is ``None`` for a cell carried down by a rowspan, read (citations, nested
+        tables) in its own row.
+        """
 
         def on_cite(sup: Tag) -> None:
-            if cited is not None:
+            if cites is not None:
                 self.sups.append(sup)
-                cited.append((kind, sup))
+                cites.append(sup)
 
         def on_table(table: Tag) -> None:
-            if cited is not None:
+            if cites is not None:
                 self.diagnostics.append(
                     Diagnostic(
                         severity="warning",
@@ -276,50 +214,31 @@ class _Walk:
                 )
                 self.table(table)
 
-        renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=column == "notes")
-        return renderer.text(cell.tag), renderer
+        notes = column == "notes"
+        # Notes are rendered with link marks: the "See X" line is known by its leading link.
+        renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=notes)
+        text = renderer.text(cell.tag)
+        if not notes:
+            return Shown(text)
+        main = hatnote_main(renderer.hatnotes) or see_line(text, renderer.links)
+        return Shown(strip_link_marks(text), main)
 
-    def _fill(self, record: RowRecord, rendered: dict[Column, tuple[str, HtmlText]]) -> None:
-        if "number" in rendered:
-            number = clean_spaces(rendered["number"][0])
-            if number.isdigit():
-                record.list_number = int(number)
-            elif number not in _EMPTY_NUMBER:
-                self._diagnose(
-                    "warning", "unreadable-number", f"list number {number!r} is not a number", record
-                )
-        if "date" in rendered:
-            record.date = read_date(rendered["date"][0])
-            if record.date.raw and record.date.iso is None:
-                self._diagnose(
-                    "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record
-                )
-        if "notes" in rendered:
-            shown, renderer = rendered["notes"]
-            record.main_article = hatnote_main(renderer.hatnotes) or see_line(shown, renderer.links)
-            record.notes, record.notes_items = split_notes(strip_link_marks(shown), record.main_article)
+    def partners(self, cell: _Cell) -> list[tuple[str, str | None]]:
+        """The partners a country cell names."""
+        return read_partners(cell.tag)
 
-    def _diagnose(
-        self, severity: Literal["warning", "error"], code: str, message: str, row: RowRecord
-    ) -> None:
-        self.diagnostics.append(
-            Diagnostic(
-                severity=severity, code=code, message=message, table=row.table, country=row.country or None
-            )
-        )
+    def no_country(self, cell: _Cell) -> str:
+        """The HTML does not tell why a country cell names no country."""
+        return "row names no country"
 
+    def line_of(self, row: Sequence[_Cell]) -> int | None:
+        """HTML keeps no source lines."""
+        return None
 
-def _layout(rows: list[list[_Cell]], caption: str, section: str | None) -> tuple[Layout, int] | None:
-    """The header row (all header cells, at least two) that makes this a relation table, by the
-    wikitext parser's own rules (:func:`extractor.tables.table_layout`), and its index."""
-    for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        if len(row) < 2 or not all(cell.header for cell in row):
-            continue
-        headers = [(strip_link_marks(HtmlText().text(cell.tag)), cell.span("colspan")) for cell in row]
-        layout = table_layout(headers, caption, section)
-        if layout is not None:
-            return layout, index
-    return None
+    def cite(self, records: list[RowRecord], citations: list[tuple[CellKind, Tag]]) -> None:
+        """Every record of a row cites what the row cites, once the reference lists are read."""
+        for record in records:
+            self.pending.extend(_Pending(record, kind, sup) for kind, sup in citations)
 
 
 def _note_fragment(sup: Tag) -> str | None:
@@ -432,9 +351,7 @@ def _references(walk: _Walk, resolver: _Resolver) -> list[Reference]:
     for item in resolver.main.items:
         name = names.get(item.note_id) if walk.flavour == "parsoid" else None
         references.append(
-            reference_from_item(
-                item, name=name or reference_name(item.note_id), uses=uses.get(item.note_id, 0)
-            )
+            reference_from_item(item, name=name or reference_name(item.note_id), uses=uses.get(item.note_id, 0))
         )
     return references
 
@@ -472,9 +389,7 @@ def parse_html(html: str) -> ParsedDocument:
         walk.container(_content_root(soup, html))
     except RecursionError:
         walk.diagnostics.append(
-            Diagnostic(
-                severity="error", code="html-too-deep", message="the HTML is nested too deeply to read"
-            )
+            Diagnostic(severity="error", code="html-too-deep", message="the HTML is nested too deeply to read")
         )
     resolver = _Resolver(walk)
     _resolve_citations(walk, resolver)

@@ -1,4 +1,8 @@
-"""What one relation-table cell says: the partner countries, the date, the notes and main article.
+"""What a wikitext relation-table cell says: the partner countries, and the notes' main article.
+
+The text of every cell is rendered by :mod:`~extractor.parse.wikitext.render`; what the date and
+notes text mean is read by :mod:`extractor.parse.cells`, the same for both parsers.
+
 
 Country cells name partners in many ways: ``{{flag|X}}``, ``{{flagu|X}}``, ``{{flagcountry|X}}``,
 ``{{#invoke:flag||X}}``, a country-code template (``{{RUS}}``), an image-only flag beside a link
@@ -16,24 +20,24 @@ from mwparserfromhell.nodes import Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.countries import country_for_code
-from extractor.models import EstablishedDate
-from extractor.parse.cells import date_from_text
-from extractor.parse.wikitext.render import Renderer, flag_arguments, param_code, positional, template_name
+from extractor.parse.wikitext.render import Renderer
+from extractor.parse.wikitext.templates import (
+    FLAG_MODULE,
+    IMAGE_ONLY_FLAGS,
+    flag_arguments,
+    param_code,
+    positional,
+    template_name,
+)
 from extractor.text import FLAG_TEMPLATES, clean_spaces
 
-__all__ = ["Partner", "main_article", "read_countries", "read_country", "read_date"]
+__all__ = ["Partner", "main_article", "read_countries"]
 
-_IMAGE_ONLY_FLAGS = frozenset({"flagicon", "flagdeco", "flag icon", "flagicon image"})
-_FLAG_MODULE = "#invoke:flag"
 _MAIN_TEMPLATES = frozenset({"main", "main article", "see", "further"})
-_SEE_LINE = re.compile(
-    r"^\s*(?:'{2,3})?\s*See:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]"
-)
+_SEE_LINE = re.compile(r"^\s*(?:'{2,3})?\s*See:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 _NON_CONTENT = re.compile(r"^\s*:?\s*(file|image|category|media)\s*:", re.IGNORECASE)
 # Formatting around a name that does not hide it: italics, bold, spans, <small>.
-_TRANSPARENT_TAGS = frozenset(
-    {"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"}
-)
+_TRANSPARENT_TAGS = frozenset({"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"})
 _WRAPPER_TEMPLATES = frozenset({"nowrap", "nobr", "small", "center", "centre", "longitem", "sort"})
 _PLAIN = Renderer()
 
@@ -64,7 +68,7 @@ class _Scan:
 def _flag(scan: _Scan, template: Template, name: str) -> None:
     args = flag_arguments(template, name) or []
     target = clean_spaces(_PLAIN.text(args[0])) if args else ""
-    if name in _IMAGE_ONLY_FLAGS:
+    if name in IMAGE_ONLY_FLAGS:
         scan.image_flag = bool(target)
         scan.flag_target = target
         return
@@ -89,7 +93,7 @@ def _visit(scan: _Scan, code: Wikicode) -> None:
             continue
         elif isinstance(node, Template):
             name = template_name(node)
-            if name in FLAG_TEMPLATES or name == _FLAG_MODULE:
+            if name in FLAG_TEMPLATES or name == FLAG_MODULE:
                 _flag(scan, node, name)
             elif name in _WRAPPER_TEMPLATES:
                 args = [p.value for p in node.params if not p.showkey]
@@ -127,21 +131,6 @@ def read_countries(code: Wikicode) -> list[Partner]:
     return [Partner(text, None)] if text else []
 
 
-def read_country(code: Wikicode) -> tuple[str, str | None] | None:
-    """The display name and link target of a country cell's first partner, or ``None`` when it names none."""
-    partners = read_countries(code)
-    return (partners[0].name, partners[0].article) if partners else None
-
-
-def read_date(code: Wikicode, shown: str) -> EstablishedDate:
-    """The date of a date cell, read from the text a reader sees (date templates rendered).
-
-    ``code`` is kept for callers that pass the cell; the text decides, so that "Before {{dts|1995}}"
-    stays unread and "19 October {{dts|1929}}" is read to the day.
-    """
-    return date_from_text(shown)
-
-
 def _page_title(target: str) -> str:
     # MediaWiki upper-cases the first letter of every link target: [[greece–X]] is "Greece–X".
     title = clean_spaces(target.replace("_", " "))
@@ -160,5 +149,3 @@ def main_article(code: Wikicode) -> str | None:
         if match:
             return _page_title(match.group(1))
     return None
-
-

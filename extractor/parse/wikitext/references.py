@@ -16,160 +16,35 @@ import re
 from dataclasses import dataclass, field
 
 from mwparserfromhell.nodes import ExternalLink, Tag, Template
-from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import Reference
 from extractor.parse.wikitext.render import (
-    CITATION_MODULE,
     Renderer,
-    is_citation,
-    link_address,
-    params_of,
-    positional,
-    template_name,
+    citation_fields,
+    citation_kind,
+    lookup,
+    plain_value,
+    raw_value,
+    render_citation,
+    url_value,
 )
+from extractor.parse.wikitext.templates import is_citation, link_address, params_of, positional, template_name
 from extractor.text import clean_spaces
 
-__all__ = ["ReferenceRegistry", "citation_fields", "citation_kind", "render_citation", "tag_attribute"]
+__all__ = ["ReferenceRegistry", "tag_attribute"]
 
-_WORK_PARAMS = ("work", "website", "newspaper", "journal", "magazine", "periodical", "agency")
-_ACCESS_DATE = ("access-date", "accessdate")
-_ARCHIVE_URL = ("archive-url", "archiveurl")
-_ARCHIVE_DATE = ("archive-date", "archivedate")
 _FIELDS = ("title", "url", "work", "publisher", "date", "access_date", "archive_url", "archive_date")
 _ARCHIVE_TEMPLATES = frozenset({"webarchive", "wayback", "web archive"})
 _ARCHIVE_HOSTS = re.compile(r"web\.archive\.org|archive\.today")
-_MARKUP = re.compile(r"[{}\[\]<>&']")
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _QUOTED_ATTRIBUTE = re.compile(r"""^(["'])(.*)\1$""", re.DOTALL)
-
-
-def _lookup(found: dict[str, Parameter], *names: str) -> Wikicode | None:
-    """The value of the first parameter present and non-empty (a comment alone is empty)."""
-    for name in names:
-        parameter = found.get(name)
-        if parameter is not None and _raw(parameter.value):
-            return parameter.value
-    return None
-
-
-def _plain(value: Wikicode | None) -> str | None:
-    """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
-    if value is None:
-        return None
-    raw = str(value)
-    if "<!--" in raw:
-        raw = _COMMENT.sub("", raw)
-    text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
-    return text or None
-
-
-def _raw(value: Wikicode | None) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    text = (_COMMENT.sub("", text) if "<!--" in text else text).strip()
-    return text or None
-
-
-def _url(value: Wikicode | None) -> str | None:
-    """A URL parameter: its text, or what its templates render ({{Google books}} renders nothing)."""
-    raw = _raw(value)
-    if raw is None or "{{" not in raw:
-        return raw
-    return _plain(value)
-
-
-def _citation_params(template: Template) -> dict[str, Parameter]:
-    found = params_of(template)
-    if template_name(template) == CITATION_MODULE:
-        # {{#invoke:cite|web|…}}: the first positional parameter is the kind, not data.
-        found.pop("1", None)
-    return found
-
-
-def _authors(found: dict[str, Parameter]) -> str | None:
-    names = []
-    for suffix in ("", "1", "2", "3", "4"):
-        last = _plain(_lookup(found, f"last{suffix}", f"author{suffix}-last", f"surname{suffix}"))
-        first = _plain(_lookup(found, f"first{suffix}", f"author{suffix}-first", f"given{suffix}"))
-        author = _plain(_lookup(found, f"author{suffix}"))
-        if last:
-            names.append(f"{last}, {first}" if first else last)
-        elif author:
-            names.append(author.strip("()"))
-    return clean_spaces("; ".join(names)) or None
-
-
-# CS1's script-title starts with the script's language code ("ru:Москва"), which it does not show.
-_SCRIPT_LANGUAGE = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]+)?\s*:\s*")
-
-
-def _title(found: dict[str, Parameter]) -> str | None:
-    title = _plain(_lookup(found, "title"))
-    if title is None:
-        script = _plain(_lookup(found, "script-title"))
-        title = _SCRIPT_LANGUAGE.sub("", script) if script else None
-    return title or _plain(_lookup(found, "trans-title"))
-
-
-def _fields(found: dict[str, Parameter]) -> dict[str, str | None]:
-    return {
-        "title": _title(found),
-        "url": _url(_lookup(found, "url", "chapter-url")),
-        "work": _plain(_lookup(found, *_WORK_PARAMS)),
-        "publisher": _plain(_lookup(found, "publisher", "institution")),
-        "date": _plain(_lookup(found, "date", "year")),
-        "access_date": _plain(_lookup(found, *_ACCESS_DATE)),
-        "archive_url": _url(_lookup(found, *_ARCHIVE_URL)),
-        "archive_date": _plain(_lookup(found, *_ARCHIVE_DATE)),
-    }
-
-
-def citation_fields(template: Template) -> dict[str, str | None]:
-    """The fields of a citation template (``{{cite web}}``, ``{{#invoke:cite|web}}``, …) as plain text."""
-    return _fields(_citation_params(template))
-
-
-def citation_kind(template: Template) -> str:
-    """The citation template's kind as a template name: ``{{#invoke:cite|web}}`` is ``cite web``."""
-    name = template_name(template)
-    if name == CITATION_MODULE:
-        kind = (positional(template) or [""])[0].strip().lower()
-        return f"cite {kind}" if kind and kind != "citation" else "citation"
-    return name
-
-
-def render_citation(template: Template, fields: dict[str, str | None] | None = None) -> str:
-    """A citation template as a reader sees it, in the order CS1 prints its parts.
-
-    ``fields`` are its :func:`citation_fields` when the caller has them already.
-    """
-    found = _citation_params(template)
-    fields = fields if fields is not None else _fields(found)
-    parts: list[str] = []
-    authors = _authors(found)
-    if authors:
-        parts.append(f"{authors}.")
-    if fields["title"]:
-        is_book = citation_kind(template) in {"cite book", "citation"}
-        parts.append(f"{fields['title']}." if is_book else f'"{fields["title"]}".')
-    for key in ("work", "publisher", "date"):
-        if fields[key]:
-            parts.append(f"{fields[key]}.")
-    if fields["archive_url"] and fields["archive_date"]:
-        parts.append(f"Archived from the original on {fields['archive_date']}.")
-    if fields["access_date"]:
-        parts.append(f"Retrieved {fields['access_date']}.")
-    return " ".join(parts)
 
 
 def _sfn_text(template: Template) -> tuple[str, str]:
     """The name Module:Footnotes gives an ``{{sfn}}`` reference, and its text ("Smith & Jones 2001, p. 5")."""
     found = params_of(template)
     args = [a for a in positional(template) if a]
-    pages = {key: _raw(_lookup(found, key)) or "" for key in ("p", "pp", "loc")}
+    pages = {key: raw_value(lookup(found, key)) or "" for key in ("p", "pp", "loc")}
     name = "FOOTNOTE" + "".join(args) + "".join(pages.values())
     authors, year = args[:-1], args[-1] if args else ""
     if len(authors) > 3:
@@ -260,14 +135,6 @@ class ReferenceRegistry:
         self._entries[(None, name)].text = text
         return [use]
 
-    def define(self, tag: Tag) -> None:
-        """Take a definition that is not a use (a list-defined ref inside ``<references>``)."""
-        name = tag_attribute(tag, "name")
-        group = tag_attribute(tag, "group")
-        entry = self._entries.get((group, name)) if name else None
-        if entry is not None and entry.content is None and tag.contents is not None:
-            entry.content = tag.contents
-
     def define_all(self, code: Wikicode, group: str | None = None) -> None:
         """Take every list-defined ref inside ``code`` (``<references>…</references>``, ``refs=``)."""
         for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "ref"):
@@ -286,9 +153,7 @@ class ReferenceRegistry:
         try:
             return cls._reference(entry)
         except Exception:  # content the reader cannot handle: keep the number, name and uses
-            return Reference(
-                number=entry.number, name=entry.name, group=entry.group, citation_count=entry.uses
-            )
+            return Reference(number=entry.number, name=entry.name, group=entry.group, citation_count=entry.uses)
 
     @staticmethod
     def _reference(entry: _Entry) -> Reference:
@@ -327,7 +192,7 @@ def _free_form_fields(content: Wikicode) -> dict[str, str | None]:
     links = [link for link in links if not _ARCHIVE_HOSTS.search(str(link.url))]
     if links:
         fields["url"] = link_address(links[0]) or None
-        fields["title"] = _plain(links[0].title) if links[0].title is not None else None
+        fields["title"] = plain_value(links[0].title) if links[0].title is not None else None
     # Hand-written references follow CS1's look: Author. "Title". Work. The quoted part is the title.
     quoted = re.search(r'"([^"]+)"', Renderer().text(content))
     if quoted:
@@ -335,6 +200,6 @@ def _free_form_fields(content: Wikicode) -> dict[str, str | None]:
     for template in content.filter_templates(recursive=True):
         if template_name(template) in _ARCHIVE_TEMPLATES:
             found = params_of(template)
-            fields["archive_url"] = _url(_lookup(found, "url", "1"))
-            fields["archive_date"] = _plain(_lookup(found, "date", "2"))
+            fields["archive_url"] = url_value(lookup(found, "url", "1"))
+            fields["archive_date"] = plain_value(lookup(found, "date", "2"))
     return fields

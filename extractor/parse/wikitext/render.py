@@ -1,12 +1,16 @@
 """Wikitext as a reader sees it: plain text with markup, references and images removed.
 
-:func:`render` walks mwparserfromhell nodes and renders the templates whose output is text a
+:class:`Renderer` walks mwparserfromhell nodes and renders the templates whose output is text a
 reader reads (flags, country codes, dates, dashes, language wrappers, citation templates); every
 other template renders as nothing, because guessing its output would put invented text in the
 dataset. ``<ref>`` tags (and the templates that make footnotes: ``{{sfn}}``, ``{{#tag:ref}}``, …)
 are handed to callbacks, so that the caller can number and link them while the text is produced
 in one pass. :meth:`Renderer.scan` makes the same calls without producing text, for the parts
 of an article whose text nobody reads.
+
+Citation templates are rendered here too (:func:`render_citation`), with the fields they are
+read into (:func:`citation_fields`): their parameters are wikitext rendered by the same
+:class:`Renderer`, and a citation is rendered wherever it stands.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import calendar
 import html
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from mwparserfromhell.nodes import (
     Argument,
@@ -34,27 +37,42 @@ from mwparserfromhell.wikicode import Wikicode
 
 from extractor.countries import country_for_code
 from extractor.dates import parse_date_parts
+from extractor.parse.wikitext.templates import (
+    CITATION_MODULE,
+    DATE_MODULE,
+    DATE_TEMPLATES,
+    FLAG_MODULE,
+    FOOTNOTE_TEMPLATES,
+    FOOTNOTES_WITH_TEXT,
+    IMAGE_ONLY_FLAGS,
+    LIST_TEMPLATES,
+    LITERAL_TEMPLATES,
+    WRAPPERS_FIRST,
+    WRAPPERS_SECOND,
+    flag_arguments,
+    is_citation,
+    link_address,
+    param_code,
+    params_of,
+    positional,
+    positional_code,
+    strip_comments,
+    template_name,
+)
 from extractor.text import BULLET, FLAG_TEMPLATES, clean_spaces
 
 __all__ = [
-    "BULLET",
-    "CITATION_MODULE",
-    "FLAG_TEMPLATES",
     "FootnoteHandler",
     "RefHandler",
     "Renderer",
     "TableHandler",
-    "clean_spaces",
-    "flag_arguments",
-    "is_citation",
-    "link_address",
-    "param",
-    "param_code",
-    "params_of",
-    "positional",
-    "positional_code",
-    "render",
-    "template_name",
+    "citation_fields",
+    "citation_kind",
+    "lookup",
+    "plain_value",
+    "raw_value",
+    "render_citation",
+    "url_value",
 ]
 
 #: A callback for each ``<ref>`` met while rendering (the tag itself); it returns nothing.
@@ -64,160 +82,10 @@ TableHandler = Callable[[Tag], str]
 #: A callback for each template that makes footnotes (``{{sfn}}``, ``{{#tag:ref}}``, ``{{refn}}``, ``{{r}}``).
 FootnoteHandler = Callable[[Template], None]
 
-#: ``{{#invoke:cite|web|…}}`` is ``{{cite web|…}}`` called through its Lua module.
-CITATION_MODULE = "#invoke:cite"
-# Flag templates that show only an image: the name a reader sees comes from the link beside them.
-_IMAGE_ONLY_FLAGS = frozenset({"flagicon", "flagdeco", "flag icon", "flagicon image"})
-_FLAG_MODULE = "#invoke:flag"
-_DATE_TEMPLATES = frozenset(
-    {"dts", "date table sorting", "dtsort", "start date", "start date and age", "date"}
-)
-_DATE_MODULE = "#invoke:dts"
-_FOOTNOTE_TEMPLATES = frozenset({"sfn", "sfnp", "#tag:ref", "refn", "r"})
-# Footnote templates whose text is wikitext holding refs of its own, expanded before the footnote.
-_FOOTNOTES_WITH_TEXT = frozenset({"#tag:ref", "refn"})
-# Reference lists: their refs= holds definitions, not uses (see references.ReferenceRegistry).
-_LIST_TEMPLATES = frozenset(
-    {"reflist", "notelist", "notes", "references", "refs", "notelist-ua", "notelist-lr"}
-)
-_LITERAL_TEMPLATES = {
-    "nbsp": "\u00a0",
-    "snd": " – ",
-    "spaced ndash": " – ",
-    "spaced en dash": " – ",
-    "ndash": "–",
-    "mdash": "—",
-    "-": "",
-    "'": "'",
-    "!": "|",
-    "pipe": "|",
-    "=": "=",
-    "clear": "",
-    "•": " • ",
-    "dot": " · ",
-    "middot": "·",
-    "pb": "\n",
-    "br": "\n",
-    "n/a": "N/A",
-    "na": "N/A",
-    "yes": "Yes",
-    "no": "No",
-}
-# Templates that wrap text a reader sees in their first (or, for lang, second) parameter.
-_WRAPPERS_FIRST = frozenset(
-    {
-        "nowrap",
-        "nobr",
-        "small",
-        "smaller",
-        "big",
-        "larger",
-        "abbr",
-        "sic",
-        "nowiki",
-        "em",
-        "strong",
-        "noitalic",
-        "longitem",
-        "center",
-        "centre",
-        "mono",
-        "vanchor",
-        "ill",
-        "interlanguage link",
-        "daterange",
-    }
-)
-_WRAPPERS_SECOND = frozenset({"lang", "transliteration", "transl", "langx", "sort"})
 _MONTH_NAMES = tuple(calendar.month_name[1:])
 # Tags whose content is no wikitext a reader sees (or, for <references>, holds definitions only).
 _OPAQUE_TAGS = frozenset({"references", "nowiki", "math", "score", "timeline", "templatestyles", "style"})
 _NON_CONTENT_NAMESPACES = re.compile(r"^\s*(file|image|category|media)\s*:", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-
-
-@lru_cache(maxsize=8192)
-def _normalise_name(raw: str) -> str:
-    name = _COMMENT.sub("", raw) if "<!--" in raw else raw
-    name = name.strip().replace("_", " ")
-    if name[:9].lower() == "template:":
-        name = name[9:]
-    return " ".join(name.split()).lower()
-
-
-def template_name(template: Template) -> str:
-    """The template's name, normalised: lower case, underscores as spaces, no ``Template:``."""
-    return _normalise_name(str(template.name))
-
-
-def params_of(template: Template) -> dict[str, Parameter]:
-    """The template's parameters by stripped name; a repeated name keeps its last value, as in MediaWiki."""
-    return {str(p.name).strip(): p for p in template.params}
-
-
-def _strip_value(value: str) -> str:
-    value = value.strip()
-    return _COMMENT.sub("", value).strip() if "<!--" in value else value
-
-
-def param(template: Template, *names: str) -> str | None:
-    """The stripped wikitext of the first named parameter present and non-empty, else ``None``."""
-    found = params_of(template)
-    for name in names:
-        parameter = found.get(name)
-        if parameter is not None:
-            value = _strip_value(str(parameter.value))
-            if value:
-                return value
-    return None
-
-
-def param_code(template: Template, *names: str) -> Wikicode | None:
-    """The parsed value of the first named parameter present and non-empty, else ``None``."""
-    found = params_of(template)
-    for name in names:
-        parameter = found.get(name)
-        if parameter is not None and _strip_value(str(parameter.value)):
-            return parameter.value
-    return None
-
-
-def positional(template: Template) -> list[str]:
-    """The template's positional parameters as stripped wikitext, in order."""
-    return [str(p.value).strip() for p in template.params if not p.showkey]
-
-
-def positional_code(template: Template) -> list[Wikicode]:
-    """The template's positional parameters as parsed values, in order."""
-    return [p.value for p in template.params if not p.showkey]
-
-
-def is_citation(name: str) -> bool:
-    """True for the citation templates' normalised names (``cite web``, ``citation``, …)."""
-    return name.startswith("cite ") or name == "citation" or name == CITATION_MODULE
-
-
-def flag_arguments(template: Template, name: str | None = None) -> list[Wikicode] | None:
-    """The positional parameters of a flag-like template after its module's function name, else ``None``.
-
-    ``{{flag|Chile}}`` and ``{{#invoke:flag||Chile}}`` both give ``[Chile]``.
-    """
-    name = name or template_name(template)
-    if name in FLAG_TEMPLATES:
-        return positional_code(template)
-    if name == _FLAG_MODULE:
-        return positional_code(template)[1:]
-    return None
-
-
-def link_address(link: ExternalLink) -> str:
-    """An external link's address: the text of its URL up to the first template or other markup."""
-    address = []
-    for node in link.url.nodes:
-        if not isinstance(node, Text):
-            break
-        address.append(str(node.value))
-    return "".join(address).strip()
 
 
 def _render_date(parts: list[str]) -> str:
@@ -229,6 +97,134 @@ def _render_date(parts: list[str]) -> str:
     if parsed.month is not None:
         return f"{_MONTH_NAMES[parsed.month - 1]} {parsed.year}"
     return str(parsed.year)
+
+
+# Citation templates' parameters, by the field they fill (the first present and non-empty wins).
+_WORK_PARAMS = ("work", "website", "newspaper", "journal", "magazine", "periodical", "agency")
+_ACCESS_DATE = ("access-date", "accessdate")
+_ARCHIVE_URL = ("archive-url", "archiveurl")
+_ARCHIVE_DATE = ("archive-date", "archivedate")
+# A parameter value without these characters is its own plain text: no need to render it.
+_MARKUP = re.compile(r"[{}\[\]<>&']")
+
+
+def lookup(found: dict[str, Parameter], *names: str) -> Wikicode | None:
+    """The value of the first parameter present and non-empty (a comment alone is empty)."""
+    for name in names:
+        parameter = found.get(name)
+        if parameter is not None and raw_value(parameter.value):
+            return parameter.value
+    return None
+
+
+def plain_value(value: Wikicode | None) -> str | None:
+    """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
+    if value is None:
+        return None
+    raw = strip_comments(str(value))
+    text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
+    return text or None
+
+
+def raw_value(value: Wikicode | None) -> str | None:
+    """A parameter value's wikitext, stripped, comments removed; ``None`` when that leaves nothing."""
+    if value is None:
+        return None
+    text = str(value)
+    text = strip_comments(text).strip()
+    return text or None
+
+
+def url_value(value: Wikicode | None) -> str | None:
+    """A URL parameter: its text, or what its templates render ({{Google books}} renders nothing)."""
+    raw = raw_value(value)
+    if raw is None or "{{" not in raw:
+        return raw
+    return plain_value(value)
+
+
+def _citation_params(template: Template) -> dict[str, Parameter]:
+    found = params_of(template)
+    if template_name(template) == CITATION_MODULE:
+        # {{#invoke:cite|web|…}}: the first positional parameter is the kind, not data.
+        found.pop("1", None)
+    return found
+
+
+def _authors(found: dict[str, Parameter]) -> str | None:
+    names = []
+    for suffix in ("", "1", "2", "3", "4"):
+        last = plain_value(lookup(found, f"last{suffix}", f"author{suffix}-last", f"surname{suffix}"))
+        first = plain_value(lookup(found, f"first{suffix}", f"author{suffix}-first", f"given{suffix}"))
+        author = plain_value(lookup(found, f"author{suffix}"))
+        if last:
+            names.append(f"{last}, {first}" if first else last)
+        elif author:
+            names.append(author.strip("()"))
+    return clean_spaces("; ".join(names)) or None
+
+
+# CS1's script-title starts with the script's language code ("ru:Москва"), which it does not show.
+_SCRIPT_LANGUAGE = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]+)?\s*:\s*")
+
+
+def _title(found: dict[str, Parameter]) -> str | None:
+    title = plain_value(lookup(found, "title"))
+    if title is None:
+        script = plain_value(lookup(found, "script-title"))
+        title = _SCRIPT_LANGUAGE.sub("", script) if script else None
+    return title or plain_value(lookup(found, "trans-title"))
+
+
+def _fields(found: dict[str, Parameter]) -> dict[str, str | None]:
+    return {
+        "title": _title(found),
+        "url": url_value(lookup(found, "url", "chapter-url")),
+        "work": plain_value(lookup(found, *_WORK_PARAMS)),
+        "publisher": plain_value(lookup(found, "publisher", "institution")),
+        "date": plain_value(lookup(found, "date", "year")),
+        "access_date": plain_value(lookup(found, *_ACCESS_DATE)),
+        "archive_url": url_value(lookup(found, *_ARCHIVE_URL)),
+        "archive_date": plain_value(lookup(found, *_ARCHIVE_DATE)),
+    }
+
+
+def citation_fields(template: Template) -> dict[str, str | None]:
+    """The fields of a citation template (``{{cite web}}``, ``{{#invoke:cite|web}}``, …) as plain text."""
+    return _fields(_citation_params(template))
+
+
+def citation_kind(template: Template) -> str:
+    """The citation template's kind as a template name: ``{{#invoke:cite|web}}`` is ``cite web``."""
+    name = template_name(template)
+    if name == CITATION_MODULE:
+        kind = (positional(template) or [""])[0].strip().lower()
+        return f"cite {kind}" if kind and kind != "citation" else "citation"
+    return name
+
+
+def render_citation(template: Template, fields: dict[str, str | None] | None = None) -> str:
+    """A citation template as a reader sees it, in the order CS1 prints its parts.
+
+    ``fields`` are its :func:`citation_fields` when the caller has them already.
+    """
+    found = _citation_params(template)
+    fields = fields if fields is not None else _fields(found)
+    parts: list[str] = []
+    authors = _authors(found)
+    if authors:
+        parts.append(f"{authors}.")
+    if fields["title"]:
+        is_book = citation_kind(template) in {"cite book", "citation"}
+        parts.append(f"{fields['title']}." if is_book else f'"{fields["title"]}".')
+    for key in ("work", "publisher", "date"):
+        if fields[key]:
+            parts.append(f"{fields[key]}.")
+    if fields["archive_url"] and fields["archive_date"]:
+        parts.append(f"Archived from the original on {fields['archive_date']}.")
+    if fields["access_date"]:
+        parts.append(f"Retrieved {fields['access_date']}.")
+    return " ".join(parts)
 
 
 class Renderer:
@@ -285,14 +281,14 @@ class Renderer:
 
     def _scan_template(self, template: Template) -> None:
         name = template_name(template)
-        if name in _FOOTNOTE_TEMPLATES:
+        if name in FOOTNOTE_TEMPLATES:
             self._footnote(template, name)
-        elif name not in _LIST_TEMPLATES:
+        elif name not in LIST_TEMPLATES:
             for parameter in template.params:
                 self.scan(parameter.value)
 
     def _footnote(self, template: Template, name: str) -> None:
-        if name in _FOOTNOTES_WITH_TEXT:
+        if name in FOOTNOTES_WITH_TEXT:
             # The parser function's arguments are expanded first: refs inside its text are
             # numbered before the footnote it makes.
             for parameter in template.params:
@@ -301,7 +297,7 @@ class Renderer:
             self.on_footnote(template)
 
     def _flag(self, template: Template, name: str) -> str:
-        if name in _IMAGE_ONLY_FLAGS:
+        if name in IMAGE_ONLY_FLAGS:
             return ""
         shown = param_code(template, "name")
         if shown is not None:
@@ -313,25 +309,23 @@ class Renderer:
 
     def _template(self, template: Template) -> str:
         name = template_name(template)
-        if name in FLAG_TEMPLATES or name == _FLAG_MODULE:
+        if name in FLAG_TEMPLATES or name == FLAG_MODULE:
             return self._flag(template, name)
-        if name in _DATE_TEMPLATES:
+        if name in DATE_TEMPLATES:
             return _render_date(positional(template))
-        if name == _DATE_MODULE:
+        if name == DATE_MODULE:
             return _render_date(positional(template)[1:])
-        if name in _LITERAL_TEMPLATES:
-            return _LITERAL_TEMPLATES[name]
+        if name in LITERAL_TEMPLATES:
+            return LITERAL_TEMPLATES[name]
         if is_citation(name):
             if id(template) in self.rendered:
                 return self.rendered[id(template)]
-            from extractor.parse.wikitext.references import render_citation  # local: references builds on this module
-
             return render_citation(template)
-        if name in _FOOTNOTE_TEMPLATES:
+        if name in FOOTNOTE_TEMPLATES:
             self._footnote(template, name)
             return ""
-        if name in _WRAPPERS_FIRST or name in _WRAPPERS_SECOND or name.startswith("lang-"):
-            index = 1 if name in _WRAPPERS_SECOND else 0
+        if name in WRAPPERS_FIRST or name in WRAPPERS_SECOND or name.startswith("lang-"):
+            index = 1 if name in WRAPPERS_SECOND else 0
             if name == "sort" and len(template.params) < 2:
                 index = 0  # {{sort|text}} shows its only parameter (the sort key is the text)
             shown = ""
@@ -344,7 +338,7 @@ class Renderer:
         code_name = country_for_code(str(template.name))
         if code_name is not None:
             return code_name
-        if name in _LIST_TEMPLATES:
+        if name in LIST_TEMPLATES:
             return ""
         # An unknown template renders as nothing, but MediaWiki still numbers the <ref>s it
         # passes through: visit its parameters so that the numbering stays right.
@@ -406,8 +400,3 @@ class Renderer:
         if isinstance(node, Heading):
             return self.text(node.title)
         return ""
-
-
-def render(code: Wikicode, on_ref: RefHandler | None = None) -> str:
-    """Render wikitext as plain text (line breaks kept), calling ``on_ref`` for each ``<ref>``."""
-    return Renderer(on_ref).text(code)

@@ -108,4 +108,3 @@ def _row_level(table: Tag) -> list[Tag]:
 def _is_caption(cell: Cell) -> bool:
     nodes = cell.code.nodes
     return bool(nodes) and str(nodes[0]).startswith("+")
-

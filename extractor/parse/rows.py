@@ -1,0 +1,250 @@
+"""The row assembler: a relation table's rows of cells → :class:`RowRecord`\\ s, for both parsers.
+
+Everything between "here is a table" and "here are its records" is decided here, once: which row
+is the header (:func:`read_relation_table`), which rows are sub-headers or the continuation of a
+rowspan, which cell holds which column, and what the number, date and notes cells mean. What is
+format-specific — rendering a cell to the text a reader sees, naming its partners, numbering its
+references — is asked of a :class:`RowReader`, which the wikitext walk and the HTML walk each
+implement.
+
+Citations are the reader's: the assembler only hands back, with the records a row made, the
+citation handles the reader gave for the row's read cells (a reference number for wikitext,
+whose references are numbered as they are met; a pending ``<sup>`` for HTML, resolved once the
+reference lists are read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypeVar
+
+from extractor.models import CellKind, Diagnostic
+from extractor.parse.cells import date_from_text, split_notes
+from extractor.parse.document import RowRecord
+from extractor.parse.layout import Column, Layout, Spanning, expand, table_layout
+from extractor.text import clean_spaces
+
+__all__ = ["RowReader", "Shown", "TableCell", "read_relation_table"]
+
+#: Header rows sit at the top: an image row or a caption-like row may precede them.
+_HEADER_SEARCH = 5
+#: The cell a citation is reported in, by the column it was read as (the list number belongs to
+#: the partner's cell: a reader sees one entry).
+_CELL_KIND: dict[Column, CellKind] = {
+    "country": "country",
+    "number": "country",
+    "date": "date",
+    "notes": "notes",
+}
+_EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
+
+
+class TableCell(Spanning, Protocol):
+    """A cell of either parser: its spans, and whether it is a header cell (``th``)."""
+
+    @property
+    def header(self) -> bool:
+        """Whether it is a header cell."""
+        ...
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a read cell shows: its text as a reader sees it (no format-specific marks left in it)
+    and, for a notes cell, the main article it names."""
+
+    text: str
+    main_article: str | None = None
+
+
+CellT = TypeVar("CellT", bound=TableCell)
+CiteT = TypeVar("CiteT")
+# The reader only takes cells: a reader of any cell reads these ones (PEP 484 variance).
+_CellIn = TypeVar("_CellIn", bound=TableCell, contravariant=True)
+
+
+class RowReader(Protocol[_CellIn, CiteT]):
+    """What one format tells the assembler about its cells; where records and diagnostics go.
+
+    The first parameter is the format's cell, ``CiteT`` its handle for an inline citation.
+    """
+
+    #: The document's relation rows so far, in document order (a table nested in a cell adds its
+    #: rows while the cell is read, before the row holding it).
+    rows: list[RowRecord]
+    #: The document's diagnostics so far, in the order they were met.
+    diagnostics: list[Diagnostic]
+
+    def header_text(self, cell: _CellIn) -> str:
+        """A header cell's text, to be classified (:func:`~extractor.parse.layout.table_layout`)."""
+        ...
+
+    def scan(self, cell: _CellIn) -> None:
+        """A cell that is not read: its references are still numbered, its citations recorded."""
+        ...
+
+    def read(self, cell: _CellIn, column: Column, cites: list[CiteT] | None) -> Shown:
+        """A cell read as ``column``, its citations appended to ``cites`` in order.
+
+        ``cites`` is ``None`` for a cell carried down by a rowspan: it was read (and its
+        citations counted) in its own row, so only its text is wanted.
+        """
+        ...
+
+    def partners(self, cell: _CellIn) -> list[tuple[str, str | None]]:
+        """The (name, linked article) of every partner a country cell names, in order."""
+        ...
+
+    def no_country(self, cell: _CellIn) -> str:
+        """The message of the ``unreadable-country`` diagnostic for a country cell naming none."""
+        ...
+
+    def line_of(self, row: Sequence[_CellIn]) -> int | None:
+        """The source line a body row starts on (``None`` when the format has no lines).
+
+        Asked for every body row, in order, so that a reader may search forward from the last.
+        """
+        ...
+
+    def cite(self, records: list[RowRecord], citations: list[tuple[CellKind, CiteT]]) -> None:
+        """Attach a row's citations (with the cell each was in) to every record the row made."""
+        ...
+
+
+def _find_layout(
+    reader: RowReader[CellT, CiteT], rows: Sequence[Sequence[CellT]], caption: str, section: str | None
+) -> tuple[Layout, int] | None:
+    """The header row (all header cells, at least two) that makes this a relation table, and its index."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH]):
+        if len(row) < 2 or not all(cell.header for cell in row):
+            continue
+        headers = [(reader.header_text(cell), cell.span("colspan")) for cell in row]
+        layout = table_layout(headers, caption, section)
+        if layout is not None:
+            return layout, index
+    return None
+
+
+def read_relation_table(
+    reader: RowReader[CellT, CiteT], rows: list[list[CellT]], caption: str, section: str | None
+) -> bool:
+    """Read a table's rows into ``reader.rows`` when it is a relation table; say whether it was.
+
+    Nothing is read or scanned when it is not one: the caller scans the table its own way.
+    """
+    found = _find_layout(reader, rows, caption, section)
+    if found is None:
+        return False
+    layout, header_index = found
+    for row in rows[: header_index + 1]:
+        for cell in row:
+            reader.scan(cell)
+    grid = expand(rows)
+    previous: CellT | None = None
+    for index in range(header_index + 1, len(rows)):
+        line = reader.line_of(rows[index])
+        previous = _row(reader, rows[index], grid[index], layout, section, line, previous)
+    return True
+
+
+def _row(
+    reader: RowReader[CellT, CiteT],
+    cells: list[CellT],
+    placed: dict[int, CellT],
+    layout: Layout,
+    section: str | None,
+    line: int | None,
+    previous: CellT | None,
+) -> CellT | None:
+    """Read one body row; return its country cell (a rowspan carries it into the next rows)."""
+    country_cell = placed.get(layout.columns["country"])
+    own = {id(cell) for cell in cells}
+    if (
+        country_cell is None
+        or all(cell.header for cell in cells)
+        or (country_cell is previous and id(country_cell) not in own)
+    ):
+        # A sub-header, a row without a country cell, or the second row of a country cell
+        # spanning rows: it still numbers its references.
+        for cell in cells:
+            reader.scan(cell)
+        return previous
+    shown, citations = _read_cells(reader, cells, placed, layout)
+    partners = reader.partners(country_cell)
+    records = [
+        RowRecord(table=layout.kind, country=name, country_article=article, section=section, line=line)
+        for name, article in partners
+    ] or [RowRecord(table=layout.kind, country="", section=section, line=line)]
+    reader.cite(records, citations)
+    for record in records:
+        _fill(reader, record, shown)
+    if not partners:
+        _diagnose(reader, "error", "unreadable-country", reader.no_country(country_cell), records[0])
+    else:
+        reader.rows.extend(records)
+    return country_cell
+
+
+def _read_cells(
+    reader: RowReader[CellT, CiteT], cells: list[CellT], placed: dict[int, CellT], layout: Layout
+) -> tuple[dict[Column, Shown], list[tuple[CellKind, CiteT]]]:
+    """Read the row's cells in document order: read columns cite, the others are only scanned."""
+    # A cell spanning several layout columns is read as the leftmost of them.
+    column_of: dict[int, Column] = {}
+    for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
+        cell = placed.get(index)
+        if cell is not None and id(cell) not in column_of:
+            column_of[id(cell)] = column
+    shown: dict[Column, Shown] = {}
+    citations: list[tuple[CellKind, CiteT]] = []
+    for cell in cells:
+        read_as = column_of.get(id(cell))
+        if read_as is None:
+            reader.scan(cell)
+        else:
+            cites: list[CiteT] = []
+            shown[read_as] = reader.read(cell, read_as, cites)
+            citations.extend((_CELL_KIND[read_as], cite) for cite in cites)
+    for column, index in layout.columns.items():
+        carried = placed.get(index)
+        if column not in shown and carried is not None and column_of.get(id(carried)) == column:
+            shown[column] = reader.read(carried, column, None)  # carried down by a rowspan
+    return shown, citations
+
+
+def _fill(reader: RowReader[CellT, CiteT], record: RowRecord, shown: dict[Column, Shown]) -> None:
+    """What the number, date and notes cells say, into ``record`` (diagnostics where unreadable)."""
+    if "number" in shown:
+        number = clean_spaces(shown["number"].text)
+        if number.isdigit():
+            record.list_number = int(number)
+        elif number not in _EMPTY_NUMBER:
+            _diagnose(reader, "warning", "unreadable-number", f"list number {number!r} is not a number", record)
+    if "date" in shown:
+        record.date = date_from_text(clean_spaces(shown["date"].text))
+        if record.date.raw and record.date.iso is None:
+            _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record)
+    if "notes" in shown:
+        notes = shown["notes"]
+        record.main_article = notes.main_article
+        record.notes, record.notes_items = split_notes(notes.text, notes.main_article)
+
+
+def _diagnose(
+    reader: RowReader[CellT, CiteT],
+    severity: Literal["warning", "error"],
+    code: str,
+    message: str,
+    row: RowRecord,
+) -> None:
+    reader.diagnostics.append(
+        Diagnostic(
+            severity=severity,
+            code=code,
+            message=message,
+            table=row.table,
+            country=row.country or None,
+            line=row.line,
+        )
+    )
