@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.export.dataset import slugify
-from extractor.fetch.client import api_params, revisions_params
+from extractor.fetch.params import api_params, revisions_params
 from extractor.fetch.recording import Exchange, Recording
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,15 +14,15 @@ One title's failure (missing, invalid, not wikitext) is that title's outcome, no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from extractor.errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
-from extractor.fetch.client import FetchedPage, Fetcher
+from extractor.fetch.answers import REDIRECT, FetchedPage
+from extractor.fetch.client import Fetcher
+from extractor.fetch.params import wiki_language
 from extractor.models import Obtained
 from extractor.source import make_source
 
@@ -41,7 +41,6 @@ FAMILY_PREFIX = "Foreign relations of"
 MAX_TITLES = 50
 # A continuation that never ends would be a server bug; stop rather than loop for ever.
 _MAX_CONTINUATIONS = 1000
-_REDIRECT = re.compile(r"\s*#REDIRECT\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,12 +107,6 @@ def _chunks(titles: list[str], size: int) -> Iterator[list[str]]:
         yield titles[start : start + size]
 
 
-def _language(api_url: str | None) -> str:
-    host = (urlsplit(api_url or "").hostname or "").lower()
-    match = re.fullmatch(r"([a-z][a-z0-9-]*)\.(?:m\.)?wikipedia\.org", host)
-    return match.group(1) if match else "en"
-
-
 @dataclass
 class _Batch:
     """The answers to one request of up to 50 titles, merged across its continuations."""
@@ -171,12 +164,12 @@ def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained
     content = slot.get("content")
     if not isinstance(content, str):
         return fail(TransportError, "the answer holds no content")
-    if _REDIRECT.match(content):
+    if REDIRECT.match(content):
         return fail(PageMissingError, "is a redirect that could not be followed")
     source = make_source(
         str(page["title"]),
         obtained=obtained,
-        language=_language(fetcher.api_url),
+        language=wiki_language(fetcher.api_url),
         page_id=page.get("pageid") if isinstance(page.get("pageid"), int) else None,
         revision_id=revision.get("revid") if isinstance(revision.get("revid"), int) else None,
         revision_timestamp=revision.get("timestamp") if isinstance(revision.get("timestamp"), str) else None,

@@ -43,7 +43,7 @@ from typing import Any
 from extractor.atomic import replace_directory, staging_directory
 from extractor.errors import RecordingError
 
-__all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording"]
+__all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording", "describe"]
 
 FORMAT = "frx-extractor recording"
 VERSION = 1
@@ -68,9 +68,7 @@ class Exchange:
 
 def describe(endpoint: str, params: Mapping[str, str]) -> str:
     """A request as one short line, e.g. ``api.php?titles=X&revids=7`` (only the telling params)."""
-    telling = [
-        f"{key}={params[key]}" for key in ("action", "titles", "revids", "page", "oldid") if key in params
-    ]
+    telling = [f"{key}={params[key]}" for key in ("action", "titles", "revids", "page", "oldid") if key in params]
     return endpoint + ("?" + "&".join(telling) if telling else "")
 
 
