@@ -4,46 +4,34 @@ Each article is extracted and written to its own ``out/<slug>/`` exactly as a si
 it; the articles are parsed in worker processes (one per CPU core) while the next titles are
 fetched, one request at a time. One article failing does not stop the others: it becomes a line
 of the summary, and the run's exit code says that something failed. At the end the combined
-dataset is written to ``out/all/`` (see :mod:`extractor.combined`). Outcomes are sorted by slug,
-so that the same inputs always give the same files and the same summary.
+dataset is written to ``out/all/`` (see :mod:`extractor.export.combined`). Outcomes are sorted by
+slug, so that the same inputs always give the same files and the same summary.
+
+The library's batch takes plain arguments (a folder, or a fetcher and titles) and returns a
+:class:`BatchReport`; the command line's batch modes (:mod:`extractor.cli.extract`) call it.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
-import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, get_args
+from typing import TextIO
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
-from extractor.fetch.batch import discover_titles, fetch_pages, read_titles_file
+from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
-from extractor.fetch.recording import Recording
 from extractor.models import Article, Obtained, Source
 
-__all__ = [
-    "EXIT_FAILED",
-    "INPUT_SUFFIXES",
-    "BatchOutcome",
-    "BatchReport",
-    "extract_folder",
-    "extract_titles",
-    "run_batch",
-]
-
-#: Files ``--input DIR`` reads.
-#: Exit code of a batch in which some article failed (the CLI's error code).
-EXIT_FAILED = 2
+__all__ = ["BatchOutcome", "BatchReport", "extract_folder", "extract_titles"]
 
 
 @dataclass(frozen=True)
@@ -226,7 +214,7 @@ def extract_titles(
 ) -> BatchReport:
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
-    With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (what ``--all`` found).
+    With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (the list a discovery found).
     """
     bar = _Progress(len(titles), progress)
     outcomes: list[BatchOutcome] = []
@@ -244,57 +232,3 @@ def extract_titles(
         outcomes += _collect(futures)
     bar.close()
     return _report(outcomes, out_dir, titles if record_titles else None)
-
-
-def _fetcher(args: argparse.Namespace) -> Fetcher:
-    if args.recording is not None:
-        return Fetcher(replay_dir=args.recording)
-    return Fetcher(
-        api_url=args.api_url,
-        user_agent=args.user_agent,
-        contact=args.contact,
-        max_retries=args.max_retries,
-        record_dir=args.record,
-    )
-
-
-def _provenance(recording: Path | None) -> Obtained:
-    """How the content was obtained: a replay says what its recording says, as the live run did."""
-    if recording is None:
-        return "api"
-    obtained = Recording.load(recording).source.get("obtained", "api")
-    return obtained if obtained in get_args(Obtained) else "recording"  # type: ignore[return-value]
-
-
-def run_batch(args: argparse.Namespace, error: Callable[[str], object]) -> int:
-    """The CLI's batch modes: ``--input DIR``, ``--titles-file FILE``, ``--all``; the exit code.
-
-    ``error`` reports a usage error (the CLI parser's ``error``, which exits).
-    """
-    if args.title is not None:
-        error("--title names one article: not allowed with a folder, --titles-file or --all")
-    if args.revision is not None:
-        error("--revision pins one article: not allowed with a folder, --titles-file or --all")
-    if args.input is None and args.source != "wikitext":
-        error("--titles-file and --all fetch wikitext only")
-    stream = sys.stderr if sys.stderr.isatty() else None
-    if args.input is not None:
-        report = extract_folder(args.input, args.out, progress=stream)
-    else:
-        with _fetcher(args) as fetcher:
-            if args.all:
-                titles = discover_titles(fetcher)
-                if not titles:
-                    raise FetchError(
-                        f"no article title starts with 'Foreign relations of' on {fetcher.api_url}"
-                    )
-            else:
-                titles = read_titles_file(args.titles_file)
-            obtained = _provenance(args.recording)
-            report = extract_titles(
-                fetcher, titles, args.out, progress=stream, obtained=obtained, record_titles=args.all
-            )
-    for outcome in report.failed:
-        print(f"failed: {outcome.title}: {outcome.error}", file=sys.stderr)
-    print(report.summary(), file=sys.stderr)
-    return EXIT_FAILED if report.failed else 0

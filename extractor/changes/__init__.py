@@ -1,4 +1,14 @@
-"""Changes: what differs between two datasets, and whether a tracked article changed."""
+"""Changes: what differs between two datasets, and whether a tracked article changed.
+
+::
+
+    diff.py     the comparison of two datasets (DatasetDiff and its pydantic models), load_dataset
+    wording.py  the words for one changed value, shared by the comparison and the report
+    report.py   a DatasetDiff as text or Markdown: headline, sections, summaries
+    check.py    has the article changed since the stored dataset? (check_article, apply_check)
+
+The command line over them is :mod:`extractor.cli.check` and :mod:`extractor.cli.diff`.
+"""
 
 from __future__ import annotations
 

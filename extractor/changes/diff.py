@@ -19,29 +19,25 @@ another one (``established_precision``, ``year``, ``month``, ``day`` follow from
 Not data: ``source`` (revision, timestamps, licence — reported beside the diff, never as a change)
 and ``diagnostics`` (their line numbers move with any edit above them).
 
-``python -m extractor diff OLD NEW`` (:func:`run_diff_command`) prints the summary of two stored
-datasets and exits 0 when their data is equal, 1 when it differs, 2 on error.
+The summary in words (text and Markdown) is :mod:`extractor.changes.report`'s; this module
+knows nothing of it, only the one-line ``summary`` of each field change, which the JSON carries.
 """
 
 from __future__ import annotations
 
-import argparse
-import difflib
-import json
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 
+from extractor.changes.wording import date_summary, reference_label, show, text_change
+from extractor.countries import partner_key
 from extractor.errors import DatasetError
 from extractor.models import Article, EstablishedDate, Reference, Relation
 
 __all__ = [
-    "EXIT_DIFFERENT",
-    "EXIT_EQUAL",
     "CitationChange",
     "DatasetDiff",
     "FieldChange",
@@ -49,15 +45,9 @@ __all__ = [
     "RelationChange",
     "diff_articles",
     "load_dataset",
-    "markdown_escape",
     "reference_key",
     "relation_key",
-    "run_diff_command",
 ]
-
-EXIT_EQUAL = 0
-EXIT_DIFFERENT = 1
-_EXIT_ERROR = 2
 
 #: Relation fields that are data, in report order, with the words the summary uses for them.
 _RELATION_FIELDS: dict[str, str] = {
@@ -92,12 +82,6 @@ _REFERENCE_FIELDS: dict[str, str] = {
     "citation_count": "citations",
     "text": "text",
 }
-#: A change shared by at least this many relations is reported once, naming them all.
-_GROUP_AT = 4
-#: Markdown folds a section longer than this into ``<details>``, so the step summary stays short.
-_FOLD_AT = 20
-_EXCERPT = 60
-_TABLE_WORDS = {"list": "list", "bilateral-table": "bilateral table"}
 
 
 class _Model(BaseModel):
@@ -142,9 +126,6 @@ class CitationChange(_Model):
     cell: str
     table: str
 
-    def __str__(self) -> str:
-        return f"{self.country}: {self.reference} ({self.cell}, {_TABLE_WORDS.get(self.table, self.table)})"
-
 
 class DatasetDiff(_Model):
     """The data changes between two datasets of one article (see the module docstring).
@@ -183,175 +164,13 @@ class DatasetDiff(_Model):
             )
         )
 
-    def headline(self) -> str:
-        """One line: the article, the revisions compared, and the counts of what changed."""
-        revisions = f"revision {_revision(self.old_revision)} → {_revision(self.new_revision)}"
-        renamed = f" (was {self.old_title!r})" if self.old_title != self.title else ""
-        if not self.changed:
-            return f"{self.title}{renamed}: {revisions}: no data changes"
-        counts = [
-            _count("relation", "added", len(self.relations_added)),
-            _count("relation", "removed", len(self.relations_removed)),
-            _count("relation", "changed", len(self.relations_changed)),
-            _count("reference", "added", len(self.references_added)),
-            _count("reference", "removed", len(self.references_removed)),
-            _count("reference", "changed", len(self.references_changed)),
-            _count("citation", "added", len(self.citations_added)),
-            _count("citation", "removed", len(self.citations_removed)),
-        ]
-        return f"{self.title}{renamed}: {revisions}: " + ", ".join(c for c in counts if c)
-
-    def sections(self) -> list[tuple[str, list[str]]]:
-        """The summary as (heading with its count, lines) pairs, empty sections left out."""
-        changed_references = [
-            f"{c.label}: " + "; ".join(map(str, c.changes)) for c in self.references_changed
-        ]
-        sections: list[tuple[str, int, list[str]]] = [
-            ("Relations added", len(self.relations_added), [_relation_line(r) for r in self.relations_added]),
-            (
-                "Relations removed",
-                len(self.relations_removed),
-                [_relation_line(r) for r in self.relations_removed],
-            ),
-            (
-                "Relations changed",
-                len(self.relations_changed),
-                _relation_change_lines(self.relations_changed),
-            ),
-            (
-                "References added",
-                len(self.references_added),
-                [_reference_label(r) for r in self.references_added],
-            ),
-            (
-                "References removed",
-                len(self.references_removed),
-                [_reference_label(r) for r in self.references_removed],
-            ),
-            ("References changed", len(self.references_changed), changed_references),
-            ("Citations added", len(self.citations_added), [str(c) for c in self.citations_added]),
-            ("Citations removed", len(self.citations_removed), [str(c) for c in self.citations_removed]),
-        ]
-        return [(f"{heading} ({count})", lines) for heading, count, lines in sections if count]
-
-    def summary_text(self, headline: str | None = None) -> str:
-        """The summary as plain text: the headline (or ``headline``), then one indented line per change."""
-        lines = [headline or self.headline()]
-        for heading, items in self.sections():
-            lines.append(f"{heading}:")
-            lines += [f"  {item}" for item in items]
-        return "\n".join(lines) + "\n"
-
-    def summary_markdown(self, headline: str | None = None) -> str:
-        """The summary as GitHub-flavoured Markdown (long lists folded in ``<details>``)."""
-        lines = [f"### {markdown_escape(headline or self.headline())}", ""]
-        for heading, items in self.sections():
-            bullets = [f"- {markdown_escape(item)}" for item in items]
-            if len(items) > _FOLD_AT:
-                lines += ["<details>", f"<summary>{heading}</summary>", "", *bullets, "", "</details>"]
-            else:
-                lines += [f"**{heading}**", "", *bullets]
-            lines.append("")
-        return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------- formatting
-
-
-def _revision(revision: int | None) -> str:
-    return str(revision) if revision is not None else "unknown"
-
-
-def _count(noun: str, verb: str, n: int) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''} {verb}" if n else ""
-
-
-def markdown_escape(text: str) -> str:
-    """Escape what Markdown or HTML would otherwise interpret in free text from the article."""
-    for char in "\\`*_[]<>|#":
-        text = text.replace(char, f"\\{char}")
-    return text
-
-
-def _shorten(text: str, limit: int = _EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value == "":
-        return "(empty)"
-    return str(value)
-
-
-def _relation_line(relation: Relation) -> str:
-    established = relation.established or relation.established_raw
-    return f"{relation.country}" + (f" (established {established})" if established else "")
-
-
-def _reference_label(reference: Reference) -> str:
-    if reference.title:
-        label = f"“{_shorten(reference.title)}”"
-    elif reference.url:
-        label = _shorten(reference.url)
-    elif reference.text:
-        label = f"“{_shorten(reference.text)}”"
-    else:
-        label = f"reference {reference.number}"
-    return f"{label} [{reference.name}]" if reference.name else label
-
-
-def _text_change(old: str, new: str) -> str:
-    """The first differing span of two texts, word by word, and how many more there are."""
-    old_words, new_words = old.split(), new.split()
-    spans = [
-        op
-        for op in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
-        if op[0] != "equal"
-    ]
-    if not spans:
-        return "whitespace only"
-    tag, i1, i2, j1, j2 = spans[0]
-    removed, added = " ".join(old_words[i1:i2]), " ".join(new_words[j1:j2])
-    if tag == "insert":
-        first = f"+“{_shorten(added)}”"
-    elif tag == "delete":
-        first = f"−“{_shorten(removed)}”"
-    else:
-        first = f"“{_shorten(removed)}” → “{_shorten(added)}”"
-    more = len(spans) - 1
-    return first + (f" (and {more} more change{'s' if more != 1 else ''})" if more else "")
-
-
-def _relation_change_lines(changes: Sequence[RelationChange]) -> list[str]:
-    """One line per field change; a change many partners share is one line naming them all."""
-    by_summary: dict[str, list[str]] = {}
-    for change in changes:
-        for field in change.changes:
-            by_summary.setdefault(field.summary, []).append(change.country)
-    lines: list[str] = []
-    grouped: set[str] = set()
-    for summary, countries in by_summary.items():
-        if len(countries) >= _GROUP_AT:
-            grouped.add(summary)
-            lines.append(f"{summary}: {', '.join(countries)} ({len(countries)} relations)")
-    for change in changes:
-        lines += [
-            f"{change.country}: {field.summary}" for field in change.changes if field.summary not in grouped
-        ]
-    return lines
-
 
 # ---------------------------------------------------------------------------- keys
 
 
 def relation_key(relation: Relation) -> str:
-    """The identity of a partner: its article link, else its name, case-folded."""
-    return (relation.country_article or relation.country).casefold()
+    """The identity of a partner: its article link, else its name, case-folded (:func:`partner_key`)."""
+    return partner_key(relation.country, relation.country_article)
 
 
 def reference_key(reference: Reference) -> str:
@@ -388,12 +207,6 @@ def _date_value(date: EstablishedDate | None) -> tuple[str, str | None] | None:
     return None if date is None else (date.raw, date.iso)
 
 
-def _date_summary(label: str, old: EstablishedDate | None, new: EstablishedDate | None) -> str:
-    if old is not None and new is not None and old.raw == new.raw:  # same cell read differently
-        return f"{label} {_show(old.raw)} read as {_show(old.iso)} → {_show(new.iso)}"
-    return f"{label} {_show(old.raw if old else None)} → {_show(new.raw if new else None)}"
-
-
 def _implied(old: Relation, new: Relation) -> set[str]:
     """Fields whose loss a change of another field already says (a row left a table)."""
     implied: set[str] = set()
@@ -423,7 +236,7 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
                 and after is not None
             ):
                 continue
-            summary = _date_summary(label, before, after)
+            summary = date_summary(label, before, after)
             before = before.model_dump() if before is not None else None
             after = after.model_dump() if after is not None else None
         elif before == after:
@@ -434,9 +247,9 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
             elif after is None:
                 summary = "notes removed"
             else:
-                summary = f"notes: {_text_change(before, after)}"
+                summary = f"notes: {text_change(before, after)}"
         else:
-            summary = f"{label} {_show(before)} → {_show(after)}"
+            summary = f"{label} {show(before)} → {show(after)}"
         changes.append(FieldChange(field=field, old=before, new=after, summary=summary))
     return changes
 
@@ -450,11 +263,11 @@ def _reference_changes(old: Reference, new: Reference) -> list[FieldChange]:
         if field == "text":
             if changes:  # the text renders the other fields: their change already says it
                 continue
-            summary = "text " + _text_change(before or "", after or "")
+            summary = "text " + text_change(before or "", after or "")
         elif field == "citation_count":
             summary = f"cited {before} → {after} times"
         else:
-            summary = f"{label} {_show(before)} → {_show(after)}"
+            summary = f"{label} {show(before)} → {show(after)}"
         changes.append(FieldChange(field=field, old=before, new=after, summary=summary))
     return changes
 
@@ -532,7 +345,7 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     references_changed = [
         ReferenceChange(
             key=new_key,
-            label=_reference_label(new_refs[new_key]),
+            label=reference_label(new_refs[new_key]),
             old_number=old_refs[old_key].number,
             new_number=new_refs[new_key].number,
             changes=changes,
@@ -547,17 +360,15 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     new_citations = _citation_keys(new, _reference_numbers(new_refs, {}))
     countries = {key: r.country for key, r in old_relations.items()}
     countries |= {key: r.country for key, r in new_relations.items()}
-    labels = {matched.get(key, key): _reference_label(r) for key, r in old_refs.items()}
-    labels |= {key: _reference_label(r) for key, r in new_refs.items()}
+    labels = {matched.get(key, key): reference_label(r) for key, r in old_refs.items()}
+    labels |= {key: reference_label(r) for key, r in new_refs.items()}
     return DatasetDiff(
         title=new.source.title,
         old_title=old.source.title,
         old_revision=old.source.revision_id,
         new_revision=new.source.revision_id,
         relations_added=sorted((new_relations[k] for k in added_keys), key=lambda r: r.country.casefold()),
-        relations_removed=sorted(
-            (old_relations[k] for k in removed_keys), key=lambda r: r.country.casefold()
-        ),
+        relations_removed=sorted((old_relations[k] for k in removed_keys), key=lambda r: r.country.casefold()),
         relations_changed=relations_changed,
         references_added=[r for k, r in new_refs.items() if k not in matched_new],
         references_removed=[r for k, r in old_refs.items() if k not in matched],
@@ -567,7 +378,7 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     )
 
 
-# ---------------------------------------------------------------------------- files and CLI
+# ---------------------------------------------------------------------------- files
 
 
 def load_dataset(path: Path) -> Article:
@@ -591,39 +402,6 @@ def load_dataset(path: Path) -> Article:
         if first["type"] == "json_invalid":
             raise DatasetError(f"not valid JSON ({first['msg']})", path=str(file)) from None
         raise DatasetError(
-            f"not a dataset this version can read ({where}: {first['msg']}; "
-            f"{error.error_count()} problem(s))",
+            f"not a dataset this version can read ({where}: {first['msg']}; {error.error_count()} problem(s))",
             path=str(file),
         ) from None
-
-
-def _diff_parser() -> argparse.ArgumentParser:
-    from extractor.cli import Parser  # the CLI's parser: usage errors are one line and exit 2
-
-    parser = Parser(
-        prog="python -m extractor diff",
-        description="Compare the data of two stored datasets and print what changed: relations "
-        "added or removed (by country), per-field changes, references added, removed or changed. "
-        "Exit 0 when equal, 1 when different, 2 on error. "
-        "Example: python -m extractor diff old/foreign-relations-of-kyrgyzstan "
-        "out/foreign-relations-of-kyrgyzstan",
-    )
-    parser.add_argument("old", metavar="OLD", type=Path, help="article.json or a dataset folder")
-    parser.add_argument("new", metavar="NEW", type=Path, help="article.json or a dataset folder")
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print the whole comparison as JSON")
-    output.add_argument("--markdown", action="store_true", help="print the summary as Markdown")
-    return parser
-
-
-def run_diff_command(argv: Sequence[str]) -> int:
-    """``python -m extractor diff OLD NEW [--json | --markdown]``; return the exit code."""
-    args = _diff_parser().parse_args(argv)
-    diff = diff_articles(load_dataset(args.old), load_dataset(args.new))
-    if args.json:
-        print(json.dumps(diff.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    elif args.markdown:
-        sys.stdout.write(diff.summary_markdown())
-    else:
-        sys.stdout.write(diff.summary_text())
-    return EXIT_DIFFERENT if diff.changed else EXIT_EQUAL

@@ -1,0 +1,97 @@
+"""``python -m extractor check``: has the article changed since the stored dataset?
+
+The command line over :mod:`extractor.changes.check`. In GitHub Actions it also appends the
+step outputs to ``$GITHUB_OUTPUT`` and a Markdown summary to ``$GITHUB_STEP_SUMMARY``. The
+library is imported inside :func:`run_check`, so that ``check --help`` loads none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from extractor.cli.options import DEFAULT_TITLE, EXIT_CHANGED, EXIT_OK, Parser, add_fetch_options, fetcher_from_args
+
+if TYPE_CHECKING:
+    from extractor.changes.check import CheckResult
+
+__all__ = ["check_parser", "github_outputs", "run_check"]
+
+
+def check_parser() -> Parser:
+    """The ``check`` command's parser."""
+    parser = Parser(
+        prog="python -m extractor check",
+        description="Compare the stored dataset DIR/<slug>/ with the article's latest revision. "
+        "An unchanged revision costs one small request; a new one is fetched, extracted and compared, "
+        "and the data changes are summarised. Exit 0, or with --exit-code 1 when the data changed; "
+        "2 on any error. Example: python -m extractor check --contact you@example.org --exit-code",
+    )
+    parser.add_argument("--title", default=DEFAULT_TITLE, help=f"article title (default: {DEFAULT_TITLE!r})")
+    parser.add_argument(
+        "--out", metavar="DIR", type=Path, default=Path("out"), help="folder of stored datasets (default: out/)"
+    )
+    parser.add_argument("--exit-code", action="store_true", help="exit 1 when the data changed (0 when not)")
+    parser.add_argument("--json", action="store_true", help="print the whole comparison as JSON")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="bring DIR up to date: write the new dataset when the data changed (creating it when "
+        "missing), or record the new revision in DIR/<slug>.checked.json when only the revision changed",
+    )
+    add_fetch_options(parser)
+    return parser
+
+
+def run_check(argv: Sequence[str]) -> int:
+    """``python -m extractor check [--title T] [--out DIR] [--exit-code] [--json] [--update] [fetch options]``.
+
+    Returns the exit code: 1 when the data changed and ``--exit-code`` was given, else 0.
+    """
+    args = check_parser().parse_args(argv)
+    from extractor.changes.check import apply_check, check_article, load_stored
+
+    # The stored dataset first: an unreadable one is an error before any request is made.
+    stored = load_stored(args.out, args.title, allow_missing=args.update)
+    with fetcher_from_args(args) as fetcher:
+        result, article = check_article(fetcher, args.title, args.out, stored)
+    written = apply_check(result, article, args.out) if args.update else None
+
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(result.summary_text())
+    if written is not None:
+        print(f"wrote {written}", file=sys.stderr)
+    if output := os.environ.get("GITHUB_OUTPUT"):
+        _append(output, github_outputs(result))
+    if step_summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        _append(step_summary, result.summary_markdown() + "\n")
+    return EXIT_CHANGED if args.exit_code and result.data_changed else EXIT_OK
+
+
+def github_outputs(result: CheckResult) -> str:
+    """The step outputs, in ``$GITHUB_OUTPUT``'s format (the summary as a multi-line value)."""
+    import secrets  # local: it costs --help more than the rest of this module
+
+    lines = [
+        f"revision_changed={str(result.revision_changed).lower()}",
+        f"data_changed={str(result.data_changed).lower()}",
+        f"old_revision={'' if result.old_revision is None else result.old_revision}",
+        f"new_revision={result.new_revision}",
+        f"data_revision={'' if result.data_revision is None else result.data_revision}",
+    ]
+    summary = result.summary_text()
+    # A random delimiter, as GitHub's documentation advises, so article text cannot end the value.
+    delimiter = f"EOF_{secrets.token_hex(16)}"
+    lines += [f"summary<<{delimiter}", summary.rstrip("\n"), delimiter]
+    return "\n".join(lines) + "\n"
+
+
+def _append(path: str, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
