@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from extractor.version import __version__
 
 # Every name loads its module on first use (PEP 562): `import extractor` costs nothing, so that
 # `python -m extractor --help` starts instantly and wikitext users never load BeautifulSoup or

@@ -3,9 +3,9 @@
 ::
 
     ExtractorError            root: every error the tool reports to a user
-    ├── InputError            a file or folder given on the command line cannot be read
-    ├── DatasetError          a stored dataset (article.json) cannot be read
-    ├── RecordingError        a recording (offline snapshot) is missing or malformed
+    ├── InputError            a local file or folder cannot be used
+    │   ├── DatasetError      a stored dataset (article.json) cannot be read
+    │   └── RecordingError    a recording (offline snapshot) is missing or malformed
     └── FetchError            the MediaWiki API did not give us the article
         ├── PageMissingError  the title or revision does not exist
         ├── ApiError          the API answered with an error code
@@ -87,9 +87,7 @@ class PageMissingError(FetchError):
 class ApiError(FetchError):
     """The API answered with ``{"error": {"code": ...}}``."""
 
-    def __init__(
-        self, message: str, *, code: str, title: str | None = None, revision: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, code: str, title: str | None = None, revision: int | None = None) -> None:
         self.code = code
         super().__init__(message, title=title, revision=revision)
 
