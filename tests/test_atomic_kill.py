@@ -1,9 +1,16 @@
 """Regeneration is atomic: a run killed with SIGKILL at any moment leaves out/ as before or fully new.
 
-Two ways of killing, on real subprocesses of ``python -m extractor --input … --out DIR``:
-- by the clock: at least 50 runs killed after delays spread over a whole run;
+Every run is a real process running the command line (``extractor.cli.main(["--input", …,
+"--out", DIR])``) that is killed with SIGKILL, which it can neither catch nor clean up after. The
+processes are forked from a server that has imported the project and made one whole run, so that
+each costs the run itself (about 0.1 s) rather than an interpreter start and the imports; that is
+what makes many kills affordable. Two ways of killing:
+
 - by the step: an audit hook (PEP 578) kills the process just before its k-th file-system
-  operation under DIR, for every k, so each step of the write is interrupted at least once.
+  operation under DIR, for every k, so each step of the write is interrupted at least once;
+- by the clock: kills at moments spread over a whole run, most of them over the stretch in which
+  it writes (measured on a whole run first), so that kills also land *inside* operations the
+  audit hook sees as one (a file half written, a folder half removed by ``shutil.rmtree``).
 
 After each kill, DIR's visible files must be byte for byte the complete old dataset or the complete
 new one. Hidden ``.tmp-*`` leftovers are allowed after a kill, and the next run must remove them.
@@ -11,54 +18,183 @@ new one. Hidden ``.tmp-*`` leftovers are allowed after a kill, and the next run 
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from extractor.atomic import TEMP_PREFIX
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and SIGKILL (POSIX)")
+
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
 TITLE = "Foreign relations of Kyrgyzstan"
-TIMED_RUNS = 56
+#: Kills by the clock: a few while the run still parses, most while it writes, a few after.
+TIMED_BEFORE, TIMED_DURING, TIMED_AFTER = 4, 24, 4
 
-# Runs the CLI in-process after installing an audit hook that SIGKILLs the process right before
-# its k-th file-system operation below DIR (a kill the process cannot catch or clean up after).
-KILLER = """
-import os, signal, sys
-out, k = os.path.realpath(sys.argv[1]), int(sys.argv[2])
-events = {"open", "os.mkdir", "os.rename", "os.replace", "os.remove", "os.rmdir", "os.scandir",
-          "shutil.rmtree", "tempfile.mkstemp", "tempfile.mkdtemp"}
-seen = 0
-def below(arg):
-    try:
-        return os.path.realpath(os.fsdecode(arg)).startswith(out)
-    except TypeError:
-        return isinstance(arg, int)  # a directory fd: shutil.rmtree inside the output folder
-def hook(event, args):
-    global seen
-    if event not in events or not args or not below(args[0]):
-        return
-    if event == "open" and (args[1] or "r").startswith("r"):
-        return
-    seen += 1
-    if seen == k:
-        os.kill(os.getpid(), signal.SIGKILL)
-sys.addaudithook(hook)
+# The fork server. It reads one JSON request a line: {"argv": [...], "out": DIR, "kill_at": k}. For
+# each it forks a child that runs main(argv), killing itself (SIGKILL) just before its k-th file
+# operation below DIR when k > 0, and answers {"pid", "started"}. It then waits for a line from
+# the test (which has meanwhile killed the child, or not) before reaping the child, so that a pid
+# the test kills can never be another process's; and answers {"code", "operations", "first",
+# "last"}: the exit code (-9 when killed) and, for a run that finished, how many operations it made
+# and when the first and last began (time.monotonic(), the same clock in every process).
+SERVER = r"""
+import json, os, signal, sys, time
 from extractor.cli import main
-code = main(sys.argv[3:])
-print("operations", seen, file=sys.stderr)
-sys.exit(code)
+
+EVENTS = {"open", "os.mkdir", "os.rename", "os.replace", "os.remove", "os.rmdir", "os.scandir",
+          "shutil.rmtree", "tempfile.mkstemp", "tempfile.mkdtemp"}
+
+def child(request, report):
+    out, kill_at = os.path.realpath(request["out"]), request["kill_at"]
+    seen, times = 0, []
+    def below(arg):
+        try:
+            return os.path.realpath(os.fsdecode(arg)).startswith(out)
+        except TypeError:
+            return isinstance(arg, int)  # a directory fd: shutil.rmtree inside the output folder
+    def hook(event, args):
+        nonlocal seen
+        if event not in EVENTS or not args or not below(args[0]):
+            return
+        if event == "open" and (args[1] or "r").startswith("r"):
+            return
+        seen += 1
+        times.append(time.monotonic())
+        if seen == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    sys.addaudithook(hook)
+    code = main(request["argv"])
+    os.write(report, json.dumps({"operations": seen, "first": times[0], "last": times[-1]}).encode())
+    return code
+
+main(json.loads(sys.argv[1]))  # warm up: every module a run needs is loaded before the forks
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    read_end, write_end = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            os.close(read_end)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stdout is the server's answers
+            code = child(request, write_end)
+        finally:
+            os._exit(code)  # never back into the server's loop
+    os.close(write_end)
+    print(json.dumps({"pid": pid, "started": started}), flush=True)
+    sys.stdin.readline()
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as pipe:
+        report = json.loads(pipe.read() or b"{}")
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status), **report}), flush=True)
 """
 
 
-def _command(source: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "extractor", "--input", str(source), "--title", TITLE, "--out", str(out)]
+class ForkServer:
+    """Runs of the command line as processes forked from one warm server (see SERVER)."""
+
+    def __init__(self, folder: Path, source: Path) -> None:
+        self.log = folder / "server.log"  # the children's stderr: what a failing run said
+        warm = ["--input", str(source), "--title", TITLE, "--out", str(folder / "warm-up")]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", SERVER, json.dumps(warm)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=ROOT,
+                text=True,
+            )
+        assert self._answer() == {"ready": True}
+
+    def _answer(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            pytest.fail(f"the fork server stopped: {self.log.read_text(errors='replace')[-2000:]}", pytrace=False)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def _send(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def run(self, source: Path, out: Path, *, kill_at: int = 0, kill_after: float | None = None) -> dict[str, Any]:
+        """Extract ``source`` to ``out`` in a new process; kill it before its ``kill_at``-th file
+        operation, or ``kill_after`` seconds after it started. The server's answer."""
+        argv = ["--input", str(source), "--title", TITLE, "--out", str(out)]
+        self._send(json.dumps({"argv": argv, "out": str(out), "kill_at": kill_at}))
+        started = self._answer()
+        if kill_after is not None:
+            time.sleep(max(0.0, started["started"] + kill_after - time.monotonic()))
+            os.kill(started["pid"], signal.SIGKILL)  # not reaped yet: still that process, or its zombie
+        self._send("")
+        return {**started, **self._answer()}
+
+    def whole(self, source: Path, out: Path) -> dict[str, Any]:
+        """A run that is not killed; it must succeed."""
+        answer = self.run(source, out)
+        assert answer["code"] == 0, self.log.read_text(errors="replace")[-2000:]
+        return answer
+
+    def close(self) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()  # the server's loop ends
+        self.process.wait(timeout=30)
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two inputs whose datasets differ (a date changed, a row with its citations removed)."""
+    base = tmp_path_factory.mktemp("inputs")
+    old_text = SEED.read_text(encoding="utf-8")
+    new_text = old_text.replace("6 October 1992", "7 October 1992", 1)
+    start = new_text.index("{{flag|Armenia}}")
+    row_start = new_text.rindex("|-", 0, start)
+    new_text = new_text[:row_start] + new_text[new_text.index("|-", start) :]
+    sources = {"old": base / "old.wikitext", "new": base / "new.wikitext"}
+    sources["old"].write_text(old_text, encoding="utf-8")
+    sources["new"].write_text(new_text, encoding="utf-8")
+    return sources
+
+
+@pytest.fixture(scope="module")
+def server(inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]:
+    fork_server = ForkServer(tmp_path_factory.mktemp("server"), inputs["old"])
+    yield fork_server
+    fork_server.close()
+
+
+@pytest.fixture(scope="module")
+def references(
+    inputs: dict[str, Path], server: ForkServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, bytes]]:
+    """The complete old and new datasets, each written whole into a fresh folder and then over the other."""
+    base = tmp_path_factory.mktemp("references")
+    datasets: dict[str, dict[str, bytes]] = {}
+    for name in ("old", "new"):
+        server.whole(inputs[name], base / name)
+        server.whole(inputs[_other(name)], base / name)  # a replacing run gives the same bytes
+        server.whole(inputs[name], base / name)
+        datasets[name] = _snapshot(base / name)
+    differing = [f for f in datasets["old"] if datasets["old"][f] != datasets["new"].get(f)]
+    assert set(datasets["old"]) == set(datasets["new"]) and len(differing) >= 3, differing
+    return datasets
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
@@ -72,31 +208,6 @@ def _snapshot(out: Path) -> dict[str, bytes]:
 
 def _leftovers(out: Path) -> list[str]:
     return sorted(path.name for path in out.iterdir() if path.name.startswith(TEMP_PREFIX))
-
-
-@pytest.fixture(scope="module")
-def datasets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Two inputs whose datasets differ (a date changed, a row with its citations removed), run whole once."""
-    base = tmp_path_factory.mktemp("inputs")
-    old_text = SEED.read_text(encoding="utf-8")
-    new_text = old_text.replace("6 October 1992", "7 October 1992", 1)
-    start = new_text.index("{{flag|Armenia}}")
-    row_start = new_text.rindex("|-", 0, start)
-    new_text = new_text[:row_start] + new_text[new_text.index("|-", start) :]
-    sources = {"old": base / "old.wikitext", "new": base / "new.wikitext"}
-    sources["old"].write_text(old_text, encoding="utf-8")
-    sources["new"].write_text(new_text, encoding="utf-8")
-    references: dict[str, dict[str, bytes]] = {}
-    durations = []
-    for name, source in [*sources.items(), *sources.items()]:  # twice: the second run replaces
-        out = base / f"reference-{name}"
-        started = time.monotonic()
-        subprocess.run(_command(source, out), check=True, capture_output=True, timeout=120)
-        durations.append(time.monotonic() - started)
-        references[name] = _snapshot(out)
-    differing = [f for f in references["old"] if references["old"][f] != references["new"].get(f)]
-    assert set(references["old"]) == set(references["new"]) and len(differing) >= 3, differing
-    return {"sources": sources, "references": references, "duration": max(durations)}
 
 
 def _state(out: Path, references: dict[str, dict[str, bytes]]) -> str:
@@ -113,70 +224,60 @@ def _other(state: str) -> str:
     return "new" if state == "old" else "old"
 
 
-def test_sigkill_at_any_moment_leaves_old_or_new(datasets: dict[str, object], tmp_path: Path) -> None:
-    """56 runs killed after delays spread over a whole run: out/ is always complete, old or new."""
-    sources: dict[str, Path] = datasets["sources"]  # type: ignore[assignment]
-    references: dict[str, dict[str, bytes]] = datasets["references"]  # type: ignore[assignment]
-    duration: float = datasets["duration"]  # type: ignore[assignment]
-    out = tmp_path / "out"
-    subprocess.run(_command(sources["old"], out), check=True, capture_output=True, timeout=120)
-    state, outcomes = "old", Counter[str]()
-    for run in range(TIMED_RUNS):
-        target = _other(state)  # every run replaces the dataset with the other one
-        # Up to twice a whole run: the machine may be busy, and the last moments matter most.
-        delay = duration * 2 * run / (TIMED_RUNS - 1)
-        process = subprocess.Popen(
-            _command(sources[target], out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=60)
-        state = _state(out, references)
-        outcomes["replaced" if state == target else "kept"] += 1
-    # Many kills came before the new dataset was in place, and some runs got through.
-    assert outcomes["kept"] >= 10 and outcomes["replaced"] >= 1, outcomes
-    subprocess.run(_command(sources[_other(state)], out), check=True, capture_output=True, timeout=120)
-    assert _leftovers(out) == []
-
-
 def test_sigkill_before_each_file_operation_leaves_old_or_new(
-    datasets: dict[str, object], tmp_path: Path
+    inputs: dict[str, Path], server: ForkServer, references: dict[str, dict[str, bytes]], tmp_path: Path
 ) -> None:
     """Killed just before its k-th file operation, for every k: old or new, and the next run cleans up."""
-    sources: dict[str, Path] = datasets["sources"]  # type: ignore[assignment]
-    references: dict[str, dict[str, bytes]] = datasets["references"]  # type: ignore[assignment]
     out = tmp_path / "out"
-    subprocess.run(_command(sources["old"], out), check=True, capture_output=True, timeout=120)
-
-    def run_killed_at(k: int, target: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", KILLER, str(out), str(k), *_command(sources[target], out)[3:]],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-        )
-
+    server.whole(inputs["old"], out)
     # How many operations a whole replacing run makes (k beyond that is never reached).
-    whole = run_killed_at(0, "new")
-    assert whole.returncode == 0, whole.stderr
-    operations = int(whole.stderr.split("operations")[-1])
+    operations = server.whole(inputs["new"], out)["operations"]
     assert operations >= 10 and _state(out, references) == "new"
 
     state, seen, cleaned = "new", set(), 0
     for k in range(1, operations + 1):
         target = _other(state)
-        result = run_killed_at(k, target)
-        assert result.returncode == -signal.SIGKILL, (k, result.stderr)
+        result = server.run(inputs[target], out, kill_at=k)
+        assert result["code"] == -signal.SIGKILL, (k, result)
         state = _state(out, references)
         seen.add(state == target)
         if _leftovers(out):  # the next whole run removes what the killed one left behind
-            clean = run_killed_at(0, _other(state))
-            assert clean.returncode == 0, clean.stderr
+            server.whole(inputs[_other(state)], out)
             state = _state(out, references)
             assert _leftovers(out) == [], (k, _leftovers(out))
             cleaned += 1
     assert seen == {True, False}  # some kills came before the swap, some after it
     assert cleaned >= 3
+
+
+def test_sigkill_at_any_moment_leaves_old_or_new(
+    inputs: dict[str, Path], server: ForkServer, references: dict[str, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """Runs killed at moments spread over a whole run, most while it writes: out/ is always complete."""
+    out = tmp_path / "out"
+    server.whole(inputs["old"], out)
+    # When a run writes, from three whole replacing runs (old → new → old → new): one may be slowed.
+    wholes = [server.whole(inputs[name], out) for name in ("new", "old", "new")]
+    first = min(whole["first"] - whole["started"] for whole in wholes)
+    last = max(whole["last"] - whole["started"] for whole in wholes)
+    # The writing stretch, widened a little on both sides: a run varies from one to the next.
+    begin, end = first * 0.8, last + (last - first) * 0.5 + 0.002
+    moments = (
+        [first * 0.8 * i / TIMED_BEFORE for i in range(TIMED_BEFORE)]
+        + [begin + (end - begin) * i / (TIMED_DURING - 1) for i in range(TIMED_DURING)]
+        + [end * (1.2 + 0.4 * i) for i in range(TIMED_AFTER)]  # runs that may get through
+    )
+    state, outcomes = "new", Counter[str]()
+    for moment in moments:
+        target = _other(state)  # every run replaces the dataset with the other one
+        result = server.run(inputs[target], out, kill_after=moment)
+        killed = result["code"] == -signal.SIGKILL
+        assert killed or result["code"] == 0, result
+        state = _state(out, references)
+        outcomes["killed, kept" if killed and state != target else "killed, replaced" if killed else "finished"] += 1
+        outcomes["left leftovers"] += bool(_leftovers(out))
+    # Kills came before the new dataset was in place, and inside the writing (leftovers); runs got through.
+    assert outcomes["killed, kept"] >= TIMED_BEFORE and outcomes["finished"] >= 1, outcomes
+    assert outcomes["left leftovers"] >= 1, outcomes
+    server.whole(inputs[_other(state)], out)
+    assert _leftovers(out) == []

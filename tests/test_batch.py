@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from extractor.batch import BatchReport, extract_folder
 from extractor.cli import main
 from extractor.export.combined import PAIR_COLUMNS
+from extractor.export.dataset import dataset_files, slugify
+
+if TYPE_CHECKING:
+    from tests.support import CorpusArticle
 
 HEADER = "{| class=wikitable\n! Country !! Formal relations began !! Notes\n"
 
@@ -24,9 +29,7 @@ ARTICLES = {
     "Foreign_relations_of_Testland.wikitext": article(
         ("{{flag|Chile}}", "1992"), ("[[Otherland]]", "1 March 2000"), ("[[Noland]]", "Unknown")
     ),
-    "Foreign_relations_of_Otherland.wikitext": article(
-        ("[[Testland]]", "March 2000"), ("{{flag|Chile}}", "1995")
-    ),
+    "Foreign_relations_of_Otherland.wikitext": article(("[[Testland]]", "March 2000"), ("{{flag|Chile}}", "1995")),
     "Foreign_relations_of_Chile.wikitext": article(("[[Testland]]", "{{dts|1993}}")),
 }
 
@@ -49,9 +52,7 @@ def run(folder: Path, out: Path, workers: int = 2) -> BatchReport:
     return extract_folder(folder, out, workers=workers)
 
 
-def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(
-    folder: Path, tmp_path: Path
-) -> None:
+def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(folder: Path, tmp_path: Path) -> None:
     """Every .wikitext file becomes out/<slug>/, other files are ignored, out/all/ has the combined files."""
     out = tmp_path / "out"
     report = run(folder, out)
@@ -67,9 +68,7 @@ def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(
     assert (out / "article.schema.json").is_file()
 
 
-def test_the_combined_relations_are_every_articles_rows_with_its_subject(
-    folder: Path, tmp_path: Path
-) -> None:
+def test_the_combined_relations_are_every_articles_rows_with_its_subject(folder: Path, tmp_path: Path) -> None:
     """all/relations.csv is each article's relations.csv, sorted by article, with subject columns first."""
     out = tmp_path / "out"
     run(folder, out)
@@ -134,9 +133,7 @@ def test_an_article_without_a_relation_table_is_written_and_counted(folder: Path
     assert "1 without a relation table" in report.summary()
 
 
-def test_two_files_for_one_article_fail_the_second_instead_of_overwriting(
-    folder: Path, tmp_path: Path
-) -> None:
+def test_two_files_for_one_article_fail_the_second_instead_of_overwriting(folder: Path, tmp_path: Path) -> None:
     """X.wikitext and X.html would write the same folder: the second is reported, not silently lost."""
     (folder / "Foreign_relations_of_Chile.html").write_text("<p>x</p>", encoding="utf-8")
     report = run(folder, tmp_path / "out")
@@ -185,13 +182,6 @@ def test_an_empty_folder_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capt
     assert capsys.readouterr().err == f"error: {empty}: no .wikitext or .html files in the folder\n"
 
 
-@pytest.fixture(scope="module")
-def corpus_batch(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[BatchReport, Path]:
-    """The whole corpus run as one batch (both cores)."""
-    out = tmp_path_factory.mktemp("corpus-batch")
-    return extract_folder(corpus_dir, out), out
-
-
 def test_the_whole_corpus_runs_as_one_batch(corpus_batch: tuple[BatchReport, Path]) -> None:
     """All 100 articles are written; the three without a relation table are the ones that have none."""
     report, out = corpus_batch
@@ -201,22 +191,30 @@ def test_the_whole_corpus_runs_as_one_batch(corpus_batch: tuple[BatchReport, Pat
         "Foreign relations of Northern Cyprus",
         "Foreign relations of Somaliland",
     ]
-    assert len(table((out / "all" / "relations.csv").read_bytes())) == sum(
-        o.relations for o in report.outcomes
-    )
+    assert len(table((out / "all" / "relations.csv").read_bytes())) == sum(o.relations for o in report.outcomes)
 
 
 def test_a_batch_writes_what_a_single_run_writes(
-    corpus_batch: tuple[BatchReport, Path], corpus_dir: Path, tmp_path: Path
+    corpus_batch: tuple[BatchReport, Path], corpus: dict[str, CorpusArticle], corpus_dir: Path, tmp_path: Path
 ) -> None:
-    """The Kyrgyzstan folder of the batch is byte-identical to `--input` on that one file."""
-    _, out = corpus_batch
+    """Every article's folder of the batch holds exactly the files of its dataset extracted alone,
+    and the Kyrgyzstan folder is byte-identical to `--input` on that one file."""
+    report, out = corpus_batch
+    differing = []
+    for entry in corpus.values():
+        folder = out / slugify(entry.article.source.title)
+        written = {path.name: path.read_bytes() for path in folder.iterdir()}
+        if written != dataset_files(entry.article):
+            differing.append(folder.name)
+    assert differing == []
+    assert {outcome.slug for outcome in report.outcomes} == {slugify(e.article.source.title) for e in corpus.values()}
     single = tmp_path / "single"
-    assert (
-        main(["--input", str(corpus_dir / "Foreign_relations_of_Kyrgyzstan.wikitext"), "--out", str(single)])
-        == 0
-    )
+    source = corpus_dir / "Foreign_relations_of_Kyrgyzstan.wikitext"
+    assert main(["--input", str(source), "--out", str(single)]) == 0
     slug = "foreign-relations-of-kyrgyzstan"
+    assert sorted(path.name for path in (single / slug).iterdir()) == sorted(
+        path.name for path in (out / slug).iterdir()
+    )
     for path in (single / slug).iterdir():
         assert (out / slug / path.name).read_bytes() == path.read_bytes(), path.name
 

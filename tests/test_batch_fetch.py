@@ -30,17 +30,12 @@ def page(title: str, pageid: int, *, content: str | None = TEXT) -> dict[str, An
             "sha1": "ab" * 20,
             "content": content,
         }
-        entry["revisions"] = [
-            {"revid": 1000 + pageid, "timestamp": "2025-01-02T03:04:05Z", "slots": {"main": slot}}
-        ]
+        entry["revisions"] = [{"revid": 1000 + pageid, "timestamp": "2025-01-02T03:04:05Z", "slots": {"main": slot}}]
     return entry
 
 
 def params_of(request: Any) -> dict[str, str]:
-    return {
-        key: values[0]
-        for key, values in parse_qs(urlsplit(request.url).query, keep_blank_values=True).items()
-    }
+    return {key: values[0] for key, values in parse_qs(urlsplit(request.url).query, keep_blank_values=True).items()}
 
 
 def sent(mock: responses.RequestsMock) -> list[dict[str, str]]:
@@ -90,15 +85,11 @@ def test_pages_left_out_of_an_answer_come_with_its_continuation(api: responses.R
     """When content does not fit one answer, the request is repeated with `continue` until complete."""
     first = {
         "continue": {"rvcontinue": "12|34", "continue": "||"},
-        "query": {
-            "pages": [page("Foreign relations of A 1", 1), page("Foreign relations of B 2", 2, content=None)]
-        },
+        "query": {"pages": [page("Foreign relations of A 1", 1), page("Foreign relations of B 2", 2, content=None)]},
     }
     second = {
         "batchcomplete": True,
-        "query": {
-            "pages": [page("Foreign relations of A 1", 1, content=None), page("Foreign relations of B 2", 2)]
-        },
+        "query": {"pages": [page("Foreign relations of A 1", 1, content=None), page("Foreign relations of B 2", 2)]},
     }
     api.get(API, json=first)
     api.get(API, json=second)
@@ -178,8 +169,7 @@ def test_a_titles_file_skips_blanks_comments_and_repeats(tmp_path: Path) -> None
     """One title a line; '#' starts a comment; underscores are spaces; repeats are dropped."""
     path = tmp_path / "titles.txt"
     path.write_text(
-        "# the family\nForeign_relations_of_Chad\n\n"
-        "Foreign relations of Mali  # west\nForeign relations of Chad\n"
+        "# the family\nForeign_relations_of_Chad\n\nForeign relations of Mali  # west\nForeign relations of Chad\n"
     )
     assert read_titles_file(path) == ["Foreign relations of Chad", "Foreign relations of Mali"]
 
@@ -239,10 +229,7 @@ def test_a_recorded_batch_replays_to_the_same_files(api: responses.RequestsMock,
     titles = tmp_path / "titles.txt"
     titles.write_text("".join(f"Foreign relations of Land {n}\n" for n in range(1, 4)))
     live, replay, recording = tmp_path / "live", tmp_path / "replay", tmp_path / "recording"
-    assert (
-        main(["--titles-file", str(titles), "--api-url", API, "--record", str(recording), "--out", str(live)])
-        == 0
-    )
+    assert main(["--titles-file", str(titles), "--api-url", API, "--record", str(recording), "--out", str(live)]) == 0
     calls = len(api.calls)
     assert main(["--titles-file", str(titles), "--recording", str(recording), "--out", str(replay)]) == 0
     assert len(api.calls) == calls  # nothing sent

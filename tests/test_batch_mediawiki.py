@@ -90,8 +90,6 @@ def test_answers_too_big_for_one_response_are_completed_by_continuation(mediawik
     mediawiki.clear_requests()
     with Fetcher(api_url=mediawiki.api_url) as fetcher:
         [batch] = list(fetch_pages(fetcher, titles))
-    assert [(o.error, o.page is not None and o.page.content == body.rstrip()) for o in batch] == [
-        (None, True)
-    ] * 5
+    assert [(o.error, o.page is not None and o.page.content == body.rstrip()) for o in batch] == [(None, True)] * 5
     asked = revision_requests(mediawiki)
     assert len(asked) > 1 and "rvcontinue" in asked[1]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from extractor.changes import check as check_module
 from extractor import extract_wikitext, make_source, write_dataset
-from extractor.changes.check import checked_path, run_check_command
+from extractor.changes.check import checked_path
 from extractor.cli import main
+from extractor.cli.check import run_check
 from extractor.errors import PageMissingError, TransportError
+from extractor.fetch import client as client_module
 from extractor.fetch.client import FetchedPage, RevisionInfo
+
+if TYPE_CHECKING:
+    from tests.support import CliResult
 
 TITLE = "Foreign relations of Testland"
 SLUG = "foreign-relations-of-testland"
@@ -66,9 +69,7 @@ class FakeWiki:
 
     def fetch_wikitext(self, title: str, *, revision: int) -> FetchedPage:
         self.calls.append(("fetch_wikitext", revision))
-        source = make_source(
-            self.title, obtained="api", page_id=7, revision_id=revision, api_url=self.api_url
-        )
+        source = make_source(self.title, obtained="api", page_id=7, revision_id=revision, api_url=self.api_url)
         return FetchedPage(self.revisions[revision], source)
 
     def fetched(self) -> list[Any]:
@@ -78,7 +79,7 @@ class FakeWiki:
 @pytest.fixture
 def wiki(monkeypatch: pytest.MonkeyPatch) -> FakeWiki:
     fake = FakeWiki()
-    monkeypatch.setattr(check_module, "Fetcher", fake)
+    monkeypatch.setattr(client_module, "Fetcher", fake)  # what the CLI's fetcher_from_args builds
     monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     return fake
@@ -91,7 +92,7 @@ def store(out: Path, text: str, revision: int) -> None:
 
 
 def check(out: Path, *args: str) -> int:
-    return run_check_command(["--title", TITLE, "--out", str(out), *args])
+    return run_check(["--title", TITLE, "--out", str(out), *args])
 
 
 def test_unchanged_revision_asks_once_and_downloads_nothing(
@@ -130,9 +131,7 @@ def test_data_change_is_exit_1_with_exit_code_and_0_without(
     assert check(tmp_path) == 0
 
 
-def test_json_is_the_whole_comparison(
-    wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_json_is_the_whole_comparison(wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--json holds both flags, the revisions, the dataset, the summary and every change."""
     store(tmp_path, V1, wiki.save(V1))
     wiki.save(DATE_EDIT)
@@ -168,9 +167,7 @@ def test_github_outputs_and_step_summary(
     assert "- Mexico: established 1992-03-27 → 1992-03-28" in step_summary.read_text()
 
 
-def test_github_outputs_when_unchanged(
-    wiki: FakeWiki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_github_outputs_when_unchanged(wiki: FakeWiki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unchanged: both flags false and old and new revision the same."""
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "output"))
     store(tmp_path, V1, wiki.save(V1))
@@ -197,9 +194,7 @@ def test_update_writes_the_new_dataset_when_the_data_changed(wiki: FakeWiki, tmp
     assert check(tmp_path, "--exit-code") == 0 and wiki.fetched() == []
 
 
-def test_update_records_a_revision_with_the_same_data_beside_the_dataset(
-    wiki: FakeWiki, tmp_path: Path
-) -> None:
+def test_update_records_a_revision_with_the_same_data_beside_the_dataset(wiki: FakeWiki, tmp_path: Path) -> None:
     """Revision only: the dataset stays byte for byte (still naming revision 101); the new one is recorded."""
     store(tmp_path, V1, wiki.save(V1))
     before = {p.name: p.read_bytes() for p in (tmp_path / SLUG).iterdir()}
@@ -268,9 +263,7 @@ def test_unreadable_dataset_is_exit_2_before_any_request(
 @pytest.mark.parametrize(
     "error",
     [
-        PageMissingError(
-            "'Foreign relations of Testland': page does not exist on http://wiki.test/w/api.php"
-        ),
+        PageMissingError("'Foreign relations of Testland': page does not exist on http://wiki.test/w/api.php"),
         TransportError("'Foreign relations of Testland': connection to wiki.test failed: refused"),
     ],
 )
@@ -284,9 +277,7 @@ def test_fetch_errors_are_exit_2_even_with_exit_code(
     assert capsys.readouterr().err == f"error: {error}\n"
 
 
-def test_redirect_is_reported_not_followed(
-    wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_redirect_is_reported_not_followed(wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A title that now leads to another page: exit 2 naming the target, nothing downloaded or written."""
     store(tmp_path, V1, wiki.save(V1))
     wiki.title = "Foreign relations of Newland"
@@ -299,13 +290,13 @@ def test_redirect_is_reported_not_followed(
 def test_title_spelling_is_normalised_like_mediawiki(wiki: FakeWiki, tmp_path: Path) -> None:
     """Underscores and a lower-case first letter name the same page, not a redirect."""
     store(tmp_path, V1, wiki.save(V1))
-    assert run_check_command(["--title", "foreign_relations_of_Testland", "--out", str(tmp_path)]) == 0
+    assert run_check(["--title", "foreign_relations_of_Testland", "--out", str(tmp_path)]) == 0
 
 
 def test_usage_errors_exit_2(wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown option is one line on stderr and exit 2."""
     with pytest.raises(SystemExit) as exit_info:
-        run_check_command(["--bogus"])
+        run_check(["--bogus"])
     assert exit_info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
@@ -313,33 +304,19 @@ def test_usage_errors_exit_2(wiki: FakeWiki, tmp_path: Path, capsys: pytest.Capt
 def test_check_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     """--help says what the command does and shows an example."""
     with pytest.raises(SystemExit):
-        run_check_command(["--help"])
+        run_check(["--help"])
     assert "Example: python -m extractor check" in " ".join(capsys.readouterr().out.split())
 
 
-def test_unreachable_wiki_is_exit_2(tmp_path: Path) -> None:
+def test_unreachable_wiki_is_exit_2(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     """A wiki that refuses the connection (a real socket on 127.0.0.1): exit 2 and one line."""
     store(tmp_path, V1, 101)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "extractor",
-            "check",
-            "--title",
-            TITLE,
-            "--out",
-            str(tmp_path),
-            "--exit-code",
-            "--api-url",
-            "http://127.0.0.1:9/w/api.php",
-            "--max-retries",
-            "0",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    before = {p.name: p.read_bytes() for p in (tmp_path / SLUG).iterdir()}
+    result = run_cli(
+        *("check", "--title", TITLE, "--out", str(tmp_path), "--exit-code"),
+        *("--api-url", "http://127.0.0.1:9/w/api.php", "--max-retries", "0"),
     )
+    assert {p.name: p.read_bytes() for p in (tmp_path / SLUG).iterdir()} == before
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert "connection to 127.0.0.1:9/w/api.php failed" in result.stderr

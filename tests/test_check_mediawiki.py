@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from extractor.export.dataset import slugify
+from tests.support import ROOT
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
 LEFT_THE_TABLE = (
     "Argentina, Canada, Croatia, Cyprus, Dominica, Estonia, Israel, Latvia, Lesotho, Lithuania, "
@@ -75,17 +75,13 @@ def content_requests(wiki: Any) -> list[dict[str, Any]]:
 
 
 def stored_revision(out: Path, title: str) -> int | None:
-    revision: int | None = json.loads((out / slugify(title) / "article.json").read_text())["source"][
-        "revision_id"
-    ]
+    revision: int | None = json.loads((out / slugify(title) / "article.json").read_text())["source"]["revision_id"]
     return revision
 
 
 def date_and_row_edit(text: str) -> str:
     """Mexico's list date 27 → 28 March 1992, and Azerbaijan's row removed from the bilateral table."""
-    edited = text.replace(
-        "|{{Flag|Mexico}}\n|{{dts|27 March 1992}}", "|{{Flag|Mexico}}\n|{{dts|28 March 1992}}"
-    )
+    edited = text.replace("|{{Flag|Mexico}}\n|{{dts|27 March 1992}}", "|{{Flag|Mexico}}\n|{{dts|28 March 1992}}")
     start = edited.index('|- valign="top"\n|{{flag|Azerbaijan}}')
     end = edited.index('|- valign="top"', start + 1)
     edited = edited[:start] + edited[end:]
@@ -95,9 +91,7 @@ def date_and_row_edit(text: str) -> str:
 
 def lead_edit(text: str) -> str:
     """The first lead sentence reworded; no table touched."""
-    edited = text.replace(
-        "has close relations with other members", "has close ties with the other members", 1
-    )
+    edited = text.replace("has close relations with other members", "has close ties with the other members", 1)
     assert edited != text
     return edited
 
@@ -231,9 +225,7 @@ def test_date_change_and_row_removal_exit_1_naming_both(
     assert stored_revision(tmp_path, title) == first  # without --update nothing is written
 
 
-def test_page_turned_into_a_redirect_is_exit_2(
-    mediawiki: Any, tmp_path: Path, current_kyrgyzstan_text: str
-) -> None:
+def test_page_turned_into_a_redirect_is_exit_2(mediawiki: Any, tmp_path: Path, current_kyrgyzstan_text: str) -> None:
     """A page replaced by a redirect: exit 2 naming the target; the stored dataset is left alone."""
     title = "Foreign relations of Kyrgyzstan (redirected)"
     target = "Foreign relations of Kyrgyzstan (redirect target)"

@@ -7,13 +7,18 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from extractor.cli import main
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from tests.support import CliResult
+
 TABLE = """== Bilateral relations ==
 {| class="wikitable"
 ! Country !! Formal relations began !! Notes
@@ -26,15 +31,19 @@ TABLE = """== Bilateral relations ==
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m extractor ARGS`` as a real process (the smoke tests; the others run it in-process)."""
     return subprocess.run(
         [sys.executable, "-m", "extractor", *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
 
 
 def test_offline_writes_the_dataset_and_the_schema(tmp_path: Path) -> None:
-    """--offline reads the stored snapshot and writes the four files and the schema."""
+    """--offline reads the stored snapshot and writes the four files and the schema (a real process)."""
     result = run("--offline", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    # One line saying what was written and where (the data goes to files, nothing to stdout).
+    assert result.stderr.count("\n") == 1 and "39 relations" in result.stderr, result.stderr
     folder = tmp_path / "foreign-relations-of-kyrgyzstan"
     assert sorted(p.name for p in folder.iterdir()) == [
         "ATTRIBUTION.txt",
@@ -92,21 +101,32 @@ def test_title_option_overrides_the_file_name(tmp_path: Path) -> None:
         (["--no-such-option"], "unrecognized arguments"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(arguments: list[str], message: str, tmp_path: Path) -> None:
-    """Every user error is a single stderr line naming the thing, exit code 2, no traceback."""
-    result = run(*arguments, "--out", str(tmp_path))
+def test_bad_input_is_one_line_and_exit_2(
+    arguments: list[str], message: str, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Every user error is a single stderr line naming the thing, exit code 2, nothing written."""
+    result = run_cli(*arguments, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stdout == "" and not (tmp_path / "out").exists()
 
 
-def test_undecodable_file_is_reported_with_its_name(tmp_path: Path) -> None:
+def test_an_error_is_exit_2_and_one_line_in_a_real_process(tmp_path: Path) -> None:
+    """The same as a real process: exit code 2, one line on stderr, no traceback."""
+    result = run("--input", "does-not-exist.wikitext", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "does-not-exist.wikitext" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_undecodable_file_is_reported_with_its_name(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     """A file that is not UTF-8 is named in the error, and nothing is written."""
     source = tmp_path / "bad.wikitext"
     source.write_bytes(b"\xff\xfe{| broken")
-    result = run("--input", str(source), "--out", str(tmp_path / "out"))
+    result = run_cli("--input", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "bad.wikitext" in result.stderr and "UTF-8" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 
@@ -134,3 +154,30 @@ def test_outputs_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
     assert stat.S_IMODE((folder / "relations.csv").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "article.schema.json").stat().st_mode) == 0o644
+
+
+def test_seed_recording_is_the_seed_titles_folder() -> None:
+    """options.SEED_RECORDING spells out slugify(SEED_TITLE), so that --help need not import the exporter."""
+    from extractor.cli.options import RECORDINGS, SEED_RECORDING, SEED_TITLE
+    from extractor.export.dataset import slugify
+
+    assert SEED_RECORDING.is_dir()
+    assert slugify(SEED_TITLE) == SEED_RECORDING.name and SEED_RECORDING.parent == RECORDINGS
+
+
+def test_help_imports_no_library() -> None:
+    """--help of every command, in a real process: it loads neither pydantic, requests, BeautifulSoup
+    nor mwparserfromhell (each command's --help is checked after it ran, in one process)."""
+    code = (
+        "import runpy, sys\n"
+        "for command in ([], ['check'], ['diff']):\n"
+        "    sys.argv = ['extractor', *command, '--help']\n"
+        "    try:\n        runpy.run_module('extractor', run_name='__main__')\n    except SystemExit as e:\n"
+        "        assert e.code in (0, None), e.code\n"
+        "    heavy = [m for m in ('pydantic', 'requests', 'bs4', 'mwparserfromhell') if m in sys.modules]\n"
+        "    print(command, sorted(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["[] []", "['check'] []", "['diff'] []"]
+    assert "usage: " in result.stdout and "Example: python -m extractor check" in " ".join(result.stdout.split())

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from extractor import Article, extract_wikitext, make_source, write_dataset
-from extractor.changes.diff import diff_articles, load_dataset, run_diff_command
+from extractor.changes.diff import diff_articles, load_dataset
+from extractor.changes.report import summary_markdown, summary_text
 from extractor.cli.options import load_snapshot
 from extractor.errors import DatasetError
 
-ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from tests.support import CliResult
+
 TITLE = "Foreign relations of Testland"
 MEXICO = (
     "| {{flag|Mexico}} || 27 March 1992 || Both countries established relations in 1992."
@@ -24,9 +27,7 @@ MEXICO = (
 )
 CHILE = '| {{flag|Chile}} || 1992 || Chile and Testland signed a treaty.<ref name="mx"/>\n'
 PERU = "| {{flag|Peru}} || 5 May 1993 || Peru has an honorary consul.\n"
-PERU_CITED = PERU.replace(
-    "consul.", "consul.<ref>{{cite news|url=https://example.org/pe|title=Consul named}}</ref>"
-)
+PERU_CITED = PERU.replace("consul.", "consul.<ref>{{cite news|url=https://example.org/pe|title=Consul named}}</ref>")
 
 
 def wikitext(*rows: str, lead: str = "Testland has foreign relations.") -> str:
@@ -46,14 +47,14 @@ def article(text: str, revision: int | None = None) -> Article:
 
 def summary(old: str, new: str) -> str:
     """The text summary of the diff between two wikitexts."""
-    return diff_articles(article(old, 1), article(new, 2)).summary_text()
+    return summary_text(diff_articles(article(old, 1), article(new, 2)))
 
 
 def test_identical_data_is_no_change_whatever_the_revision() -> None:
     """Two revisions with the same data: no change, and the headline says so with both ids."""
     diff = diff_articles(article(wikitext(MEXICO, CHILE), 1), article(wikitext(MEXICO, CHILE), 2))
     assert not diff.changed
-    assert diff.summary_text() == f"{TITLE}: revision 1 → 2: no data changes\n"
+    assert summary_text(diff) == f"{TITLE}: revision 1 → 2: no data changes\n"
 
 
 def test_lead_edit_is_no_data_change() -> None:
@@ -80,9 +81,7 @@ def test_date_change_is_one_line_old_to_new() -> None:
 
 def test_date_precision_change_is_reported_without_derived_fields() -> None:
     """A year that becomes a day is one 'established' change; year/month/day/precision are not repeated."""
-    diff = diff_articles(
-        article(wikitext(CHILE)), article(wikitext(CHILE.replace("1992", "5 January 1992", 1)))
-    )
+    diff = diff_articles(article(wikitext(CHILE)), article(wikitext(CHILE.replace("1992", "5 January 1992", 1))))
     [change] = diff.relations_changed
     assert [field.field for field in change.changes] == ["established"]
     assert str(change.changes[0]) == "established 1992 → 1992-01-05"
@@ -90,9 +89,7 @@ def test_date_precision_change_is_reported_without_derived_fields() -> None:
 
 def test_reordering_rows_is_no_change() -> None:
     """Relations are matched by country, not by position."""
-    assert not diff_articles(
-        article(wikitext(MEXICO, CHILE, PERU)), article(wikitext(PERU, CHILE, MEXICO))
-    ).changed
+    assert not diff_articles(article(wikitext(MEXICO, CHILE, PERU)), article(wikitext(PERU, CHILE, MEXICO))).changed
 
 
 def test_renumbered_references_are_no_change() -> None:
@@ -157,9 +154,7 @@ def test_identical_change_of_many_relations_is_one_line_naming_them() -> None:
     old = wikitext(MEXICO, CHILE, PERU, "| {{flag|Japan}} || 1992 || Japan.\n")
     new = old.replace("== Bilateral relations ==", "== Bilateral ties ==")
     text = summary(old, new)
-    assert (
-        "  section Bilateral relations → Bilateral ties: Chile, Japan, Mexico, Peru (4 relations)\n" in text
-    )
+    assert "  section Bilateral relations → Bilateral ties: Chile, Japan, Mexico, Peru (4 relations)\n" in text
 
 
 def test_source_and_diagnostics_are_not_data() -> None:
@@ -175,7 +170,7 @@ def test_source_and_diagnostics_are_not_data() -> None:
 def test_markdown_escapes_article_text() -> None:
     """Text from the article cannot inject Markdown or HTML into a step summary."""
     edited = MEXICO.replace("in Moscow", "in <b>*Moscow*</b>")
-    markdown = diff_articles(article(wikitext(MEXICO)), article(wikitext(edited))).summary_markdown()
+    markdown = summary_markdown(diff_articles(article(wikitext(MEXICO)), article(wikitext(edited))))
     assert "<b>" not in markdown and "\\*" in markdown
     assert markdown.startswith(f"### {TITLE}: revision unknown → unknown: 1 relation changed")
 
@@ -208,7 +203,7 @@ def test_long_markdown_lists_are_folded() -> None:
             "Chad",
         )
     ]
-    markdown = diff_articles(article(wikitext(MEXICO)), article(wikitext(MEXICO, *rows))).summary_markdown()
+    markdown = summary_markdown(diff_articles(article(wikitext(MEXICO)), article(wikitext(MEXICO, *rows))))
     assert "<details>\n<summary>Relations added (21)</summary>" in markdown
 
 
@@ -216,11 +211,9 @@ def test_seed_to_current_layout_reports_the_real_history(current_kyrgyzstan_text
     """Seed → current article: 16 rows left the bilateral table, the numbered list came, dates moved."""
     text, source = load_snapshot("Foreign relations of Kyrgyzstan")
     old = extract_wikitext(text, source)
-    new = extract_wikitext(
-        current_kyrgyzstan_text, make_source("Foreign relations of Kyrgyzstan", obtained="file")
-    )
+    new = extract_wikitext(current_kyrgyzstan_text, make_source("Foreign relations of Kyrgyzstan", obtained="file"))
     diff = diff_articles(old, new)
-    summary = diff.summary_text()
+    summary = summary_text(diff)
     left_table = (
         "Argentina, Canada, Croatia, Cyprus, Dominica, Estonia, Israel, Latvia, Lesotho, Lithuania, "
         "Moldova, Romania, Solomon Islands, South Africa, Switzerland, Ukraine"
@@ -232,8 +225,7 @@ def test_seed_to_current_layout_reports_the_real_history(current_kyrgyzstan_text
     assert "  Dominica: established 2016-10-18 → 2016-10-17\n" in summary
     assert "  Armenia: notes: “Nur-Sultan,” → “Astana,”\n" in summary
     assert summary.startswith(
-        "Foreign relations of Kyrgyzstan: revision unknown → unknown: "
-        "146 relations added, 39 relations changed, "
+        "Foreign relations of Kyrgyzstan: revision unknown → unknown: 146 relations added, 39 relations changed, "
     )
 
 
@@ -244,44 +236,42 @@ def _store(tmp_path: Path, name: str, text: str, revision: int) -> Path:
     return write_dataset(article(text, revision), tmp_path / name)
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "extractor", "diff", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@pytest.fixture
+def diff_command(run_cli: Callable[..., CliResult]) -> Callable[..., CliResult]:
+    """``python -m extractor diff ARGS``, run in-process."""
+    return lambda *args: run_cli("diff", *args)
 
 
-def test_diff_command_exits_1_and_prints_the_summary(tmp_path: Path) -> None:
+def test_diff_command_exits_1_and_prints_the_summary(tmp_path: Path, diff_command: Callable[..., CliResult]) -> None:
     """Two dataset folders that differ: exit 1, the summary on stdout, nothing on stderr."""
     old = _store(tmp_path, "a", wikitext(MEXICO, CHILE), 1)
     new = _store(tmp_path, "b", wikitext(MEXICO.replace("27 March", "28 March"), PERU), 2)
-    result = run(str(old), str(new / "article.json"))
+    result = diff_command(str(old), str(new / "article.json"))
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines()[0] == (
-        f"{TITLE}: revision 1 → 2: 1 relation added, 1 relation removed, 1 relation changed, "
-        "1 reference changed"
+        f"{TITLE}: revision 1 → 2: 1 relation added, 1 relation removed, 1 relation changed, 1 reference changed"
     )
     assert "  Chile (established 1992)\n" in result.stdout  # its citation goes with it, not listed apart
     assert "  Mexico: established 1992-03-27 → 1992-03-28" in result.stdout
 
 
-def test_diff_command_exits_0_when_equal(tmp_path: Path) -> None:
-    """Same data in two revisions: exit 0."""
+def test_diff_command_exits_0_when_equal(tmp_path: Path, diff_command: Callable[..., CliResult]) -> None:
+    """Same data in two revisions: exit 0, and the summary says there is no change."""
     old = _store(tmp_path, "a", wikitext(MEXICO, CHILE), 1)
     new = _store(tmp_path, "b", wikitext(CHILE, MEXICO, lead="Other lead."), 2)
-    assert run(str(old), str(new)).returncode == 0
+    result = diff_command(str(old), str(new))
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == f"{TITLE}: revision 1 → 2: no data changes\n"
 
 
-def test_diff_command_json_is_the_whole_comparison(tmp_path: Path) -> None:
+def test_diff_command_json_is_the_whole_comparison(tmp_path: Path, diff_command: Callable[..., CliResult]) -> None:
     """--json prints every change with old and new values, and whether anything changed."""
     old = _store(tmp_path, "a", wikitext(MEXICO, CHILE), 1)
     new = _store(tmp_path, "b", wikitext(MEXICO.replace("27 March", "28 March"), CHILE), 2)
-    assert run_diff_command([str(old), str(new), "--json"]) == 1
-    result = json.loads(run(str(old), str(new), "--json").stdout)
+    command = diff_command(str(old), str(new), "--json")
+    assert command.returncode == 1
+    result = json.loads(command.stdout)
     assert result["changed"] is True
     assert result["relations_changed"][0]["changes"][0] == {
         "field": "established",
@@ -300,7 +290,7 @@ def test_diff_command_json_is_the_whole_comparison(tmp_path: Path) -> None:
     ],
 )
 def test_diff_command_unreadable_dataset_is_one_line_and_exit_2(
-    tmp_path: Path, content: bytes | None, message: str
+    tmp_path: Path, content: bytes | None, message: str, diff_command: Callable[..., CliResult]
 ) -> None:
     """A missing, broken or foreign article.json: exit 2 and one line on stderr, no traceback."""
     good = _store(tmp_path, "a", wikitext(MEXICO), 1)
@@ -308,7 +298,7 @@ def test_diff_command_unreadable_dataset_is_one_line_and_exit_2(
     bad.mkdir()
     if content is not None:
         (bad / "article.json").write_bytes(content)
-    result = run(str(good), str(bad))
+    result = diff_command(str(good), str(bad))
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
@@ -317,8 +307,8 @@ def test_diff_command_unreadable_dataset_is_one_line_and_exit_2(
         load_dataset(bad)
 
 
-def test_diff_command_usage_error_exits_2() -> None:
+def test_diff_command_usage_error_exits_2(diff_command: Callable[..., CliResult]) -> None:
     """A missing argument is a one-line usage error with exit 2."""
-    result = run("only-one")
-    assert result.returncode == 2
+    result = diff_command("only-one")
+    assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1

@@ -5,10 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import types
+import typing
+from pathlib import Path
+from typing import Any
 
-from extractor import extract_wikitext, make_source
+import jsonschema
+import pytest
+from pydantic import BaseModel
+
+from extractor import extract_wikitext, make_source, write_dataset
+from extractor.cli.options import load_snapshot
 from extractor.export.dataset import dataset_files, schema_json, slugify
-from extractor.models import Article
+from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
 
 WIKITEXT = """{| class="wikitable"
 ! Country !! Formal relations began !! Notes
@@ -22,8 +31,18 @@ WIKITEXT = """{| class="wikitable"
 """
 
 
+def _article() -> Article:
+    return extract_wikitext(WIKITEXT, make_source("Foreign relations of X", obtained="file"))
+
+
 def _files() -> dict[str, bytes]:
-    return dataset_files(extract_wikitext(WIKITEXT, make_source("Foreign relations of X", obtained="file")))
+    return dataset_files(_article())
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> Article:
+    """The stored snapshot's dataset: references with every field, dates of each precision, diagnostics."""
+    return extract_wikitext(*load_snapshot("Foreign relations of Kyrgyzstan"))
 
 
 def _rows(data: bytes) -> list[list[str]]:
@@ -71,17 +90,84 @@ def test_references_and_citations_csv() -> None:
     assert [row[:3] for row in citations[1:]] == [["Chile", "1", "notes"], ["Chile", "1", "notes"]]
 
 
-def test_article_json_round_trips_through_the_models() -> None:
-    """article.json validates against the pydantic models it was written from."""
-    data = json.loads(_files()["article.json"])
-    article = Article.model_validate(data)
-    assert article.relations[0].country == "Chile"
-    assert data["source"]["licence"] == "CC BY-SA 4.0"
-    assert "Wikipedia contributors" in data["source"]["attribution"]
+def test_article_json_round_trips_through_the_models(snapshot: Article) -> None:
+    """article.json read back through the pydantic models is the very Article it was written from."""
+    article = _article()
+    data = dataset_files(article)["article.json"]
+    assert Article.model_validate_json(data) == article
+    assert Article.model_validate_json(dataset_files(snapshot)["article.json"]) == snapshot
+    source = json.loads(data)["source"]
+    assert source["licence"] == "CC BY-SA 4.0" and "Wikipedia contributors" in source["attribution"]
+
+
+MODELS: list[type[BaseModel]] = [Article, Source, Relation, Reference, Citation, Diagnostic, EstablishedDate]
+JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
+
+
+def _expected_types(annotation: Any) -> set[str]:
+    """The JSON Schema types an annotation allows, from the annotation itself (not from pydantic)."""
+    if annotation in JSON_TYPES:
+        return {JSON_TYPES[annotation]}
+    if annotation is type(None):
+        return {"null"}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {f"#/$defs/{annotation.__name__}"}
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_expected_types(arg) for arg in typing.get_args(annotation)))
+    if origin is typing.Literal:
+        return {"enum " + "|".join(typing.get_args(annotation))}
+    if origin is list:
+        [item] = typing.get_args(annotation)
+        return {"array of " + "/".join(sorted(_expected_types(item)))}
+    raise AssertionError(f"no JSON type known for {annotation!r}")
+
+
+def _schema_types(node: dict[str, Any]) -> set[str]:
+    """The types a schema node allows, in the same notation as _expected_types."""
+    if "anyOf" in node:
+        return set().union(*(_schema_types(option) for option in node["anyOf"]))
+    if "$ref" in node:
+        return {node["$ref"]}
+    if "enum" in node:
+        assert node["type"] == "string", node
+        return {"enum " + "|".join(node["enum"])}
+    if node["type"] == "array":
+        return {"array of " + "/".join(sorted(_schema_types(node["items"])))}
+    return {node["type"]}
 
 
 def test_schema_describes_the_dataset() -> None:
-    """The JSON Schema names the dataset's parts and documents its fields."""
+    """Every field of every model is in the schema, with its type, its description and whether it is
+    required; nothing else is allowed."""
     schema = json.loads(schema_json())
-    assert set(schema["properties"]) >= {"source", "relations", "references", "citations", "diagnostics"}
-    assert "description" in schema["$defs"]["Relation"]["properties"]["established"]
+    assert set(schema["$defs"]) == {model.__name__ for model in MODELS if model is not Article}
+    for model in MODELS:
+        node = schema if model is Article else schema["$defs"][model.__name__]
+        assert node["type"] == "object" and node["additionalProperties"] is False, model.__name__
+        assert set(node["properties"]) == set(model.model_fields), model.__name__
+        required = {name for name, field in model.model_fields.items() if field.is_required()}
+        assert set(node.get("required", [])) == required, model.__name__
+        for name, field in model.model_fields.items():
+            where = f"{model.__name__}.{name}"
+            assert _schema_types(node["properties"][name]) == _expected_types(field.annotation), where
+            assert node["properties"][name].get("description") == field.description, where
+
+
+def test_written_article_json_validates_against_the_written_schema(snapshot: Article, tmp_path: Path) -> None:
+    """The files a run writes agree: article.json is valid under article.schema.json, and the
+    schema is strict enough to refuse a wrong type, an unknown value or a missing field."""
+    for article in (_article(), snapshot):
+        folder = write_dataset(article, tmp_path)
+        schema = json.loads((tmp_path / "article.schema.json").read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        data = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+        assert list(validator.iter_errors(data)) == []
+    broken = [
+        {**data, "extra": 1},
+        {**data, "relations": [{**data["relations"][0], "established_precision": "century"}]},
+        {**data, "references": [{**data["references"][0], "number": "1"}]},
+        {key: value for key, value in data.items() if key != "source"},
+    ]
+    for document in broken:
+        assert list(validator.iter_errors(document)) != [], document.keys()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypedDict
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,18 +15,18 @@ import responses
 
 from extractor import __version__
 from extractor.errors import ApiError, FetchError, PageMissingError, RecordingError, TransportError
-from extractor.fetch.client import (
+from extractor.fetch.answers import Answer
+from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
+from extractor.fetch.params import (
     CONTACT_ENV,
     DEFAULT_API_URL,
     LOCAL_CONTACT,
-    FetchedPage,
-    Fetcher,
-    RevisionInfo,
     backoff_seconds,
     default_user_agent,
     is_wikimedia,
     retry_after_seconds,
 )
+from extractor.fetch.transport import Request
 
 API = DEFAULT_API_URL
 TEST_API = "http://wiki.test/w/api.php"
@@ -105,14 +106,13 @@ def test_contact_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert Fetcher(api_url=API).user_agent == default_user_agent()
 
 
-def test_wikipedia_without_a_contact_is_refused_before_any_request(
-    api: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No contact, no --user-agent: Wikimedia wikis are refused with a hint, and nothing is sent."""
+def test_wikipedia_without_a_contact_is_refused_before_any_request(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No contact, no User-Agent: Wikimedia wikis are refused, naming the setting, and nothing is sent."""
     monkeypatch.delenv(CONTACT_ENV, raising=False)
-    with pytest.raises(FetchError, match="--contact") as caught:
+    with pytest.raises(FetchError, match="Wikimedia requires a User-Agent with a contact") as caught:
         Fetcher(api_url="https://de.wikipedia.org/w/api.php")
-    assert "\n" not in str(caught.value)
+    assert "\n" not in str(caught.value) and "--" not in str(caught.value)
+    assert caught.value.setting == "contact"
     assert len(api.calls) == 0
 
 
@@ -139,8 +139,15 @@ def test_user_agent_option_overrides_everything(api: Any) -> None:
     assert api.calls[0].request.headers["User-Agent"] == "my-bot/2.0 (me@example.org)"
 
 
+class IdentityOptions(TypedDict, total=False):
+    """The Fetcher options a User-Agent is made of."""
+
+    user_agent: str
+    contact: str
+
+
 @pytest.mark.parametrize(("options"), [{"user_agent": " "}, {"contact": "me@example.org\r\nX-Evil: 1"}])
-def test_an_empty_or_multi_line_user_agent_is_refused(options: dict[str, str]) -> None:
+def test_an_empty_or_multi_line_user_agent_is_refused(options: IdentityOptions) -> None:
     """A User-Agent must be one printable line: no empty header, no header injection through --contact."""
     with pytest.raises(FetchError, match="User-Agent"):
         Fetcher(api_url=TEST_API, **options)
@@ -161,9 +168,10 @@ def test_every_call_is_polite(api: Any, fetcher: Fetcher) -> None:
 
 
 def test_api_url_must_be_an_api_php() -> None:
-    """--api-url names api.php; the REST and index URLs are derived beside it."""
-    with pytest.raises(FetchError, match=r"api\.php"):
+    """The API URL names api.php; the REST and index URLs are derived beside it."""
+    with pytest.raises(FetchError, match=r"the API URL must be the http\(s\) URL of a wiki's api\.php") as caught:
         Fetcher(api_url="https://en.wikipedia.org/wiki/Main_Page", contact="x@example.org")
+    assert caught.value.setting == "api_url"
     fetcher = Fetcher(api_url="http://127.0.0.1:8080/w/api.php")
     assert fetcher.rest_url == "http://127.0.0.1:8080/w/rest.php"
     assert fetcher.site_url == "http://127.0.0.1:8080/w/index.php"
@@ -188,10 +196,7 @@ def test_the_source_records_title_ids_timestamp_and_permalink(api: Any, fetcher:
     source = fetcher.fetch_wikitext(TITLE).source
     assert (source.title, source.page_id, source.revision_id) == (TITLE, 42, 1001)
     assert source.revision_timestamp == "2024-05-06T07:08:09Z" and source.sha1 == "ab" * 20
-    assert (
-        source.permalink
-        == "https://en.wikipedia.org/w/index.php?title=Foreign_relations_of_Testland&oldid=1001"
-    )
+    assert source.permalink == "https://en.wikipedia.org/w/index.php?title=Foreign_relations_of_Testland&oldid=1001"
     assert source.api_url == API and source.obtained == "api" and source.content_format == "wikitext"
 
 
@@ -227,9 +232,7 @@ def test_latest_revision_costs_no_content(api: Any, fetcher: Fetcher) -> None:
 
 def test_html_is_one_pinned_parse_request(api: Any, fetcher: Fetcher) -> None:
     """fetch_html: one action=parse with text|revid|displaytitle, pinned by oldid when a revision is given."""
-    answer = {
-        "parse": {"title": TITLE, "pageid": 42, "revid": 1001, "text": "<p>x</p>", "displaytitle": TITLE}
-    }
+    answer = {"parse": {"title": TITLE, "pageid": 42, "revid": 1001, "text": "<p>x</p>", "displaytitle": TITLE}}
     api.get(API, json=answer)
     page = fetcher.fetch_html(revision=1001)
     params = params_of(api.calls[0])
@@ -250,37 +253,42 @@ def test_parsoid_html_is_pinned_to_the_revision_id(api: Any, fetcher: Fetcher) -
 
 # ---------------------------------------------------------------------- answers that are not the article
 @pytest.mark.parametrize(
-    ("answer", "error", "message"),
+    ("answer", "revision", "error", "message"),
     [
         (
             {"query": {"pages": [{"ns": 0, "title": TITLE, "missing": True}]}},
+            None,
             PageMissingError,
             "does not exist",
         ),
         (
             {"query": {"pages": [{"title": "A[b]", "invalidreason": "contains [", "invalid": True}]}},
+            None,
             PageMissingError,
             "invalid title",
         ),
         (
             {"query": {"badrevids": {"99": {"revid": 99, "missing": True}}}},
+            99,
             PageMissingError,
             "no such revision",
         ),
         (
             {"error": {"code": "readapidenied", "info": "You need read permission."}},
+            None,
             ApiError,
             "readapidenied",
         ),
-        (page_answer(model="json"), PageMissingError, "content model 'json'"),
+        (page_answer(model="json"), None, PageMissingError, "content model 'json'"),
         (  # what MediaWiki 1.39 answers for A -> B -> A: the redirects, and no page
             {"query": {"redirects": [{"from": TITLE, "to": "B"}, {"from": "B", "to": TITLE}]}},
+            None,
             PageMissingError,
             f"redirect loop ({TITLE} -> B -> {TITLE})",
         ),
-        (page_answer(content="#REDIRECT [[Nowhere]]"), PageMissingError, "redirect"),
-        ({"query": {"pages": []}}, TransportError, "exactly one page"),
-        ({"batchcomplete": True}, TransportError, "no 'query'"),
+        (page_answer(content="#REDIRECT [[Nowhere]]"), None, PageMissingError, "is a redirect that could not be"),
+        ({"query": {"pages": []}}, None, TransportError, "exactly one page"),
+        ({"batchcomplete": True}, None, TransportError, "no 'query'"),
     ],
     ids=[
         "missing",
@@ -299,15 +307,19 @@ def test_answers_that_are_not_the_article_fail_once_with_one_line(
     fetcher: Fetcher,
     sleeps: list[float],
     answer: dict[str, Any],
-    error: type[Exception],
+    revision: int | None,
+    error: type[FetchError],
     message: str,
 ) -> None:
-    """Each is an error naming the title or revision, in one line, without a retry."""
+    """Each is its own error, in one line naming the title (and the revision asked for), without a retry."""
     api.get(API, json=answer)
     with pytest.raises(error, match=re.escape(message)) as caught:
-        fetcher.fetch_wikitext(TITLE, revision=99 if "badrevids" in json.dumps(answer) else None)
+        fetcher.fetch_wikitext(TITLE, revision=revision)
     text = str(caught.value)
-    assert "\n" not in text and (TITLE in text or "99" in text)
+    assert "\n" not in text and repr(TITLE) in text
+    assert (caught.value.title, caught.value.revision) == (TITLE, revision)
+    if revision is not None:
+        assert f"revision {revision}" in text
     assert len(api.calls) == 1 and sleeps == []
 
 
@@ -393,9 +405,7 @@ def test_maxlag_forever_is_an_api_error_with_its_code(api: Any, sleeps: list[flo
     """A maxlag that never clears ends as an ApiError carrying the code."""
     api.get(API, json={"error": {"code": "maxlag", "info": "Waiting for db: 7 seconds lagged."}})
     with pytest.raises(ApiError) as caught:
-        Fetcher(api_url=API, contact="t@example.org", max_retries=2, sleep=sleeps.append).fetch_wikitext(
-            TITLE
-        )
+        Fetcher(api_url=API, contact="t@example.org", max_retries=2, sleep=sleeps.append).fetch_wikitext(TITLE)
     assert caught.value.code == "maxlag" and len(api.calls) == 3
 
 
@@ -403,9 +413,7 @@ def test_max_retries_zero_means_one_attempt(api: Any, sleeps: list[float]) -> No
     """--max-retries 0: the first failure is final."""
     api.get(API, status=503)
     with pytest.raises(TransportError):
-        Fetcher(api_url=API, contact="t@example.org", max_retries=0, sleep=sleeps.append).fetch_wikitext(
-            TITLE
-        )
+        Fetcher(api_url=API, contact="t@example.org", max_retries=0, sleep=sleeps.append).fetch_wikitext(TITLE)
     assert len(api.calls) == 1 and sleeps == []
 
 
@@ -468,9 +476,7 @@ def test_failed_retries_are_not_recorded(api: Any, tmp_path: Path) -> None:
     """Only the answer that was used is stored, not the 503 before it."""
     api.get(API, status=503)
     api.get(API, json=page_answer())
-    Fetcher(api_url=API, contact="t@example.org", record_dir=tmp_path, sleep=lambda _: None).fetch_wikitext(
-        TITLE
-    )
+    Fetcher(api_url=API, contact="t@example.org", record_dir=tmp_path, sleep=lambda _: None).fetch_wikitext(TITLE)
     index = json.loads((tmp_path / "recording.json").read_text(encoding="utf-8"))
     assert [e["status"] for e in index["exchanges"]] == [200]
 
@@ -496,7 +502,47 @@ def test_a_failed_fetch_keeps_the_previous_recording(api: Any, tmp_path: Path) -
     before = {p.name: p.read_bytes() for p in (tmp_path / "rec").iterdir()}
     api.replace(responses.GET, API, status=503)
     with pytest.raises(TransportError):
-        Fetcher(
-            api_url=API, contact="t@example.org", record_dir=tmp_path / "rec", max_retries=0
-        ).fetch_wikitext(TITLE)
+        Fetcher(api_url=API, contact="t@example.org", record_dir=tmp_path / "rec", max_retries=0).fetch_wikitext(TITLE)
     assert {p.name: p.read_bytes() for p in (tmp_path / "rec").iterdir()} == before
+
+
+def test_a_replayed_retryable_answer_fails_at_once_without_waiting(api: Any, tmp_path: Path) -> None:
+    """A recorded maxlag answer is replayed as its error: a recording cannot get better by waiting."""
+    maxlag = {"error": {"code": "maxlag", "info": "Waiting for a database server: 7 seconds lagged"}}
+    api.get(API, json=maxlag)
+    api.get(API, json=page_answer())
+    Fetcher(api_url=API, contact="t@example.org", record_dir=tmp_path, sleep=lambda _: None).fetch_wikitext(TITLE)
+    index_path = tmp_path / "recording.json"
+    (tmp_path / json.loads(index_path.read_text(encoding="utf-8"))["exchanges"][0]["file"]).write_text(
+        json.dumps(maxlag), encoding="utf-8"
+    )
+    sleeps: list[float] = []
+    with pytest.raises(ApiError, match="maxlag") as caught:
+        Fetcher(replay_dir=tmp_path, sleep=sleeps.append).fetch_wikitext(TITLE)
+    assert sleeps == [] and "gave up" not in str(caught.value)
+
+
+def test_a_given_transport_is_used_and_can_be_recorded(tmp_path: Path) -> None:
+    """transport= replaces the live one: the answers come from it, and record_dir still records."""
+
+    class Canned:
+        api_url = TEST_API
+        language = "en"
+        user_agent = "canned/1.0"
+        provenance: ClassVar[dict[str, str]] = {"obtained": "api"}
+
+        def __init__(self) -> None:
+            self.asked: list[Request] = []
+
+        def exchange(self, request: Request, read: Callable[[Answer], Any]) -> Any:
+            self.asked.append(request)
+            return read(Answer(200, "OK", {"Content-Type": "application/json"}, json.dumps(page_answer()).encode()))
+
+        def close(self) -> None:
+            pass
+
+    canned = Canned()
+    page = Fetcher(transport=canned, record_dir=tmp_path).fetch_wikitext(TITLE)
+    assert page.content == TEXT and page.source.api_url == TEST_API
+    assert [(r.endpoint, r.params["titles"]) for r in canned.asked] == [("api.php", TITLE)]
+    assert Fetcher(replay_dir=tmp_path).fetch_wikitext(TITLE) == page

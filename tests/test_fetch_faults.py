@@ -11,26 +11,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 import re
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from extractor import cli
 from extractor.errors import TransportError
+from extractor.fetch import client
 from extractor.fetch.client import CONTACT_ENV, Fetcher
 
-ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from tests.support import CliResult
+
 TITLE = "Foreign relations of Kyrgyzstan"
 TEXT = "{| class=wikitable\n! Country !! Formal relations began\n|-\n| {{flag|Chile}} || 1992\n|}\n"
 ANSWER = json.dumps(
@@ -47,9 +47,7 @@ ANSWER = json.dumps(
                             "revid": 70,
                             "parentid": 69,
                             "timestamp": "2024-01-01T00:00:00Z",
-                            "slots": {
-                                "main": {"contentmodel": "wikitext", "sha1": "0" * 40, "content": TEXT}
-                            },
+                            "slots": {"main": {"contentmodel": "wikitext", "sha1": "0" * 40, "content": TEXT}},
                         }
                     ],
                 }
@@ -84,9 +82,7 @@ def reset(conn: socket.socket) -> None:
 
 def truncated(conn: socket.socket) -> None:
     """Promise 10 000 bytes, send 30, hang up: a body cut short in transfer."""
-    conn.sendall(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n" + ANSWER[:30]
-    )
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n" + ANSWER[:30])
 
 
 def stall(conn: socket.socket) -> None:
@@ -136,6 +132,9 @@ class FaultServer:
                 conn, _ = self._sock.accept()
             except (TimeoutError, OSError):
                 continue
+            if not self._running:  # the wake-up call of stop()
+                conn.close()
+                break
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -153,6 +152,9 @@ class FaultServer:
 
     def stop(self) -> None:
         self._running = False
+        # Wake the accept loop now rather than at its next timeout: each test's teardown is instant.
+        with contextlib.suppress(OSError):
+            socket.create_connection(self._sock.getsockname(), timeout=1).close()
         self._thread.join()
         self._sock.close()
 
@@ -205,12 +207,8 @@ def test_429_retry_after_as_http_date_over_http(server: FaultServer, sleeps: lis
 
 def test_maxlag_with_http_200_is_retried(server: FaultServer, sleeps: list[float]) -> None:
     """The maxlag error arrives with HTTP 200 and a Retry-After; it is retried."""
-    lagged = json.dumps(
-        {"error": {"code": "maxlag", "info": "Waiting for db-test: 10 seconds lagged."}}
-    ).encode()
-    server.plan.extend(
-        [respond(200, lagged, {"Retry-After": "5", "MediaWiki-API-Error": "maxlag"}), respond()]
-    )
+    lagged = json.dumps({"error": {"code": "maxlag", "info": "Waiting for db-test: 10 seconds lagged."}}).encode()
+    server.plan.extend([respond(200, lagged, {"Retry-After": "5", "MediaWiki-API-Error": "maxlag"}), respond()])
     fetcher(server, sleeps).fetch_wikitext(TITLE)
     assert len(server.requests) == 2 and sleeps == [5.0]
 
@@ -256,7 +254,7 @@ def test_503_forever_exits_2_after_the_budget_and_keeps_the_previous_dataset(
     assert cli.main(["--offline", "--out", str(tmp_path)]) == 0
     before = _files(tmp_path)
     sleeps: list[float] = []
-    monkeypatch.setattr(cli, "Fetcher", functools.partial(Fetcher, sleep=sleeps.append))
+    monkeypatch.setattr(client, "Fetcher", functools.partial(Fetcher, sleep=sleeps.append))
     capsys.readouterr()
     code = cli.main(["--api-url", server.api_url, "--title", TITLE, "--out", str(tmp_path)])
     err = capsys.readouterr().err
@@ -264,17 +262,6 @@ def test_503_forever_exits_2_after_the_budget_and_keeps_the_previous_dataset(
     assert err.count("\n") == 1 and "HTTP 503" in err and TITLE in err and "Traceback" not in err
     assert sleeps == [5, 10, 20, 40, 80] and len(server.requests) == 6
     assert _files(tmp_path) == before
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "extractor", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
 
 
 @pytest.mark.parametrize(
@@ -291,27 +278,25 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     ids=["503", "reset", "truncated-transfer", "html-200", "truncated-json", "huge", "api-error"],
 )
 def test_no_fault_reaches_the_user_as_a_traceback(
-    server: FaultServer, tmp_path: Path, fault: Behaviour
+    server: FaultServer, tmp_path: Path, fault: Behaviour, run_cli: Callable[..., CliResult]
 ) -> None:
-    """As a real process: exit 2, one line naming the title, no traceback, nothing written."""
+    """Exit 2, one line naming the title, no traceback (no exception out of main), nothing written."""
     server.plan.append(fault)
     result = run_cli("--api-url", server.api_url, "--max-retries", "0", "--out", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
-    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
-    assert TITLE in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert TITLE in result.stderr and result.stdout == ""
     assert not (tmp_path / "out").exists()
 
 
-def test_live_wikipedia_without_a_contact_is_one_line_asking_for_one(tmp_path: Path) -> None:
+def test_live_wikipedia_without_a_contact_is_one_line_asking_for_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
     """No --contact, no FRX_EXTRACTOR_CONTACT, no --user-agent: a one-line error saying how to fix it."""
-    env = {k: v for k, v in os.environ.items() if k != CONTACT_ENV}
-    result = run_cli("--out", str(tmp_path), env=env)
+    monkeypatch.delenv(CONTACT_ENV, raising=False)
+    result = run_cli("--out", str(tmp_path))
     assert result.returncode == 2
-    assert (
-        len(result.stderr.splitlines()) == 1
-        and "--contact" in result.stderr
-        and "--user-agent" in result.stderr
-    )
+    assert len(result.stderr.splitlines()) == 1 and "--contact" in result.stderr and "--user-agent" in result.stderr
     assert not any(tmp_path.iterdir())
 
 
@@ -326,10 +311,11 @@ def test_live_wikipedia_without_a_contact_is_one_line_asking_for_one(tmp_path: P
         (["--recording", "no-such-dir"], "no recording here"),
     ],
 )
-def test_bad_fetch_options_are_one_line(arguments: list[str], message: str, tmp_path: Path) -> None:
-    """Every misuse of the fetch options is one line on stderr and exit 2."""
-    result = run_cli(*arguments, "--out", str(tmp_path))
+def test_bad_fetch_options_are_one_line(
+    arguments: list[str], message: str, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Every misuse of the fetch options is one line on stderr and exit 2, and nothing is written."""
+    result = run_cli(*arguments, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert (
-        len(result.stderr.splitlines()) == 1 and message in result.stderr and "Traceback" not in result.stderr
-    )
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()

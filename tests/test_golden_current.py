@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import pytest
 
 from extractor import Article, extract_wikitext, make_source
@@ -54,8 +56,6 @@ def test_38_references_and_22_reuses(article: Article) -> None:
     assert cs.citation_count == 11
 
 
-def test_dataset_files_match_golden(article: Article, golden) -> None:  # type: ignore[no-untyped-def]
-    """The dataset of the current article is byte-identical to its reviewed golden copy."""
-    for name, data in dataset_files(article).items():
-        if name.endswith(".csv"):
-            golden(f"current/{name}", data)
+def test_dataset_files_match_golden(article: Article, golden: Callable[[str, Mapping[str, bytes]], None]) -> None:
+    """The tables of the current article's dataset are byte-identical to their reviewed golden copies."""
+    golden("current", {name: data for name, data in dataset_files(article).items() if name.endswith(".csv")})

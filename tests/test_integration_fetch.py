@@ -21,11 +21,12 @@ import pytest
 
 from extractor import __version__, extract_wikitext, make_source
 from extractor.errors import ApiError
-from extractor.fetch.client import CONTACT_ENV, LOCAL_CONTACT, Fetcher
+from extractor.fetch.client import Fetcher
+from extractor.fetch.params import CONTACT_ENV, LOCAL_CONTACT
+from tests.support import ROOT
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Foreign relations of Kyrgyzstan"
 SLUG = "foreign-relations-of-kyrgyzstan"
 REDIRECT = "Kyrgyz foreign relations"
@@ -103,9 +104,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
 
 
 # ---------------------------------------------------------------------------- the article, end to end
-def test_latest_by_title_is_the_current_layout_with_the_wikis_real_ids(
-    wiki: Wiki, log: Any, tmp_path: Path
-) -> None:
+def test_latest_by_title_is_the_current_layout_with_the_wikis_real_ids(wiki: Wiki, log: Any, tmp_path: Path) -> None:
     """By title: the latest revision; 185 list rows merged with 23 bilateral rows; real ids and permalink."""
     result = run("--api-url", wiki.server.api_url, "--title", TITLE, "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -140,9 +139,7 @@ def test_regeneration_is_one_polite_request(wiki: Wiki, log: Any, tmp_path: Path
 
 def test_the_old_revision_by_revision_is_the_seed(wiki: Wiki, log: Any, tmp_path: Path) -> None:
     """--revision N: the seed's 39 relations, pinned to the real revision id; tables equal the snapshot's."""
-    result = run(
-        "--api-url", wiki.server.api_url, "--revision", str(wiki.seed_revision), "--out", str(tmp_path)
-    )
+    result = run("--api-url", wiki.server.api_url, "--revision", str(wiki.seed_revision), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     data = article(tmp_path)
     assert len(data["relations"]) == 39
@@ -231,9 +228,7 @@ def test_429_from_the_server_waits_for_retry_after(wiki: Wiki, log: Any) -> None
     assert sleeps == [30.0] and [r.get("injected") for r in log.requests()] == [429, None]
 
 
-def test_a_failed_run_leaves_the_previous_dataset_byte_identical(
-    wiki: Wiki, log: Any, tmp_path: Path
-) -> None:
+def test_a_failed_run_leaves_the_previous_dataset_byte_identical(wiki: Wiki, log: Any, tmp_path: Path) -> None:
     """A 503 that outlasts the retries: exit 2, and the dataset of the previous run is untouched."""
     assert run("--api-url", wiki.server.api_url, "--out", str(tmp_path)).returncode == 0
     before = files(tmp_path)
@@ -279,14 +274,10 @@ def test_html_and_parsoid_are_pinned_to_the_revision(wiki: Wiki, log: Any) -> No
 
 
 # ---------------------------------------------------------------------------- record and replay
-def test_offline_replay_of_a_recording_is_byte_identical_to_the_live_run(
-    wiki: Wiki, log: Any, tmp_path: Path
-) -> None:
+def test_offline_replay_of_a_recording_is_byte_identical_to_the_live_run(wiki: Wiki, log: Any, tmp_path: Path) -> None:
     """--record during a live run, then --offline --recording: the same files, and no request at all."""
     live, replay, recording = tmp_path / "live", tmp_path / "replay", tmp_path / "recording"
-    result = run(
-        "--api-url", wiki.server.api_url, "--title", TITLE, "--out", str(live), "--record", str(recording)
-    )
+    result = run("--api-url", wiki.server.api_url, "--title", TITLE, "--out", str(live), "--record", str(recording))
     assert result.returncode == 0, result.stderr
     index = json.loads((recording / "recording.json").read_text(encoding="utf-8"))
     assert index["api_url"] == wiki.server.api_url and DEFAULT_AGENT.fullmatch(index["user_agent"])

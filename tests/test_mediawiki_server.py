@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pytest
 import requests
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-try:
-    from tests.mediawiki.server import MediaWikiError, MediaWikiServer, ensure_installed
-except ImportError:  # tests/ itself on sys.path (pytest's default import mode, no tests/__init__.py)
-    from mediawiki.server import MediaWikiError, MediaWikiServer, ensure_installed
+from tests.mediawiki.server import MediaWikiError, MediaWikiServer, ensure_installed
 
 pytestmark = pytest.mark.integration
 
@@ -65,12 +63,25 @@ def http() -> Iterator[requests.Session]:
         yield session
 
 
-def api(wiki: Wiki, http: requests.Session, **params: str) -> dict:
-    response = http.get(
-        wiki.server.api_url, params={"format": "json", "formatversion": "2", **params}, timeout=60
-    )
+def api(wiki: Wiki, http: requests.Session, **params: str) -> dict[str, Any]:
+    response = http.get(wiki.server.api_url, params={"format": "json", "formatversion": "2", **params}, timeout=60)
     response.raise_for_status()
-    return response.json()
+    return cast(dict[str, Any], response.json())  # the API answers a JSON object
+
+
+def one(root: Tag, selector: str) -> Tag:
+    """The first element under ``root`` that ``selector`` finds; there must be one."""
+    found = root.select_one(selector)
+    assert found is not None, f"nothing matches {selector!r}"
+    return found
+
+
+def attribute(tag: Tag | None, name: str) -> str:
+    """The value of the single-valued attribute ``name`` of ``tag``; both must be there."""
+    assert tag is not None, f"no element to read {name!r} from"
+    value = tag.get(name)
+    assert isinstance(value, str), f"{name}={value!r}"
+    return value
 
 
 def test_two_revisions_are_saved_and_fetched_by_revid(wiki: Wiki, http: requests.Session) -> None:
@@ -112,17 +123,18 @@ def test_legacy_parser_html_has_the_enwiki_structures(wiki: Wiki, http: requests
     assert soup.select_one("div.mw-parser-output")
     flags = soup.select("span.flagicon")
     assert len(flags) == 2
-    assert "Flag_of_Kazakhstan.svg" in flags[0].img["src"]
-    assert flags[0].find_next_sibling("a")["href"] == "/w/index.php?title=Kazakhstan&action=edit&redlink=1"
-    assert soup.select_one('span[data-sort-value="000000001992-10-06-0000"]').get_text() == "6 October 1992"
+    assert "Flag_of_Kazakhstan.svg" in attribute(flags[0].img, "src")
+    link = flags[0].find_next_sibling("a")
+    assert attribute(link, "href") == "/w/index.php?title=Kazakhstan&action=edit&redlink=1"
+    assert one(soup, 'span[data-sort-value="000000001992-10-06-0000"]').get_text() == "6 October 1992"
     assert len(soup.select('sup.reference[id^="cite_ref-"] > a[href^="#cite_note-a-"]')) == 2
-    hatnote = soup.select_one("div.hatnote[role=note]")
+    hatnote = one(soup, "div.hatnote[role=note]")
     assert hatnote.get_text() == "Main article: Kazakhstan–Testland relations"
     [item] = soup.select("div.reflist ol.references > li")
-    assert item.select_one("span.mw-cite-backlink").get_text(" ", strip=True).startswith("^ a b")
-    cite = item.select_one("span.reference-text cite.citation.web.cs1")
-    assert cite.select_one("a.external.text")["href"] == "https://example.org/x"
-    coins = item.select_one("span.Z3988")["title"]
+    assert one(item, "span.mw-cite-backlink").get_text(" ", strip=True).startswith("^ a b")
+    cite = one(item, "span.reference-text cite.citation.web.cs1")
+    assert attribute(cite.select_one("a.external.text"), "href") == "https://example.org/x"
+    coins = attribute(item.select_one("span.Z3988"), "title")
     assert coins.startswith("ctx_ver=Z39.88-2004&") and "rft.btitle=X" in coins
     assert "rft_id=https%3A%2F%2Fexample.org%2Fx" in coins
 
@@ -134,7 +146,7 @@ def test_parsoid_html_of_a_revision(wiki: Wiki, http: requests.Session) -> None:
     assert 'typeof="mw:Extension/ref"' in html
     assert "data-mw=" in html
     soup = BeautifulSoup(html, "lxml")
-    assert soup.html["about"].endswith(f"/revision/{wiki.rev1}")
+    assert attribute(soup.html, "about").endswith(f"/revision/{wiki.rev1}")
     assert soup.select_one('span.flagicon[typeof="mw:Transclusion"]')
     assert soup.select_one('div.mw-references-wrap[typeof="mw:Extension/references"] ol.mw-references')
     latest = http.get(f"{wiki.server.rest_url}/v1/page/{TITLE.replace(' ', '_')}/html", timeout=60)

@@ -2,8 +2,9 @@
 
 The two parsers check each other. Compared: every relation's country, date (ISO and precision),
 list number, conflict flag, main article and notes; the references' count, numbers, titles and
-URLs; and the multiset of citation links (country, reference number). The differences that
-cannot be removed (README, "HTML input") are outside these fields, so nothing is tolerated here.
+URLs; and the multiset of whole citations (country, reference number, cell and table). The
+differences that cannot be removed (README, "HTML input") are outside these fields, so nothing
+is tolerated here.
 
 The seed revision's HTML is stored in ``fixtures/html/`` (rendered by the real MediaWiki of the
 tests through ``scripts/render_html_fixtures.py``); the current article is rendered at test time
@@ -26,8 +27,8 @@ from extractor.extract import extract_content, extract_wikitext
 from extractor.models import Article
 from extractor.parse.html.walk import detect_flavour
 from extractor.source import make_source
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
 HTML = ROOT / "fixtures" / "html"
 FLAVOURS = {"legacy": "html", "parsoid": "parsoid"}
@@ -51,15 +52,13 @@ def comparable(article: Article) -> dict[str, Any]:
             for r in article.relations
         ],
         "references": [(r.number, r.title, r.url) for r in article.references],
-        "citations": Counter((c.country, c.reference_number) for c in article.citations),
+        "citations": Counter((c.country, c.reference_number, c.cell, c.table) for c in article.citations),
     }
 
 
 def assert_parity(wikitext: str, html: str, flavour: str) -> None:
     """The HTML dataset equals the wikitext dataset on every compared field, with a readable diff."""
-    expected = comparable(
-        extract_wikitext(wikitext, make_source("Foreign relations of Kyrgyzstan", obtained="file"))
-    )
+    expected = comparable(extract_wikitext(wikitext, make_source("Foreign relations of Kyrgyzstan", obtained="file")))
     source = make_source("Foreign relations of Kyrgyzstan", obtained="file", content_format=flavour)
     actual = comparable(extract_content(html, source))
     assert len(actual["relations"]) == len(expected["relations"])
@@ -87,10 +86,7 @@ def test_seed_html_fixtures_were_rendered_from_the_current_seed() -> None:
 def test_cli_reads_an_html_file_of_either_flavour(kind: str, tmp_path: Path) -> None:
     """``--input FILE.html`` extracts the file and records which HTML flavour it was."""
     path = HTML / f"foreign-relations-of-kyrgyzstan.seed.{kind}.html"
-    assert (
-        main(["--input", str(path), "--title", "Foreign relations of Kyrgyzstan", "--out", str(tmp_path)])
-        == 0
-    )
+    assert main(["--input", str(path), "--title", "Foreign relations of Kyrgyzstan", "--out", str(tmp_path)]) == 0
     [written] = tmp_path.glob("*/article.json")
     article = json.loads(written.read_text(encoding="utf-8"))
     assert article["source"]["content_format"] == FLAVOURS[kind]
@@ -116,7 +112,6 @@ def current_html(mediawiki: Any, current_kyrgyzstan_text: str) -> dict[str, Any]
 
 
 @pytest.mark.integration
-@pytest.mark.shared
 @pytest.mark.parametrize("flavour", ["html", "parsoid"])
 def test_current_article_html_matches_its_wikitext(
     flavour: str, current_html: dict[str, Any], current_kyrgyzstan_text: str
@@ -127,7 +122,6 @@ def test_current_article_html_matches_its_wikitext(
 
 
 @pytest.mark.integration
-@pytest.mark.shared
 @pytest.mark.parametrize("flavour", ["html", "parsoid"])
 def test_cli_source_html_and_parsoid_give_the_wikitext_dataset(
     flavour: str, mediawiki: Any, current_html: dict[str, Any], tmp_path: Path

@@ -13,8 +13,8 @@ from extractor.cli.options import SEED_RECORDING, SEED_TITLE, load_snapshot
 from extractor.errors import RecordingError, TransportError
 from extractor.fetch.client import Fetcher
 from extractor.fetch.recording import FORMAT, INDEX, Exchange, Recording
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed"
 
 
@@ -63,12 +63,8 @@ def test_a_live_answer_without_ids_is_refused(tmp_path: Path) -> None:
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     """A saved recording loads back with the same requests and the same raw bytes."""
     recording = Recording(api_url="http://127.0.0.1:1/w/api.php", user_agent="ua")
-    recording.add(
-        Exchange("api.php", {"action": "query", "titles": "T"}, 200, "application/json", b'{"x": 1}')
-    )
-    recording.add(
-        Exchange("rest.php/v1/revision/5/html", {}, 200, "text/html; charset=utf-8", b"<html></html>")
-    )
+    recording.add(Exchange("api.php", {"action": "query", "titles": "T"}, 200, "application/json", b'{"x": 1}'))
+    recording.add(Exchange("rest.php/v1/revision/5/html", {}, 200, "text/html; charset=utf-8", b"<html></html>"))
     recording.save(tmp_path / "rec")
     assert sorted(p.name for p in (tmp_path / "rec").iterdir()) == ["001-api.json", "002-rest.html", INDEX]
     loaded = Recording.load(tmp_path / "rec")

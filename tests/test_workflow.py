@@ -21,12 +21,11 @@ import pytest
 import yaml
 
 from extractor.export.dataset import slugify
+from tests.support import IN_CI, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW = WORKFLOWS / "article-check.yml"
 BIN = Path(sys.executable).parent
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def tool(name: str) -> str:
@@ -247,9 +246,7 @@ def test_workflow_commits_data_changes_and_checked_revisions(
     assert len(git(remote, "log", "--format=%s", "main").splitlines()) == 1
 
     # A lead edit: one commit touching only the record of the checked revision.
-    second = mediawiki.edit(
-        title, current_kyrgyzstan_text.replace("has close relations", "has close ties", 1), "lead"
-    )
+    second = mediawiki.edit(title, current_kyrgyzstan_text.replace("has close relations", "has close ties", 1), "lead")
     outputs = runner.run()["check"]
     assert (outputs["revision_changed"], outputs["data_changed"]) == ("true", "false")
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == (

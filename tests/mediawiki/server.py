@@ -300,9 +300,7 @@ class MediaWikiServer:
         """The injected responses not used yet."""
         return self._update_rules(lambda rules: rules)
 
-    def _update_rules(
-        self, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
-    ) -> list[dict[str, Any]]:
+    def _update_rules(self, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         # Same file, same lock as tests/mediawiki/router.php.
         with open(self.workdir / "inject.json", "a+", encoding="utf-8") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
