@@ -19,6 +19,7 @@ __all__ = [
     "extract_wikitext",
 ]
 
+
 def article_from_document(document: ParsedDocument, source: Source) -> Article:
     """Merge what a parser read into the dataset of one article."""
     relations, citations, merge_diagnostics = merge_rows(document.rows)

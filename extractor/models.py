@@ -16,10 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "SCHEMA_VERSION",
     "Article",
+    "CellKind",
     "Citation",
+    "ContentFormat",
     "DatePrecision",
     "Diagnostic",
     "EstablishedDate",
+    "Obtained",
     "Reference",
     "Relation",
     "Source",

@@ -82,4 +82,3 @@ def make_source(
         attribution=attribution,
         note=note,
     )
-

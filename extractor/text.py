@@ -21,4 +21,3 @@ FLAG_TEMPLATES = frozenset(
 def clean_spaces(text: str) -> str:
     """Fold runs of spaces (and non-breaking spaces) to one space, strip the ends."""
     return " ".join(text.replace("\u00a0", " ").split())
-
