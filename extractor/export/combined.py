@@ -1,4 +1,5 @@
-"""The combined dataset of many articles: ``all/relations.csv`` and ``all/pairs.csv``.
+"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv`` and their
+``datapackage.json``.
 
 ``relations.csv`` is every article's ``relations.csv`` one after the other, each row prefixed with
 the article's ``subject`` (the country the article is about: "Foreign relations of the United
@@ -34,7 +35,8 @@ from pathlib import Path
 from extractor.atomic import replace_directory, staging_directory
 from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
-from extractor.export.dataset import csv_bytes
+from extractor.export.dataset import csv_bytes, package_source
+from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article, Relation
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Pair",
     "Side",
     "article_sides",
+    "combined_package_json",
     "combined_relations_csv",
     "pairs_csv",
     "pairs_of",
@@ -99,6 +102,8 @@ class ArticleSides:
     subject: str
     subject_iso3: str | None
     partners: dict[str, Side] = field(default_factory=dict)
+    #: The article's revision and licence, named as a source of ``all/datapackage.json``.
+    origin: PackageSource | None = None
 
     @property
     def key(self) -> str:
@@ -122,7 +127,7 @@ def _side(relation: Relation) -> Side:
 def article_sides(article: Article) -> ArticleSides:
     """The subject and partners of one article's dataset."""
     subject = subject_of_title(article.source.title)
-    sides = ArticleSides(article.source.title, subject, iso3_for(subject))
+    sides = ArticleSides(article.source.title, subject, iso3_for(subject), origin=package_source(article))
     for relation in article.relations:
         side = _side(relation)
         if side.key != sides.key:
@@ -217,6 +222,17 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
     return buffer.getvalue().encode("utf-8")
 
 
+def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations_csv: bytes) -> bytes:
+    """``all/datapackage.json``: both CSV files, and every article of the batch as a source."""
+    header = next(csv.reader(io.StringIO(relations_csv.decode("utf-8"), newline="")), [])
+    resources = [resource("all/pairs.csv", "pairs.csv", PAIR_COLUMNS)]
+    if header:  # an empty batch writes an empty relations.csv, which has no columns to describe
+        resources.insert(0, resource("all/relations.csv", "relations.csv", header))
+    sources = [sides.origin for sides, _ in parts if sides.origin is not None]
+    title = "Diplomatic relations from Wikipedia's \"Foreign relations of …\" articles, combined"
+    return package_json(COMBINED_FOLDER, title, resources, sources)
+
+
 def write_combined(
     out_dir: Path,
     parts: Sequence[tuple[ArticleSides, bytes]],
@@ -226,7 +242,9 @@ def write_combined(
     """Write ``out_dir/all/`` (relations.csv, pairs.csv, and titles.txt when given) in one step."""
     target = out_dir / COMBINED_FOLDER
     with staging_directory(target) as staging:
-        (staging / "relations.csv").write_bytes(combined_relations_csv(parts))
+        relations = combined_relations_csv(parts)
+        (staging / "relations.csv").write_bytes(relations)
+        (staging / PACKAGE_FILE).write_bytes(combined_package_json(parts, relations))
         (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts])))
         if titles is not None:
             (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))

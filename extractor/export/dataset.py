@@ -1,4 +1,5 @@
-"""Datasets → files: ``article.json``, three CSV tables, the attribution, and the JSON Schema.
+"""Datasets → files: ``article.json``, three CSV tables, the attribution, ``datapackage.json``
+and the JSON Schema.
 
 Output is deterministic (same input, same bytes): no run timestamps, stable column order,
 ``\\n`` line ends, UTF-8. Booleans are ``true``/``false`` and unknown values empty cells.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "csv_bytes",
     "csv_cell",
     "dataset_files",
+    "datapackage_json",
+    "package_source",
     "schema_json",
     "slugify",
     "write_dataset",
@@ -134,6 +138,24 @@ def _attribution_text(article: Article) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def package_source(article: Article) -> PackageSource:
+    """The article's revision and licence, as the data package names its source."""
+    source = article.source
+    return PackageSource(source.title, source.permalink, source.licence, source.licence_url)
+
+
+def datapackage_json(article: Article) -> bytes:
+    """``datapackage.json`` of one article's folder: its three CSV files, keys, licence and source."""
+    tables = (
+        ("relations.csv", RELATION_COLUMNS),
+        ("references.csv", REFERENCE_COLUMNS),
+        ("citations.csv", CITATION_COLUMNS),
+    )
+    resources = [resource(name, name, columns) for name, columns in tables]
+    title = f"Diplomatic relations from the Wikipedia article {article.source.title!r}"
+    return package_json(slugify(article.source.title), title, resources, [package_source(article)])
+
+
 def dataset_files(article: Article) -> dict[str, bytes]:
     """The files of one article's dataset folder, by name."""
     return {
@@ -142,6 +164,7 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
         "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
         "ATTRIBUTION.txt": _attribution_text(article),
+        PACKAGE_FILE: datapackage_json(article),
     }
 
 
