@@ -1,4 +1,4 @@
-"""Command line: ``python -m extractor`` and its subcommands ``check`` and ``diff``.
+"""Command line: ``python -m extractor`` and its subcommands ``check``, ``diff``, ``export`` and ``report``.
 
 A thin layer over the library, and the only part of the project that knows argparse or the
 names of options: it parses arguments, calls the library, and turns every error into one line on
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from extractor.cli.check import run_check
 from extractor.cli.diff import run_diff
+from extractor.cli.export import run_export
 from extractor.cli.extract import run_extract
 from extractor.cli.options import EXIT_CHANGED, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from extractor.errors import ExtractorError
@@ -52,6 +53,8 @@ def _dispatch(arguments: list[str]) -> int:
         return run_check(arguments[1:])
     if arguments and arguments[0] == "diff":
         return run_diff(arguments[1:])
+    if arguments and arguments[0] == "export":
+        return run_export(arguments[1:])
     return run_extract(arguments)
 
 

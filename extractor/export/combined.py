@@ -229,7 +229,7 @@ def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations
     if header:  # an empty batch writes an empty relations.csv, which has no columns to describe
         resources.insert(0, resource("all/relations.csv", "relations.csv", header))
     sources = [sides.origin for sides, _ in parts if sides.origin is not None]
-    title = "Diplomatic relations from Wikipedia's \"Foreign relations of …\" articles, combined"
+    title = 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles, combined'
     return package_json(COMBINED_FOLDER, title, resources, sources)
 
 

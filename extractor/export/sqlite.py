@@ -1,0 +1,273 @@
+"""Every dataset under a folder → one SQLite database, ready for Datasette.
+
+Tables (each with an integer ``id``): ``articles`` (one per dataset folder: its title, subject,
+revision, permalink and licence), ``relations``, ``references`` and ``citations`` (each row with
+its ``article``), and ``pairs`` (``all/pairs.csv``, when the folder has one). Columns are typed
+from :data:`~extractor.export.fields.FIELDS` (integers, booleans as 0/1, text), unknown values
+are NULL; a citation links its relation (``relation_id``) and its reference (``reference_id``)
+by single-column foreign keys, the kind Datasette follows. sqlite-utils writes the schema, the
+indexes and the FTS5 index on the notes, rather than hand-written DDL.
+
+The database is built in a temporary file beside the target and renamed over it, so a failed
+run leaves the previous database as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from extractor.atomic import TEMP_PREFIX, atomic_write_bytes
+from extractor.countries import iso3_for, subject_of_title
+from extractor.errors import DatasetError
+from extractor.export.combined import COMBINED_FOLDER
+from extractor.export.fields import FIELDS, column
+from extractor.models import Article
+
+__all__ = ["TABLES", "dataset_folders", "datasette_metadata", "metadata_path", "write_sqlite"]
+
+#: The tables, and the CSV file (a name of FIELDS) each is loaded from.
+TABLES = {"relations": "relations.csv", "references": "references.csv", "citations": "citations.csv"}
+_PYTHON_TYPES: dict[str, type] = {"integer": int, "boolean": int, "string": str}
+_ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "slug": str,
+    "title": str,
+    "subject": str,
+    "subject_iso3": str,
+    "revision_id": int,
+    "revision_timestamp": str,
+    "permalink": str,
+    "history_url": str,
+    "licence": str,
+    "licence_url": str,
+    "attribution": str,
+    "note": str,
+}
+
+
+def dataset_folders(root: Path) -> list[Path]:
+    """The dataset folders under ``root`` (each holds an ``article.json``), sorted by name."""
+    if not root.is_dir():
+        raise DatasetError("no such folder", path=str(root))
+    return sorted(p for p in root.iterdir() if p.name != COMBINED_FOLDER and (p / "article.json").is_file())
+
+
+def _load_article(folder: Path) -> Article:
+    path = folder / "article.json"
+    try:
+        return Article.model_validate_json(path.read_bytes())
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        raise DatasetError("not a dataset (article.json does not validate)", path=str(path)) from error
+
+
+def _typed(table: str, row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row with its cells typed: '' is NULL, booleans 0/1, integers int."""
+    typed: dict[str, Any] = {}
+    for name, cell in row.items():
+        kind = column(table, name).type
+        if cell == "":
+            typed[name] = None
+        elif kind == "boolean":
+            typed[name] = 1 if cell == "true" else 0
+        elif kind == "integer":
+            typed[name] = int(cell)
+        else:
+            typed[name] = cell
+    return typed
+
+
+def _csv_rows(path: Path, table: str) -> tuple[list[str], list[dict[str, Any]]]:
+    text = path.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows = [_typed(table, row) for row in reader]
+    except ValueError as error:
+        raise DatasetError(f"line {reader.line_num}: {error}", path=str(path)) from error
+    return list(reader.fieldnames or []), rows
+
+
+def _columns(table: str, names: list[str], first: dict[str, type]) -> dict[str, type]:
+    return {**first, **{name: _PYTHON_TYPES[column(table, name).type] for name in names}}
+
+
+def _not_null(table: str, names: list[str]) -> set[str]:
+    return {name for name in names if column(table, name).required}
+
+
+def _create(db: sqlite_utils.Database, name: str, columns: dict[str, type], table: str, **kwargs: Any) -> None:
+    db[name].create(columns, pk="id", not_null=_not_null(table, list(columns)), **kwargs)  # type: ignore[union-attr]
+
+
+class _Loader:
+    """Loads dataset folders one after the other, numbering rows and linking citations."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.created: set[str] = set()
+        self.next_id = {name: 1 for name in ("articles", *TABLES)}
+
+    def _insert(self, name: str, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            row["id"] = self.next_id[name]
+            self.next_id[name] += 1
+        self.db[name].insert_all(rows)  # type: ignore[union-attr]
+
+    def _ensure(self, name: str, columns: list[str]) -> None:
+        if name in self.created:
+            return
+        self.created.add(name)
+        first: dict[str, type] = {"id": int, "article": int}
+        keys = [("article", "articles", "id")]
+        if name == "citations":
+            first.update({"relation_id": int, "reference_id": int})
+            keys += [("relation_id", "relations", "id"), ("reference_id", "references", "id")]
+        _create(self.db, name, _columns(TABLES[name], columns, first), TABLES[name], foreign_keys=keys)
+
+    def load(self, folder: Path) -> None:
+        article = _load_article(folder)
+        source = article.source
+        subject = subject_of_title(source.title)
+        article_id = self.next_id["articles"]
+        self._insert(
+            "articles",
+            [
+                {
+                    "slug": folder.name,
+                    "title": source.title,
+                    "subject": subject,
+                    "subject_iso3": iso3_for(subject),
+                    "revision_id": source.revision_id,
+                    "revision_timestamp": source.revision_timestamp,
+                    "permalink": source.permalink,
+                    "history_url": source.history_url,
+                    "licence": source.licence,
+                    "licence_url": source.licence_url,
+                    "attribution": source.attribution,
+                    "note": source.note,
+                }
+            ],
+        )
+        ids: dict[str, dict[Any, int]] = {}
+        for name, file_name in TABLES.items():
+            columns, rows = _csv_rows(folder / file_name, file_name)
+            self._ensure(name, columns)
+            start = self.next_id[name]
+            for row in rows:
+                row["article"] = article_id
+            if name == "citations":
+                for row in rows:
+                    row["relation_id"] = ids["relations"].get(row.get("country"))
+                    row["reference_id"] = ids["references"].get(row.get("reference_number"))
+            key = {"relations": "country", "references": "number"}.get(name)
+            if key:
+                ids[name] = {}
+                for offset, row in enumerate(rows):
+                    ids[name].setdefault(row.get(key), start + offset)  # the first row of a name
+            self._insert(name, rows)
+
+
+def _load_pairs(db: sqlite_utils.Database, path: Path) -> None:
+    columns, rows = _csv_rows(path, "all/pairs.csv")
+    _create(db, "pairs", _columns("all/pairs.csv", columns, {"id": int}), "all/pairs.csv")
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
+    db["pairs"].insert_all(rows)  # type: ignore[union-attr]
+    db["pairs"].create_index(["country_a"])  # type: ignore[union-attr]
+    db["pairs"].create_index(["country_b"])  # type: ignore[union-attr]
+
+
+def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None) -> None:
+    db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"slug", "title"})  # type: ignore[union-attr]
+    loader = _Loader(db)
+    for folder in folders:
+        loader.load(folder)
+    db["articles"].create_index(["slug"], unique=True)  # type: ignore[union-attr]
+    db["articles"].create_index(["subject"])  # type: ignore[union-attr]
+    if "relations" in loader.created:
+        for index in (["article"], ["country"], ["iso3"]):
+            db["relations"].create_index(index)  # type: ignore[union-attr]
+        db["relations"].enable_fts(["notes"], fts_version="FTS5")  # type: ignore[union-attr]
+    if "citations" in loader.created:
+        for index in (["relation_id"], ["reference_id"]):
+            db["citations"].create_index(index)  # type: ignore[union-attr]
+    if pairs is not None:
+        _load_pairs(db, pairs)
+
+
+@contextlib.contextmanager
+def _temporary_database(path: Path) -> Iterator[Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(temp)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def metadata_path(database: Path) -> Path:
+    """Where the Datasette metadata of ``database`` goes: ``frx.db`` → ``frx.metadata.json``."""
+    return database.with_name(database.stem + ".metadata.json")
+
+
+def _table_metadata(table: str, description: str) -> dict[str, Any]:
+    columns = {name: definition.description for name, definition in FIELDS[table].items()}
+    return {"description": description, "columns": columns}
+
+
+def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
+    """Datasette's metadata.json: titles, the licence and the sources, column descriptions."""
+    licences = sorted({(a.source.licence, a.source.licence_url) for a in articles})
+    permalinks = [a.source.permalink for a in articles]
+    metadata: dict[str, Any] = {
+        "title": 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles',
+        "license": " and ".join(name for name, _ in licences) or "CC BY-SA 4.0",
+        "source": "Wikipedia contributors; each article's revision and permalink are in the articles table",
+    }
+    if len(licences) == 1:
+        metadata["license_url"] = licences[0][1]
+    if len(permalinks) == 1 and permalinks[0]:  # one article: its revision is the source
+        metadata["source_url"] = permalinks[0]
+    metadata["databases"] = {
+        database.stem: {
+            "tables": {
+                "articles": {"description": "One row per article revision: the source, its licence and attribution."},
+                "relations": _table_metadata("relations.csv", "One row per partner country of an article."),
+                "references": _table_metadata("references.csv", "The reference list of each article."),
+                "citations": _table_metadata("citations.csv", "Each citation of a reference inside a relation row."),
+                "pairs": _table_metadata("all/pairs.csv", "Pairs of countries and whether their articles agree."),
+            }
+        }
+    }
+    return (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_sqlite(root: Path, database: Path) -> tuple[int, Path]:
+    """Load every dataset under ``root`` into ``database``; return the article count and the metadata file."""
+    folders = dataset_folders(root)
+    if not folders:
+        raise DatasetError("no dataset folders (no */article.json)", path=str(root))
+    pairs = root / COMBINED_FOLDER / "pairs.csv"
+    with _temporary_database(database) as temp:
+        db = sqlite_utils.Database(temp, recreate=True)
+        try:
+            _build(db, folders, pairs if pairs.is_file() else None)
+        finally:
+            db.close()
+        os.replace(temp, database)
+    articles = [_load_article(folder) for folder in folders]
+    metadata = metadata_path(database)
+    atomic_write_bytes(metadata, datasette_metadata(database, articles))
+    return len(folders), metadata

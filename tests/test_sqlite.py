@@ -1,0 +1,125 @@
+"""``export --sqlite``: typed columns, NULLs, 0/1 booleans, foreign keys, indexes, FTS5, Datasette metadata."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from extractor.batch import BatchReport
+from extractor.cli.options import load_snapshot
+from extractor.export.combined import article_sides, write_combined
+from extractor.export.dataset import dataset_files, write_dataset
+from extractor.extract import extract_wikitext
+from tests.support import CliResult
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stored snapshot's dataset, with a combined all/ folder, in a fresh out/."""
+    folder = tmp_path_factory.mktemp("out")
+    article = extract_wikitext(*load_snapshot("Foreign relations of Kyrgyzstan"))
+    write_dataset(article, folder)
+    write_combined(folder, [(article_sides(article), dataset_files(article)["relations.csv"])])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def database(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database written from ``out`` by the library call the CLI makes."""
+    from extractor.export.sqlite import write_sqlite
+
+    path = tmp_path_factory.mktemp("db") / "frx.db"
+    assert write_sqlite(out, path)[0] == 1
+    return path
+
+
+def _query(database: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_columns_are_typed_with_real_nulls_and_booleans_as_integers(database: Path) -> None:
+    """Booleans are 0/1 integers, unknown values NULL, numbers integers."""
+    rows = _query(database, "select typeof(date_conflict), typeof(list_number), typeof(year) from relations")
+    assert {row[0] for row in rows} == {"integer"}
+    assert {row[1] for row in rows} <= {"integer", "null"}
+    assert _query(database, "select count(*) from relations where in_list not in (0, 1)") == [(0,)]
+    assert _query(database, "select count(*) from relations where main_article = ''") == [(0,)]
+    assert _query(database, "select count(*) > 0 from relations where main_article is null") == [(1,)]
+    assert _query(database, "select count(*) from relations") == [(39,)]
+
+
+def test_citations_link_their_relation_and_reference_by_foreign_keys(database: Path) -> None:
+    """Every citation points at an existing relation and reference; SQLite's own check finds nothing wrong."""
+    assert _query(database, "select count(*) from citations where relation_id is null or reference_id is null") == [
+        (0,)
+    ]
+    assert _query(database, "pragma foreign_key_check") == []
+    keys = {row[2] for row in _query(database, "pragma foreign_key_list(citations)")}
+    assert keys == {"articles", "relations", "references"}
+    joined = _query(
+        database,
+        'select count(*) from citations c join relations r on r.id = c.relation_id join "references" f '
+        "on f.id = c.reference_id where r.country = c.country and f.number = c.reference_number",
+    )
+    assert joined == _query(database, "select count(*) from citations")
+
+
+def test_indexes_and_full_text_search_on_notes(database: Path) -> None:
+    """Country, ISO code and subject are indexed; the notes are searchable with FTS5."""
+    indexes = {row[0] for row in _query(database, "select name from sqlite_master where type = 'index'")}
+    assert {"idx_relations_country", "idx_relations_iso3", "idx_articles_subject"} <= indexes
+    assert {"idx_pairs_country_a", "idx_pairs_country_b"} <= indexes
+    found = _query(
+        database,
+        "select r.country from relations_fts join relations r on r.rowid = relations_fts.rowid "
+        "where relations_fts match 'protocol'",
+    )
+    assert ("Armenia",) in found
+    sql = _query(database, "select sql from sqlite_master where name = 'relations_fts'")[0][0]
+    assert "fts5" in str(sql).lower()
+
+
+def test_articles_table_carries_the_source_and_licence(database: Path) -> None:
+    """The article row names its title, subject and licence; the unknown revision stays NULL."""
+    rows = _query(database, "select title, subject, subject_iso3, revision_id, permalink, licence from articles")
+    assert rows == [("Foreign relations of Kyrgyzstan", "Kyrgyzstan", "KGZ", None, None, "CC BY-SA 3.0")]
+
+
+def test_cli_writes_the_database_and_datasette_metadata(
+    out: Path, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """`export --sqlite FILE DIR` writes FILE and FILE's metadata.json with the licence and table descriptions."""
+    result = run_cli("export", "--sqlite", str(tmp_path / "frx.db"), str(out))
+    assert result.returncode == 0, result.stderr
+    metadata = json.loads((tmp_path / "frx.metadata.json").read_text(encoding="utf-8"))
+    assert metadata["license"] == "CC BY-SA 3.0"
+    assert "source_url" not in metadata  # the snapshot's revision is unknown: no invented link
+    tables = metadata["databases"]["frx"]["tables"]
+    assert tables["relations"]["columns"]["established"]
+
+
+def test_cli_on_a_folder_without_datasets_is_one_line_and_exit_2(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """An empty folder is an error naming it; no database is written."""
+    result = run_cli("export", "--sqlite", str(tmp_path / "frx.db"), str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and str(tmp_path) in result.stderr
+    assert not (tmp_path / "frx.db").exists()
+
+
+def test_corpus_loads_whole(corpus_batch: tuple[BatchReport, Path], tmp_path: Path) -> None:
+    """All 100 corpus articles load, every citation resolved, with the pairs of all/."""
+    from extractor.export.sqlite import write_sqlite
+
+    report, folder = corpus_batch
+    path = tmp_path / "corpus.db"
+    assert write_sqlite(folder, path)[0] == len(report.outcomes)
+    assert _query(path, "select count(*) from relations") == [(sum(o.relations for o in report.outcomes),)]
+    assert _query(path, "select count(*) from citations where relation_id is null or reference_id is null") == [(0,)]
+    assert _query(path, "select count(*) > 0 from pairs") == [(1,)]
