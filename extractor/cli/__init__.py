@@ -25,6 +25,7 @@ from extractor.cli.diff import run_diff
 from extractor.cli.export import run_export
 from extractor.cli.extract import run_extract
 from extractor.cli.options import EXIT_CHANGED, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
+from extractor.cli.report import run_report
 from extractor.errors import ExtractorError
 from extractor.fetch.params import CONTACT_ENV
 
@@ -55,6 +56,8 @@ def _dispatch(arguments: list[str]) -> int:
         return run_diff(arguments[1:])
     if arguments and arguments[0] == "export":
         return run_export(arguments[1:])
+    if arguments and arguments[0] == "report":
+        return run_report(arguments[1:])
     return run_extract(arguments)
 
 

@@ -92,6 +92,8 @@ class Side:
     date: str | None
     precision: str | None
     parsed: ParsedDate | None
+    #: The date cell as the article writes it (``established_raw``), for a reader to review.
+    raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def _side(relation: Relation) -> Side:
         date=relation.established,
         precision=relation.established_precision,
         parsed=parsed,
+        raw=relation.established_raw,
     )
 
 

@@ -1,0 +1,105 @@
+"""The report's pictures as inline SVG: a timeline of relations per year and a world map.
+
+pygal draws both in Python, to SVG, with no JavaScript and no network: the world map's outlines
+come from the ``pygal_maps_world`` package (Kozea's, on PyPI), so a page drawn offline shows
+the same as one drawn online. pygal's tooltip script, which it would load from a CDN, is left
+out (``js=[]``); its random chart id and the dated comment it writes are made fixed, so that the
+same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pycountry
+import pygal
+from pygal.style import Style
+from pygal_maps_world.maps import World  # not pygal.maps.world: its import hook warns on 3.11+
+
+# Importing pygal puts a legacy import hook (for its ``pygal.maps.*`` plugins) on sys.meta_path that
+# implements only find_module, so that every later import of the process, anywhere, warns
+# (ImportWarning) on Python 3.10+. The map plugin is imported directly above; the hook is removed.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
+
+__all__ = ["PERIODS", "alpha2", "period_of", "timeline_svg", "world_map_svg"]
+
+#: The map's colour classes, by the year relations began: (label, first year, last year).
+PERIODS: tuple[tuple[str, int, int], ...] = (
+    ("before 1945", -9999, 1944),
+    ("1945–1969", 1945, 1969),
+    ("1970–1989", 1970, 1989),
+    ("1990–1999", 1990, 1999),
+    ("2000 or later", 2000, 9999),
+)
+
+_STYLE = Style(
+    background="white",
+    plot_background="white",
+    font_family="sans-serif",
+    colors=("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"),
+)
+
+
+def alpha2(iso3: str | None) -> str | None:
+    """The lower-case ISO 3166-1 alpha-2 code the world map names a country by (``XKX`` → ``xk``)."""
+    if not iso3:
+        return None
+    if iso3 == "XKX":  # Kosovo's user-assigned code, which pycountry does not list
+        return "xk"
+    country = pycountry.countries.get(alpha_3=iso3)
+    return country.alpha_2.lower() if country is not None else None
+
+
+def period_of(year: int) -> str:
+    """The label of the map's period holding ``year``."""
+    return next(label for label, first, last in PERIODS if first <= year <= last)
+
+
+def _fixed(svg: str, name: str) -> str:
+    """pygal's output made deterministic: a fixed chart id, no generator comment with the date."""
+    match = re.search(r'id="chart-([0-9a-f-]+)"', svg)
+    if match:  # the random id names the chart's CSS rules and its config, with and without "chart-"
+        svg = svg.replace(match.group(1), name)
+    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+
+
+def _render(chart: Any, name: str) -> str:
+    svg: str = chart.render(is_unicode=True, disable_xml_declaration=True)
+    return _fixed(svg, name)
+
+
+def timeline_svg(years: Iterable[int], *, title: str) -> str:
+    """A bar chart of how many relations began in each year, every year of the span on the axis."""
+    counts = Counter(years)
+    chart = pygal.Bar(
+        js=[],
+        style=_STYLE,
+        title=title,
+        width=900,
+        height=320,
+        show_legend=False,
+        x_label_rotation=0,
+        show_minor_x_labels=False,
+        margin=10,
+    )
+    if counts:
+        span = list(range(min(counts), max(counts) + 1))
+        chart.x_labels = [str(year) for year in span]
+        chart.x_labels_major = [str(year) for year in span if year % 10 == 0] or [str(span[0])]
+        chart.add("relations established", [counts.get(year, 0) for year in span])
+    else:
+        chart.add("relations established", [])
+    return _render(chart, "timeline")
+
+
+def world_map_svg(classes: Mapping[str, Mapping[str, int]], order: Sequence[str], *, title: str) -> str:
+    """A world map: each class (legend entry, in ``order``) colours its countries (alpha-2 → value)."""
+    chart = World(js=[], style=_STYLE, title=title, width=900, height=460, legend_at_bottom=True, margin=10)
+    for label in order:
+        if classes.get(label):
+            chart.add(label, dict(sorted(classes[label].items())))
+    return _render(chart, "map")
