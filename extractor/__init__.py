@@ -42,6 +42,7 @@ _LAZY = {
     "make_source": "extractor.source",
     "article_from_document": "extractor.extract",
     "extract_content": "extractor.extract",
+    "extract_html": "extractor.extract",
     "extract_wikitext": "extractor.extract",
     "parse_wikitext": "extractor.parse.wikitext",
     "parse_html": "extractor.parse.html",
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
         TransportError,
     )
     from extractor.export.dataset import slugify, write_dataset
-    from extractor.extract import article_from_document, extract_content, extract_wikitext
+    from extractor.extract import article_from_document, extract_content, extract_html, extract_wikitext
     from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
     from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
     from extractor.parse.html import parse_html
@@ -110,6 +111,7 @@ __all__ = [
     "article_from_document",
     "diff_articles",
     "extract_content",
+    "extract_html",
     "extract_wikitext",
     "make_source",
     "parse_html",

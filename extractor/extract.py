@@ -16,6 +16,7 @@ __all__ = [
     "article_from_document",
     "extract_content",
     "extract_file",
+    "extract_html",
     "extract_wikitext",
 ]
 
@@ -53,6 +54,19 @@ def extract_content(content: str, source: Source) -> Article:
     from extractor.parse.html.walk import parse_html  # local: only HTML users pay for BeautifulSoup
 
     return article_from_document(parse_html(content), source)
+
+
+def extract_html(html: str, source: Source) -> Article:
+    """Extract the dataset of one article from its HTML, legacy (``action=parse``) or Parsoid.
+
+    A source that still says ``wikitext`` (``make_source``'s default) gets the flavour the HTML
+    shows (``html`` or ``parsoid``); one that names an HTML flavour is kept as it is.
+    """
+    from extractor.parse.html.walk import detect_flavour, parse_html  # local: only HTML users load BeautifulSoup
+
+    if source.content_format == "wikitext":
+        source = source.model_copy(update={"content_format": detect_flavour(html)})
+    return article_from_document(parse_html(html), source)
 
 
 #: File types ``extract_file`` reads: wikitext, and HTML of either kind (legacy or Parsoid).

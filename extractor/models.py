@@ -9,9 +9,14 @@ Unknown values are ``None`` (``null`` in JSON, an empty CSV cell), never guessed
 
 from __future__ import annotations
 
-from typing import Literal
+import types
+import typing
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # pandas is optional (the `pandas` extra); only to_frames() imports it
+    import pandas
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -159,3 +164,53 @@ class Article(_Model):
     references: list[Reference]
     citations: list[Citation]
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    def citations_of(self, relation: Relation) -> list[Citation]:
+        """The citations inside ``relation``'s row (its cells in either table), in the article's order."""
+        return [citation for citation in self.citations if citation.country == relation.country]
+
+    def references_of(self, relation: Relation) -> list[Reference]:
+        """The references ``relation``'s row cites, each once, in MediaWiki's numbering."""
+        numbers = {citation.reference_number for citation in self.citations_of(relation)}
+        return [reference for reference in self.references if reference.number in numbers]
+
+    def to_frames(self) -> dict[str, pandas.DataFrame]:
+        """``relations``, ``references``, ``citations`` and ``diagnostics`` as pandas DataFrames.
+
+        Columns are the models' scalar fields (the nested date cells and bullet lists are left to
+        ``article.json``), typed as pandas' nullable ``Int64``, ``boolean`` and ``string``, so that
+        unknown is ``<NA>`` and never ``0``, ``False`` or ``""``. Needs pandas (the `pandas` extra).
+        """
+        try:
+            import pandas
+        except ImportError as error:
+            raise ImportError("Article.to_frames() needs pandas: pip install 'frx-extractor[pandas]'") from error
+        tables: dict[str, tuple[type[BaseModel], list[Any]]] = {
+            "relations": (Relation, self.relations),
+            "references": (Reference, self.references),
+            "citations": (Citation, self.citations),
+            "diagnostics": (Diagnostic, self.diagnostics),
+        }
+        frames = {}
+        for name, (model, items) in tables.items():
+            dtypes = _frame_dtypes(model)
+            rows = [{column: getattr(item, column) for column in dtypes} for item in items]
+            frame = pandas.DataFrame(rows, columns=list(dtypes))
+            frames[name] = frame.astype(dtypes)
+        return frames
+
+
+def _frame_dtypes(model: type[BaseModel]) -> dict[str, str]:
+    """The pandas dtype of each scalar field of ``model``: Int64, boolean or string (nested fields left out)."""
+    dtypes = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+            annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+        if annotation is bool:
+            dtypes[name] = "boolean"
+        elif annotation is int:
+            dtypes[name] = "Int64"
+        elif annotation is str or typing.get_origin(annotation) is Literal:
+            dtypes[name] = "string"
+    return dtypes
