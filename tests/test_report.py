@@ -120,3 +120,13 @@ def test_pages_render_in_headless_chromium(out: Path) -> None:
         for figure, (shapes, width, height) in seen.figures.items():
             assert shapes > 10 and width > 300 and height > 100, (seen.url, figure)
     assert all(shot.stat().st_size > 10_000 for shot in shots)
+
+
+def test_timeline_bins_long_spans_by_decade() -> None:
+    """Over more than 120 years the timeline has a bar per decade, labelled every 50 years."""
+    from extractor.report.charts import timeline_svg
+
+    svg = timeline_svg([960, 1991, 1991, 2025], title="t")
+    assert ">2000s<" in svg and ">1950s<" in svg
+    assert ">1991<" not in svg
+    assert ">1991<" in timeline_svg([1950, 1991], title="t")

@@ -72,8 +72,22 @@ def _render(chart: Any, name: str) -> str:
     return _fixed(svg, name)
 
 
+def _bins(counts: Counter[int]) -> tuple[list[str], list[int], list[str]]:
+    """Labels, counts and major labels of the timeline: one bar a year, or a decade over long spans."""
+    first, last = min(counts), max(counts)
+    if last - first <= 120:
+        years = range(first, last + 1)
+        labels = [str(year) for year in years]
+        return labels, [counts.get(year, 0) for year in years], [str(y) for y in years if y % 10 == 0]
+    # Over centuries (a few articles date relations back to the 10th century) a bar a year is too thin
+    decades = range(first // 10 * 10, last // 10 * 10 + 10, 10)
+    labels = [f"{decade}s" for decade in decades]
+    values = [sum(counts.get(decade + offset, 0) for offset in range(10)) for decade in decades]
+    return labels, values, [f"{decade}s" for decade in decades if decade % 50 == 0]
+
+
 def timeline_svg(years: Iterable[int], *, title: str) -> str:
-    """A bar chart of how many relations began in each year, every year of the span on the axis."""
+    """A bar chart of how many relations began in each year (or decade), every one of the span on the axis."""
     counts = Counter(years)
     chart = pygal.Bar(
         js=[],
@@ -84,13 +98,14 @@ def timeline_svg(years: Iterable[int], *, title: str) -> str:
         show_legend=False,
         x_label_rotation=0,
         show_minor_x_labels=False,
+        truncate_label=-1,
         margin=10,
     )
     if counts:
-        span = list(range(min(counts), max(counts) + 1))
-        chart.x_labels = [str(year) for year in span]
-        chart.x_labels_major = [str(year) for year in span if year % 10 == 0] or [str(span[0])]
-        chart.add("relations established", [counts.get(year, 0) for year in span])
+        labels, values, major = _bins(counts)
+        chart.x_labels = labels
+        chart.x_labels_major = major or labels[:1]
+        chart.add("relations established", values)
     else:
         chart.add("relations established", [])
     return _render(chart, "timeline")
