@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "FLAGS", "PageVisit", "chromium_path", "visit"]
+__all__ = ["CHROMIUM", "FLAGS", "PageVisit", "chromium_path", "sort_and_search", "visit"]
 
 CHROMIUM = ("chromium", "chromium-browser")
 #: No background traffic of the browser's own, so that every request seen is the page's.
@@ -82,3 +82,28 @@ def visit(pages: Sequence[Path], figures: Sequence[str], screenshots: Sequence[P
         finally:
             browser.close()
     return visits
+
+
+def sort_and_search(path: Path, table: str, column: int, words: str) -> tuple[list[str], list[str], int]:
+    """Click a column's header twice and type in the table's search box: that column's cells after each
+    click (ascending, then descending), and how many rows stay visible."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    assert executable is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=list(FLAGS))
+        try:
+            page = browser.new_page()
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            header = page.locator(f"#{table} thead th").nth(column)
+            cells = f"#{table} tbody tr td:nth-child({column + 1})"
+            header.click()
+            ascending = page.locator(cells).all_text_contents()
+            header.click()
+            descending = page.locator(cells).all_text_contents()
+            page.fill(f'input[data-table="{table}"]', words)
+            visible = page.locator(f"#{table} tbody tr:visible").count()
+        finally:
+            browser.close()
+    return ascending, descending, visible

@@ -130,3 +130,17 @@ def test_timeline_bins_long_spans_by_decade() -> None:
     assert ">2000s<" in svg and ">1950s<" in svg
     assert ">1991<" not in svg
     assert ">1991<" in timeline_svg([1950, 1991], title="t")
+
+
+def test_relations_table_sorts_and_searches_in_the_browser(out: Path) -> None:
+    """Clicking a header sorts the rows (again: reversed); the search box keeps only the matching rows."""
+    _browser_or_skip()
+    from tests.browser import sort_and_search
+
+    page = out / "foreign-relations-of-kyrgyzstan" / "index.html"
+    ascending, descending, visible = sort_and_search(page, "relations", 2, "protocol")
+    dates = [cell for cell in ascending if cell]
+    assert dates == sorted(dates) and len(dates) > 10
+    assert [cell for cell in descending if cell] == dates[::-1]
+    text = page.read_text(encoding="utf-8")
+    assert 0 < visible < len(ascending) and visible <= text.count("protocol")
