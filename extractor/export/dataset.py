@@ -152,7 +152,7 @@ def datapackage_json(article: Article) -> bytes:
         ("citations.csv", CITATION_COLUMNS),
     )
     resources = [resource(name, name, columns) for name, columns in tables]
-    title = f"Diplomatic relations from the Wikipedia article {article.source.title!r}"
+    title = f'Diplomatic relations from the Wikipedia article "{article.source.title}"'
     return package_json(slugify(article.source.title), title, resources, [package_source(article)])
 
 
