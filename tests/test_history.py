@@ -17,14 +17,23 @@ from tests.history_edits import realistic_history
 from tests.support import CliResult
 
 SOURCE = make_source("Foreign relations of X", obtained="file")
-TABLE = "{| class=wikitable\n! Country !! Formal relations began\n|-\n| {{flag|Chile}} || %s\n|-\n| {{flag|Peru}} || 1993\n|}\n"
+TABLE = (
+    "{| class=wikitable\n! Country !! Formal relations began\n"
+    "|-\n| {{flag|Chile}} || %s\n|-\n| {{flag|Peru}} || 1993\n|}\n"
+)
 
 
 def revision(number: int, **fields: object) -> HistoryRevision:
     """A revision as the API reports it, numbered ``number``."""
     values: dict[str, object] = {
-        "title": "Foreign relations of X", "page_id": 1, "revision_id": number, "parent_id": number - 1 or None,
-        "timestamp": f"2024-01-{number:02d}T00:00:00Z", "user": f"user{number}", "comment": "", "sha1": None,
+        "title": "Foreign relations of X",
+        "page_id": 1,
+        "revision_id": number,
+        "parent_id": number - 1 or None,
+        "timestamp": f"2024-01-{number:02d}T00:00:00Z",
+        "user": f"user{number}",
+        "comment": "",
+        "sha1": None,
         "content": None,
     }
     values.update(fields)
@@ -94,7 +103,10 @@ def test_the_history_query_asks_for_fifty_revisions_oldest_first_with_content() 
     params = history_params("Foreign relations of X", start_id=7, end="2024-01-01T00:00:00Z")
     assert params["rvprop"] == "ids|timestamp|user|comment|sha1|content"
     assert (params["rvlimit"], params["rvdir"], params["rvstartid"], params["rvend"]) == (
-        "50", "newer", "7", "2024-01-01T00:00:00Z"
+        "50",
+        "newer",
+        "7",
+        "2024-01-01T00:00:00Z",
     )
 
 
@@ -112,3 +124,15 @@ def test_bad_history_arguments_are_one_line_errors(
     result = run_cli(*args)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_a_new_dataset_keeps_the_history_folder(tmp_path: Path) -> None:
+    """Writing the dataset again (``python -m extractor``, ``check --update``) leaves ``history/`` in place."""
+    from extractor import write_dataset
+
+    folder = write_dataset(extract_wikitext(TABLE % "1992", SOURCE), tmp_path)
+    (folder / "history").mkdir()
+    (folder / "history" / "revisions.csv").write_text("revision_id\n1\n", encoding="utf-8")
+    write_dataset(extract_wikitext(TABLE % "1993", SOURCE), tmp_path)
+    assert (folder / "history" / "revisions.csv").read_text(encoding="utf-8") == "revision_id\n1\n"
+    assert "1993" in (folder / "relations.csv").read_text(encoding="utf-8")

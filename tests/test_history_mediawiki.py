@@ -60,9 +60,23 @@ class Script:
 
 def _edit(wiki: Any, script: Script, text: str, user: str, summary: str, mark: str | None = None) -> int:
     subprocess.run(
-        ["bash", str(ROOT / "scripts" / "mediawiki.sh"), "maint", str(wiki.workdir), "edit",
-         "--user", user, "--summary", summary, TITLE],
-        input=text, text=True, check=True, capture_output=True, timeout=120,
+        [
+            "bash",
+            str(ROOT / "scripts" / "mediawiki.sh"),
+            "maint",
+            str(wiki.workdir),
+            "edit",
+            "--user",
+            user,
+            "--summary",
+            summary,
+            TITLE,
+        ],
+        input=text,
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     revision = wiki.latest_revid(TITLE)
     assert revision is not None
@@ -83,12 +97,15 @@ def _build(wiki: Any) -> Script:
     script = Script()
     text = SEED.read_text(encoding="utf-8")
     _edit(wiki, script, text, "Alice", "seed layout", "seed")
-    for number, (country, date) in enumerate(
-        [("Chile", "1 March 1993"), ("Peru", "5 May 1994"), ("Cuba", "6 June 1995"), ("Fiji", "7 July 1996"),
-         ("Laos", "8 August 1997")]
-    ):
+    for country, date in [
+        ("Chile", "1 March 1993"),
+        ("Peru", "5 May 1994"),
+        ("Cuba", "6 June 1995"),
+        ("Fiji", "7 July 1996"),
+        ("Laos", "8 August 1997"),
+    ]:
         end = text.rindex("\n|}\n", 0, text.index("==See also=="))
-        text = text[:end + 1] + _row(country, date, f"Relations with {country}.") + text[end + 1:]
+        text = text[: end + 1] + _row(country, date, f"Relations with {country}.") + text[end + 1 :]
         _edit(wiki, script, text, "Bob", f"add {country}", f"add-{country}")
     for country in ("Moldova", "Malta"):
         start = text.index(f"|{{{{flag|{country}}}}}")
@@ -96,13 +113,19 @@ def _build(wiki: Any) -> Script:
         end = text.index("|- valign", start + 1)
         text = text[:start] + text[end:]
         _edit(wiki, script, text, "Carol", f"remove {country}", f"remove-{country}")
-    text = text.replace("|{{flag|Mexico}}||<!--Date started-->14 January 1992||",
-                        "|{{flag|Mexico}}||<!--Date started-->27 March 1992||")
+    text = text.replace(
+        "|{{flag|Mexico}}||<!--Date started-->14 January 1992||", "|{{flag|Mexico}}||<!--Date started-->27 March 1992||"
+    )
     _edit(wiki, script, text, "Dave", "Mexico: date corrected", "mexico")
-    for country, old, new in [("Chile", "1 March 1993", "2 March 1993"), ("Peru", "5 May 1994", "6 May 1994"),
-                              ("Japan", "26 January 1992", "26 January 1993")]:
-        text = text.replace(f"|{{{{flag|{country}}}}}||<!--Date started-->{old}||",
-                            f"|{{{{flag|{country}}}}}||<!--Date started-->{new}||")
+    for country, old, new in [
+        ("Chile", "1 March 1993", "2 March 1993"),
+        ("Peru", "5 May 1994", "6 May 1994"),
+        ("Japan", "26 January 1992", "26 January 1993"),
+    ]:
+        text = text.replace(
+            f"|{{{{flag|{country}}}}}||<!--Date started-->{old}||",
+            f"|{{{{flag|{country}}}}}||<!--Date started-->{new}||",
+        )
         _edit(wiki, script, text, "Erin", f"{country}: date", f"date-{country}")
     text = text.replace("==Illegal drugs==", LIST + "==Illegal drugs==")
     _edit(wiki, script, text, "Frank", "the numbered list", "list")
@@ -114,8 +137,10 @@ def _build(wiki: Any) -> Script:
     _edit(wiki, script, "lol this article is boring", "Mallory", "", "vandal")
     _edit(wiki, script, before_vandal, "Alice", "Undo vandalism", "revert")
     for number in range(36):  # ordinary prose edits, to pass one request's 50 revisions
-        text = text.replace("the som,", f"the som (edit {number}),", 1) if number == 0 else text.replace(
-            f"(edit {number - 1})", f"(edit {number})"
+        text = (
+            text.replace("the som,", f"the som (edit {number}),", 1)
+            if number == 0
+            else text.replace(f"(edit {number - 1})", f"(edit {number})")
         )
         _edit(wiki, script, text, "Heidi", f"wording {number}", f"filler-{number}")
     # RevisionDelete: one revision's text and another's user and comment are hidden. What it stores is
@@ -128,22 +153,26 @@ def _build(wiki: Any) -> Script:
 
 
 @pytest.fixture(scope="module")
-def history(mediawiki: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Script, Path, Path, list[dict[str, Any]]]:
+def history(
+    mediawiki: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Script, Path, Path, list[dict[str, Any]]]:
     """The scripted history, and one recorded ``history`` run over it: (script, out, recording, requests)."""
     script = _build(mediawiki)
     out = tmp_path_factory.mktemp("history-out")
     recording = tmp_path_factory.mktemp("history-recording")
     mediawiki.clear_requests()
-    result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(out),
-                 "--record", str(recording))
+    result = cli(
+        "history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(out), "--record", str(recording)
+    )
     assert result.returncode == 0, result.stderr
     return script, out, recording, _revision_requests(mediawiki)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """``python -m extractor ARGS`` as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "extractor", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", *args], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def _revision_requests(wiki: Any) -> list[dict[str, Any]]:
@@ -177,7 +206,9 @@ def test_each_scripted_change_is_logged_at_its_revision_with_its_user_and_field(
         return [c for c in changes if int(c["revision_id"]) == script.marks[mark] and c["kind"] == "relation"]
 
     added = at("add-Chile")
-    assert [(c["country"], c["change"], c["user"], c["new"]) for c in added] == [("Chile", "added", "Bob", "1993-03-01")]
+    assert [(c["country"], c["change"], c["user"], c["new"]) for c in added] == [
+        ("Chile", "added", "Bob", "1993-03-01")
+    ]
     removed = at("remove-Moldova")
     assert [(c["country"], c["change"], c["user"]) for c in removed] == [("Moldova", "removed", "Carol")]
     mexico = [c for c in at("mexico") if c["field"] == "established"]
@@ -251,9 +282,7 @@ def test_diff_history_compares_two_revisions_of_the_folder(history: Any) -> None
     assert "Mexico: established 1992-01-14 → 1992-03-27" in result.stdout
 
 
-def test_a_resumed_run_fetches_only_the_new_revisions(
-    history: Any, mediawiki: Any, tmp_path: Path
-) -> None:
+def test_a_resumed_run_fetches_only_the_new_revisions(history: Any, mediawiki: Any, tmp_path: Path) -> None:
     """After two more edits, a rerun on the same folder asks from the last revision written and logs only the two."""
     script, out, _, _ = history
     resumed = tmp_path / "out"
@@ -291,8 +320,13 @@ def test_incremental_extraction_equals_full_extraction_on_every_revision(history
         for revision in fetch_history(fetcher, TITLE):
             if revision.content is None:
                 continue
-            source = fetcher.source_of(revision.title, page_id=revision.page_id, revision_id=revision.revision_id,
-                                       timestamp=revision.timestamp, sha1=revision.sha1)
+            source = fetcher.source_of(
+                revision.title,
+                page_id=revision.page_id,
+                revision_id=revision.revision_id,
+                timestamp=revision.timestamp,
+                sha1=revision.sha1,
+            )
             assert extractor.extract(revision.content, source) == extract_wikitext(revision.content, source)
             compared += 1
     assert compared == len(script.revisions) - 1  # all but the one whose text is hidden

@@ -43,7 +43,7 @@ def diff_parser() -> Parser:
 
 
 def run_diff(argv: Sequence[str]) -> int:
-    """``python -m extractor diff [--history DIR] OLD NEW [--json | --markdown]``; the exit code (1: the data differs)."""
+    """``python -m extractor diff [--history DIR] OLD NEW [--json | --markdown]``; the exit code (1: differs)."""
     args = diff_parser().parse_args(argv)
     from extractor.changes.diff import diff_articles, load_dataset
     from extractor.changes.report import summary_markdown, summary_text

@@ -98,7 +98,10 @@ class HistoryLog:
 
     @classmethod
     def resume(
-        cls, revisions: list[dict[str, Any]], changes: list[dict[str, Any]], claims_by_data: dict[str, dict[str, Claim]],
+        cls,
+        revisions: list[dict[str, Any]],
+        changes: list[dict[str, Any]],
+        claims_by_data: dict[str, dict[str, Claim]],
         last_article: Article | None,
     ) -> HistoryLog:
         """A log that continues a stored one (rows as read back from the CSV files)."""
@@ -168,29 +171,86 @@ class HistoryLog:
         base = {"revision_id": revision.revision_id, "timestamp": revision.timestamp, "user": revision.user}
         add = self.changes.append
         for relation in diff.relations_added:
-            add({**base, "kind": "relation", "country": relation.country, "key": relation_key(relation),
-                 "change": "added", "new": relation.established})
+            add(
+                {
+                    **base,
+                    "kind": "relation",
+                    "country": relation.country,
+                    "key": relation_key(relation),
+                    "change": "added",
+                    "new": relation.established,
+                }
+            )
         for relation in diff.relations_removed:
-            add({**base, "kind": "relation", "country": relation.country, "key": relation_key(relation),
-                 "change": "removed", "old": relation.established})
+            add(
+                {
+                    **base,
+                    "kind": "relation",
+                    "country": relation.country,
+                    "key": relation_key(relation),
+                    "change": "removed",
+                    "old": relation.established,
+                }
+            )
         for changed in diff.relations_changed:
             for change in changed.changes:
-                add({**base, "kind": "relation", "country": changed.country, "key": changed.key,
-                     "change": "changed", "field": change.field, "old": _value(change.old), "new": _value(change.new)})
+                add(
+                    {
+                        **base,
+                        "kind": "relation",
+                        "country": changed.country,
+                        "key": changed.key,
+                        "change": "changed",
+                        "field": change.field,
+                        "old": _value(change.old),
+                        "new": _value(change.new),
+                    }
+                )
         for reference in diff.references_added:
-            add({**base, "kind": "reference", "key": reference_key(reference), "change": "added",
-                 "new": reference.title or reference.text})
+            add(
+                {
+                    **base,
+                    "kind": "reference",
+                    "key": reference_key(reference),
+                    "change": "added",
+                    "new": reference.title or reference.text,
+                }
+            )
         for reference in diff.references_removed:
-            add({**base, "kind": "reference", "key": reference_key(reference), "change": "removed",
-                 "old": reference.title or reference.text})
+            add(
+                {
+                    **base,
+                    "kind": "reference",
+                    "key": reference_key(reference),
+                    "change": "removed",
+                    "old": reference.title or reference.text,
+                }
+            )
         for changed_reference in diff.references_changed:
             for change in changed_reference.changes:
-                add({**base, "kind": "reference", "key": changed_reference.key, "change": "changed",
-                     "field": change.field, "old": _value(change.old), "new": _value(change.new)})
+                add(
+                    {
+                        **base,
+                        "kind": "reference",
+                        "key": changed_reference.key,
+                        "change": "changed",
+                        "field": change.field,
+                        "old": _value(change.old),
+                        "new": _value(change.new),
+                    }
+                )
         for kind, citations in (("added", diff.citations_added), ("removed", diff.citations_removed)):
             for citation in citations:
-                add({**base, "kind": "citation", "country": citation.country, "key": citation.reference,
-                     "change": kind, "field": f"{citation.table} {citation.cell}"})
+                add(
+                    {
+                        **base,
+                        "kind": "citation",
+                        "country": citation.country,
+                        "key": citation.reference,
+                        "change": kind,
+                        "field": f"{citation.table} {citation.cell}",
+                    }
+                )
 
     def _update_claims(self, revision: HistoryRevision, article: Article) -> None:
         claims: dict[str, Claim] = {}
@@ -198,8 +258,9 @@ class HistoryLog:
             key = relation_key(relation)
             known = self.claims.get(key)
             if known is not None and known.established == relation.established:
-                claims[key] = Claim(relation.country, known.established, known.first_seen_revision,
-                                    known.first_seen_timestamp)
+                claims[key] = Claim(
+                    relation.country, known.established, known.first_seen_revision, known.first_seen_timestamp
+                )
             else:
                 claims[key] = Claim(relation.country, relation.established, revision.revision_id, revision.timestamp)
         self.claims = claims
@@ -212,7 +273,13 @@ class HistoryLog:
         for relation in self.last_article.relations:
             key = relation_key(relation)
             claim = self.claims[key]
-            rows.append({"country": relation.country, "key": key, "established": claim.established,
-                         "first_seen_revision": claim.first_seen_revision,
-                         "first_seen_timestamp": claim.first_seen_timestamp})
+            rows.append(
+                {
+                    "country": relation.country,
+                    "key": key,
+                    "established": claim.established,
+                    "first_seen_revision": claim.first_seen_revision,
+                    "first_seen_timestamp": claim.first_seen_timestamp,
+                }
+            )
         return rows

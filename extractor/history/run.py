@@ -20,8 +20,8 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,9 +96,16 @@ def history_article(history_dir: Path, revision_id: int) -> Article:
         raise DatasetError(f"revision {revision_id} has no data ({why})", path=str(history_dir))
     article = _load_article(history_dir / "data" / _data_name(row["data_fingerprint"]))
     return article.model_copy(
-        update={"source": article.source.model_copy(update={"revision_id": revision_id, "permalink": None,
-                                                            "revision_timestamp": row["timestamp"] or None,
-                                                            "sha1": row["sha1"] or None})}
+        update={
+            "source": article.source.model_copy(
+                update={
+                    "revision_id": revision_id,
+                    "permalink": None,
+                    "revision_timestamp": row["timestamp"] or None,
+                    "sha1": row["sha1"] or None,
+                }
+            )
+        }
     )
 
 
@@ -130,7 +137,9 @@ def _state_json(log: HistoryLog) -> bytes:
     return (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _extract(extractor: IncrementalExtractor, fetcher: Fetcher, revision: HistoryRevision) -> tuple[Article | None, str | None]:
+def _extract(
+    extractor: IncrementalExtractor, fetcher: Fetcher, revision: HistoryRevision
+) -> tuple[Article | None, str | None]:
     if revision.content is None:
         return None, "text hidden (revision-deleted)" if revision.text_hidden else "no content in the answer"
     source = fetcher.source_of(
@@ -196,7 +205,7 @@ def _write(log: HistoryLog, target: Path, history_dir: Path, new_data: dict[str,
         (history / "data").mkdir(parents=True)
         if (history_dir / "data").is_dir():
             for old in sorted((history_dir / "data").iterdir()):
-                shutil.copyfile(old, history / "data" / old.name)
+                os.link(old, history / "data" / old.name)  # data files are only ever added, never edited
         for name, data in new_data.items():
             (history / "data" / name).write_bytes(data)
         (history / "revisions.csv").write_bytes(csv_bytes(REVISION_COLUMNS, log.revisions))
@@ -204,5 +213,3 @@ def _write(log: HistoryLog, target: Path, history_dir: Path, new_data: dict[str,
         (history / "claims.csv").write_bytes(csv_bytes(CLAIM_COLUMNS, log.claim_rows()))
         (history / "state.json").write_bytes(_state_json(log))
         replace_directory(staging, target)
-
-

@@ -328,9 +328,7 @@ class PassageCache:
         code = self._rows.parse(text)
         walk.document(code, definitions=False)
         tags, templates = list_definitions(code, text)
-        return _Passage(
-            recorder.uses, recorder.results, walk.rows, walk.diagnostics, walk.section, tags, templates
-        )
+        return _Passage(recorder.uses, recorder.results, walk.rows, walk.diagnostics, walk.section, tags, templates)
 
     @staticmethod
     def _replay(passage: _Passage, registry: ReferenceRegistry) -> dict[_Use, _Use]:
