@@ -149,7 +149,9 @@ class HistoryLog:
         diff = diff_articles(previous, article) if previous is not None else None
         row["data_changed"] = True if diff is None else diff.changed
         earlier = self._seen.get(fingerprint)
-        if diff is not None and diff.changed and earlier is not None:
+        # Data with no relation at all (a blanking, an early stub) is not "restored": a blanking
+        # would otherwise be read as a revert to the article's first stub.
+        if diff is not None and diff.changed and earlier is not None and article.relations:
             row["reverted_to"] = earlier
             self._mark_reverted(earlier, revision.revision_id)
             self.claims = dict(self.claims_by_data.get(fingerprint, self.claims))
