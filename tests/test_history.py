@@ -136,3 +136,78 @@ def test_a_new_dataset_keeps_the_history_folder(tmp_path: Path) -> None:
     write_dataset(extract_wikitext(TABLE % "1993", SOURCE), tmp_path)
     assert (folder / "history" / "revisions.csv").read_text(encoding="utf-8") == "revision_id\n1\n"
     assert "1993" in (folder / "relations.csv").read_text(encoding="utf-8")
+
+
+class _StubWiki:
+    """Answers history queries from a list of revision texts; fails once ``fail_after`` requests were answered."""
+
+    def __init__(self, texts: list[str], fail_after: int | None = None) -> None:
+        self.texts = texts
+        self.fail_after = fail_after
+        self.queries: list[dict[str, str]] = []
+
+    def query(self, params: dict[str, str]) -> dict[str, object]:
+        from extractor.errors import TransportError
+
+        self.queries.append(params)
+        if self.fail_after is not None and len(self.queries) > self.fail_after:
+            raise TransportError("connection reset")
+        first = int(params.get("rvcontinue", params.get("rvstartid", "1")))
+        numbers = list(range(first, min(first + 2, len(self.texts) + 1)))  # two a batch, to continue
+        revisions = [
+            {
+                "revid": n,
+                "parentid": n - 1,
+                "timestamp": f"2024-01-{n:02d}T00:00:00Z",
+                "user": f"u{n}",
+                "comment": "",
+                "sha1": f"{n:040x}",
+                "slots": {"main": {"content": self.texts[n - 1]}},
+            }
+            for n in numbers
+        ]
+        answer: dict[str, object] = {
+            "query": {"pages": [{"pageid": 1, "title": "Foreign relations of X", "revisions": revisions}]}
+        }
+        if numbers and numbers[-1] < len(self.texts):
+            answer["continue"] = {"rvcontinue": str(numbers[-1] + 1), "continue": "||"}
+        return answer
+
+    def source_of(self, title: str, **ids: object) -> object:
+        return make_source(title, obtained="api", revision_id=ids["revision_id"])  # type: ignore[arg-type]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_interrupted_run_leaves_the_previous_history_whole_and_a_rerun_resumes(tmp_path: Path) -> None:
+    """A run failing mid-way changes no file; the rerun asks from the last revision written and adds the rest."""
+    from extractor.errors import TransportError
+    from extractor.history.run import run_history
+
+    texts = [TABLE % "1992", TABLE % "1993", TABLE % "1993" + "\nProse.", TABLE % "1994", TABLE % "1995"]
+    run_history(_StubWiki(texts[:2]), "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    before = _files(tmp_path)
+    with pytest.raises(TransportError):
+        run_history(_StubWiki(texts, fail_after=1), "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    assert _files(tmp_path) == before
+    wiki = _StubWiki(texts)
+    result = run_history(wiki, "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    assert wiki.queries[0]["rvstartid"] == "2" and result.new_revisions == 3
+    rows = (tmp_path / "foreign-relations-of-x" / "history" / "revisions.csv").read_text(encoding="utf-8")
+    assert [line.split(",")[0] for line in rows.splitlines()[1:]] == ["1", "2", "3", "4", "5"]
+    assert [line.split(",")[7] for line in rows.splitlines()[1:]] == ["true", "true", "false", "true", "true"]
+
+
+def test_a_revision_the_parser_fails_on_is_a_diagnostic_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When extraction raises, the revision is logged with its diagnostic and no data, and the run goes on."""
+    from extractor.history.run import run_history
+
+    def broken(self: IncrementalExtractor, text: str, source: object) -> object:
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(IncrementalExtractor, "extract", broken)
+    run_history(_StubWiki([TABLE % "1992"]), "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    rows = (tmp_path / "foreign-relations-of-x" / "history" / "revisions.csv").read_text(encoding="utf-8")
+    assert "content could not be parsed: RecursionError: too deep" in rows
