@@ -313,7 +313,7 @@ def test_incremental_extraction_equals_full_extraction_on_every_revision(history
     from extractor.fetch.history import fetch_history
     from extractor.history.incremental import IncrementalExtractor
 
-    script, _, recording, _ = history
+    _, out, recording, _ = history
     extractor = IncrementalExtractor()
     compared = 0
     with Fetcher(replay_dir=recording) as fetcher:
@@ -329,4 +329,4 @@ def test_incremental_extraction_equals_full_extraction_on_every_revision(history
             )
             assert extractor.extract(revision.content, source) == extract_wikitext(revision.content, source)
             compared += 1
-    assert compared == len(script.revisions) - 1  # all but the one whose text is hidden
+    assert compared == len(_revisions(out)) - 1  # every revision the run wrote, but the one whose text is hidden
