@@ -111,6 +111,30 @@ def bench_batch(repeat: int) -> None:
     report(name, ours, baseline, "sum of mwparserfromhell.parse", 1.2)
 
 
+def bench_history(revisions: int = 200) -> None:
+    """``history``'s incremental extraction of 200 edited revisions vs 200 full extractions, same run.
+
+    The revisions are the current article with one cell or one paragraph edited each
+    (tests/history_edits.py); the results must be equal, and are checked.
+    """
+    sys.path.insert(0, str(ROOT))  # tests/ is not installed; the edit generator lives there
+    from extractor.history.incremental import IncrementalExtractor
+    from tests.history_edits import realistic_history
+
+    texts = realistic_history(CURRENT.read_text(encoding="utf-8"), revisions)
+    source = make_source("Foreign relations of Kyrgyzstan", obtained="file")
+    start = time.perf_counter()
+    full = [extract_wikitext(text, source) for text in texts]
+    baseline = time.perf_counter() - start
+    extractor = IncrementalExtractor()
+    start = time.perf_counter()
+    incremental = [extractor.extract(text, source) for text in texts]
+    ours = time.perf_counter() - start
+    if incremental != full:
+        print("history: the incremental extraction differs from the full one", file=sys.stderr)
+    report(f"history: {revisions} edited revisions, incremental", ours, baseline, f"{revisions} full extractions", 0.25)
+
+
 def bench_startup(runs: int = 10) -> None:
     """``python -m extractor --help`` vs ``python -c pass``, as fresh processes: the help is instant.
 
@@ -141,6 +165,7 @@ def main() -> int:
     bench_wikitext(args.repeat)
     bench_html(args.repeat)
     bench_batch(min(args.repeat, 3))  # seconds per run: a few runs give a stable median
+    bench_history()
     bench_startup()
     return 0
 

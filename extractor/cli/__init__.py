@@ -1,4 +1,4 @@
-"""Command line: ``python -m extractor`` and its subcommands ``check``, ``diff``, ``export`` and ``report``.
+"""Command line: ``python -m extractor`` and its subcommands ``check``, ``diff``, ``history``, ``export`` and ``report``.
 
 A thin layer over the library, and the only part of the project that knows argparse or the
 names of options: it parses arguments, calls the library, and turns every error into one line on
@@ -24,6 +24,7 @@ from extractor.cli.check import run_check
 from extractor.cli.diff import run_diff
 from extractor.cli.export import run_export
 from extractor.cli.extract import run_extract
+from extractor.cli.history import run_history_command
 from extractor.cli.options import EXIT_CHANGED, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from extractor.cli.report import run_report
 from extractor.errors import ExtractorError
@@ -41,6 +42,8 @@ _HINTS = {
     "revision": "the revision is chosen with --revision",
     "recording": "the recording is chosen with --recording",
     "update": "create it with --update",
+    "since": "the first revision is chosen with --since",
+    "until": "the last revision is chosen with --until",
 }
 
 
@@ -54,6 +57,8 @@ def _dispatch(arguments: list[str]) -> int:
         return run_check(arguments[1:])
     if arguments and arguments[0] == "diff":
         return run_diff(arguments[1:])
+    if arguments and arguments[0] == "history":
+        return run_history_command(arguments[1:])
     if arguments and arguments[0] == "export":
         return run_export(arguments[1:])
     if arguments and arguments[0] == "report":

@@ -25,10 +25,17 @@ def diff_parser() -> Parser:
         "added or removed (by country), per-field changes, references added, removed or changed. "
         "Exit 0 when equal, 1 when different, 2 on error. "
         "Example: python -m extractor diff old/foreign-relations-of-kyrgyzstan "
-        "out/foreign-relations-of-kyrgyzstan",
+        "out/foreign-relations-of-kyrgyzstan; or two revisions of a history: "
+        "python -m extractor diff --history out/foreign-relations-of-kyrgyzstan 46 48",
     )
     parser.add_argument("old", metavar="OLD", type=Path, help="article.json or a dataset folder")
     parser.add_argument("new", metavar="NEW", type=Path, help="article.json or a dataset folder")
+    parser.add_argument(
+        "--history",
+        metavar="DIR",
+        type=Path,
+        help="OLD and NEW are revision ids of this history folder (DIR/<slug>/history, or DIR/<slug>)",
+    )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the whole comparison as JSON")
     output.add_argument("--markdown", action="store_true", help="print the summary as Markdown")
@@ -36,12 +43,21 @@ def diff_parser() -> Parser:
 
 
 def run_diff(argv: Sequence[str]) -> int:
-    """``python -m extractor diff OLD NEW [--json | --markdown]``; the exit code (1: the data differs)."""
+    """``python -m extractor diff [--history DIR] OLD NEW [--json | --markdown]``; the exit code (1: differs)."""
     args = diff_parser().parse_args(argv)
     from extractor.changes.diff import diff_articles, load_dataset
     from extractor.changes.report import summary_markdown, summary_text
 
-    diff = diff_articles(load_dataset(args.old), load_dataset(args.new))
+    if args.history is not None:
+        from extractor.history.run import HISTORY_FOLDER, history_article
+
+        folder = args.history if (args.history / "revisions.csv").exists() else args.history / HISTORY_FOLDER
+        ids = [str(args.old), str(args.new)]
+        if not all(i.isascii() and i.isdigit() for i in ids):
+            diff_parser().error(f"with --history, OLD and NEW are revision ids, not {' '.join(ids)}")
+        diff = diff_articles(history_article(folder, int(ids[0])), history_article(folder, int(ids[1])))
+    else:
+        diff = diff_articles(load_dataset(args.old), load_dataset(args.new))
     if args.json:
         print(json.dumps(diff.model_dump(mode="json"), ensure_ascii=False, indent=2))
     elif args.markdown:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "KEPT_FOLDERS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -74,6 +77,8 @@ REFERENCE_COLUMNS = (
 )
 CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
 SCHEMA_FILE = "article.schema.json"
+#: Subfolders of a dataset folder that a new dataset keeps: ``history/`` (``python -m extractor history``).
+KEPT_FOLDERS = ("history",)
 
 
 def slugify(title: str) -> str:
@@ -171,12 +176,17 @@ def dataset_files(article: Article) -> dict[str, bytes]:
 def write_dataset(article: Article, out_dir: Path) -> Path:
     """Write ``out_dir/<slug>/`` and ``out_dir/article.schema.json``; return the dataset folder.
 
-    The folder is replaced in one step: a failure leaves the previous dataset as it was.
+    The folder is replaced in one step: a failure leaves the previous dataset as it was. Its
+    ``history/`` subfolder, if any, is kept as it is.
     """
     target = out_dir / slugify(article.source.title)
     with staging_directory(target) as staging:
         for name, data in dataset_files(article).items():
             (staging / name).write_bytes(data)
+        for kept in KEPT_FOLDERS:
+            if (target / kept).is_dir():
+                # Hard links: instant, and safe because these files are only ever replaced, never edited.
+                shutil.copytree(target / kept, staging / kept, copy_function=os.link)
         replace_directory(staging, target)
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     return target

@@ -234,6 +234,12 @@ class Fetcher:
             fail_about(info, PageMissingError, "the revision's ids are unknown")
         return RevisionInfo(info.title, info.page_id, info.revision_id, info.timestamp, info.sha1)
 
+    def source_of(
+        self, title: str, *, page_id: int | None, revision_id: int | None, timestamp: str | None, sha1: str | None
+    ) -> Source:
+        """The source block of a revision fetched by other means (a history): as :meth:`fetch_wikitext` makes it."""
+        return self._source(Revision(title, page_id, revision_id, timestamp, sha1), "wikitext")
+
     # ------------------------------------------------------------------ helpers
     def _revision(
         self, data: dict[str, Any], title: str | None, revision: int | None

@@ -144,9 +144,24 @@ class ReferenceRegistry:
             if entry is not None and entry.content is None and tag.contents is not None:
                 entry.content = tag.contents
 
-    def references(self) -> list[Reference]:
-        """The main group's references (footnote groups are numbered apart and left out)."""
-        return [self._safe_reference(e) for e in self._entries.values() if e.group is None]
+    def references(self, cache: dict[tuple[str | None, ...], Reference] | None = None) -> list[Reference]:
+        """The main group's references (footnote groups are numbered apart and left out).
+
+        With ``cache``, a reference whose definition (wikitext, name, group) was read before is
+        not read again: only its number and citation count are this document's.
+        """
+        if cache is None:
+            return [self._safe_reference(e) for e in self._entries.values() if e.group is None]
+        references = []
+        for entry in self._entries.values():
+            if entry.group is not None:
+                continue
+            key = (None if entry.content is None else str(entry.content), entry.text, entry.name)
+            known = cache.get(key)
+            if known is None:
+                known = cache[key] = self._safe_reference(entry)
+            references.append(known.model_copy(update={"number": entry.number, "citation_count": entry.uses}))
+        return references
 
     @classmethod
     def _safe_reference(cls, entry: _Entry) -> Reference:

@@ -31,7 +31,7 @@ from extractor.parse.wikitext.tables import Cell, read_table
 from extractor.parse.wikitext.templates import template_name
 from extractor.text import clean_spaces
 
-__all__ = ["parse_wikitext"]
+__all__ = ["Walk", "list_definitions", "parse_wikitext"]
 
 _UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
 _REFERENCE_LISTS = frozenset({"reflist", "notelist", "references"})
@@ -92,7 +92,8 @@ class _Walk:
 
         return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote)
 
-    def document(self, code: Wikicode) -> None:
+    def document(self, code: Wikicode, *, definitions: bool = True) -> None:
+        """Walk ``code`` in order; then (unless ``definitions`` is false) take its list-defined references."""
         for node in code.nodes:
             try:
                 if isinstance(node, Heading):
@@ -104,19 +105,10 @@ class _Walk:
                 self.diagnostics.append(
                     Diagnostic(severity="error", code="unreadable-text", message=f"passage skipped: {error!r}")
                 )
-        self._definitions(code)
-
-    def _definitions(self, code: Wikicode) -> None:
-        """Take the list-defined references: ``<references>…</references>`` and ``{{reflist|refs=…}}``."""
-        if "<references" in self.text.lower():
-            for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "references"):
-                if tag.contents is not None:
-                    self.registry.define_all(tag.contents, tag_attribute(tag, "group"))
-        if _REFS_PARAMETER.search(self.text):
-            for template in code.filter_templates(recursive=True):
-                if template_name(template) in _REFERENCE_LISTS and template.has("refs"):
-                    group = str(template.get("group").value).strip() if template.has("group") else None
-                    self.registry.define_all(template.get("refs").value, group or None)
+        if definitions:
+            tags, templates = list_definitions(code, self.text)
+            for contents, group in [*tags, *templates]:
+                self.registry.define_all(contents, group)
 
     def table(self, tag: Tag) -> str:
         try:
@@ -183,6 +175,25 @@ class _Walk:
             record.citations = list(uses)
 
 
+def list_definitions(
+    code: Wikicode, text: str
+) -> tuple[list[tuple[Wikicode, str | None]], list[tuple[Wikicode, str | None]]]:
+    """The list-defined references of ``code`` (whose wikitext is ``text``), to be taken in this order:
+    the contents of each ``<references>…</references>``, then of each ``{{reflist|refs=…}}``, with their group."""
+    tags: list[tuple[Wikicode, str | None]] = []
+    templates: list[tuple[Wikicode, str | None]] = []
+    if "<references" in text.lower():
+        for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "references"):
+            if tag.contents is not None:
+                tags.append((tag.contents, tag_attribute(tag, "group")))
+    if _REFS_PARAMETER.search(text):
+        for template in code.filter_templates(recursive=True):
+            if template_name(template) in _REFERENCE_LISTS and template.has("refs"):
+                group = str(template.get("group").value).strip() if template.has("group") else None
+                templates.append((template.get("refs").value, group or None))
+    return tags, templates
+
+
 def parse_wikitext(text: str) -> ParsedDocument:
     """Read the relation rows and the references of an article's wikitext. Never raises."""
     # Parsing allocates hundreds of thousands of small objects that live until the end: the cyclic
@@ -194,6 +205,10 @@ def parse_wikitext(text: str) -> ParsedDocument:
     finally:
         if collecting:
             gc.enable()
+
+
+#: The walk, for readers that drive it passage by passage (:mod:`extractor.parse.wikitext.incremental`).
+Walk = _Walk
 
 
 def _parse(text: str) -> ParsedDocument:

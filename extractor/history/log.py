@@ -1,0 +1,287 @@
+"""Datasets of successive revisions → the rows of ``revisions.csv``, ``changes.csv`` and ``claims.csv``.
+
+:class:`HistoryLog` is fed one revision at a time, oldest first (:meth:`HistoryLog.add`), and keeps
+what it needs to answer three questions about each:
+
+- did the data change since the previous revision whose data is known (``data_changed``)? The
+  comparison is :func:`extractor.changes.diff.diff_articles`'s, so it means what ``diff`` means;
+- does it restore the data of an earlier revision (``reverted_to``, and ``reverted_by`` on the
+  revisions it undoes)? Data is compared by a fingerprint of the data fields;
+- since when does the article say each relation's current established date (``claims``)? A claim
+  starts where the date last began to be said; a revert brings back the claims of the revision it
+  restores, so a vandal's blanking and its revert do not reset them.
+
+A revision whose text is hidden or cannot be parsed has no data: its data fields are empty, it is
+not compared, and the next revision is compared with the last one whose data is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.changes.diff import DatasetDiff, diff_articles, reference_key, relation_key
+from extractor.fetch.history import HistoryRevision
+from extractor.models import Article
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "CLAIM_COLUMNS",
+    "REVISION_COLUMNS",
+    "Claim",
+    "HistoryLog",
+    "data_fingerprint",
+]
+
+REVISION_COLUMNS = (
+    "revision_id",
+    "parent_id",
+    "timestamp",
+    "user",
+    "comment",
+    "sha1",
+    "relations",
+    "data_changed",
+    "reverted_to",
+    # after the issue's columns: who undid this revision, what was hidden, and why data is missing
+    "reverted_by",
+    "data_fingerprint",
+    "hidden",
+    "diagnostic",
+)
+CHANGE_COLUMNS = ("revision_id", "timestamp", "user", "kind", "country", "key", "change", "field", "old", "new")
+CLAIM_COLUMNS = ("country", "key", "established", "first_seen_revision", "first_seen_timestamp")
+
+
+def data_fingerprint(article: Article) -> str:
+    """A hash of the data (relations, references without their numbers, citations), not the source."""
+    data = {
+        "relations": [r.model_dump(mode="json") for r in article.relations],
+        "references": [r.model_dump(mode="json", exclude={"number"}) for r in article.references],
+        "citations": [c.model_dump(mode="json") for c in article.citations],
+    }
+    encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha1(encoded).hexdigest()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """When the article began to say a relation's current established date."""
+
+    country: str
+    established: str | None
+    first_seen_revision: int
+    first_seen_timestamp: str
+
+
+def _value(value: Any) -> str | None:
+    """A changed value as one CSV cell: scalars as they are, dates and lists as sorted JSON."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value  # type: ignore[return-value]
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class HistoryLog:
+    """The three tables of a history, built one revision at a time (see the module docstring)."""
+
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    #: The claims after each distinct data, by fingerprint: what a revert brings back.
+    claims_by_data: dict[str, dict[str, Claim]] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    last_article: Article | None = None
+    #: The latest revision having each fingerprint, for ``reverted_to``.
+    _seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def resume(
+        cls,
+        revisions: list[dict[str, Any]],
+        changes: list[dict[str, Any]],
+        claims_by_data: dict[str, dict[str, Claim]],
+        last_article: Article | None,
+    ) -> HistoryLog:
+        """A log that continues a stored one (rows as read back from the CSV files)."""
+        log = cls(revisions=revisions, changes=changes, claims_by_data=claims_by_data, last_article=last_article)
+        for row in revisions:
+            if row.get("data_fingerprint"):
+                log._seen[row["data_fingerprint"]] = int(row["revision_id"])
+                log.claims = claims_by_data.get(row["data_fingerprint"], log.claims)
+        return log
+
+    @property
+    def last_revision_id(self) -> int | None:
+        """The newest revision logged."""
+        return int(self.revisions[-1]["revision_id"]) if self.revisions else None
+
+    def add(self, revision: HistoryRevision, article: Article | None, diagnostic: str | None = None) -> None:
+        """Log ``revision``, whose dataset is ``article`` (``None``: hidden or unreadable, see ``diagnostic``)."""
+        hidden = [
+            name
+            for name, flag in (
+                ("text", revision.text_hidden),
+                ("user", revision.user_hidden),
+                ("comment", revision.comment_hidden),
+                ("sha1", revision.sha1_hidden),
+            )
+            if flag
+        ]
+        row: dict[str, Any] = {
+            "revision_id": revision.revision_id,
+            "parent_id": revision.parent_id,
+            "timestamp": revision.timestamp,
+            "user": revision.user,
+            "comment": revision.comment,
+            "sha1": revision.sha1,
+            "hidden": " ".join(hidden) or None,
+            "diagnostic": diagnostic,
+        }
+        self.revisions.append(row)
+        if article is None:
+            return
+        fingerprint = data_fingerprint(article)
+        row["relations"] = len(article.relations)
+        row["data_fingerprint"] = fingerprint
+        previous = self.last_article
+        diff = diff_articles(previous, article) if previous is not None else None
+        row["data_changed"] = True if diff is None else diff.changed
+        earlier = self._seen.get(fingerprint)
+        # Data with no relation at all (a blanking, an early stub) is not "restored": a blanking
+        # would otherwise be read as a revert to the article's first stub.
+        if diff is not None and diff.changed and earlier is not None and article.relations:
+            row["reverted_to"] = earlier
+            self._mark_reverted(earlier, revision.revision_id)
+            self.claims = dict(self.claims_by_data.get(fingerprint, self.claims))
+        if diff is not None:
+            self._log_changes(revision, diff)
+        self._update_claims(revision, article)
+        self.claims_by_data[fingerprint] = dict(self.claims)
+        self._seen[fingerprint] = revision.revision_id
+        self.last_article = article
+
+    def _mark_reverted(self, restored: int, by: int) -> None:
+        for row in reversed(self.revisions[:-1]):
+            if int(row["revision_id"]) == restored:
+                break
+            if not row.get("reverted_by"):
+                row["reverted_by"] = by
+
+    def _log_changes(self, revision: HistoryRevision, diff: DatasetDiff) -> None:
+        base = {"revision_id": revision.revision_id, "timestamp": revision.timestamp, "user": revision.user}
+        add = self.changes.append
+        for relation in diff.relations_added:
+            add(
+                {
+                    **base,
+                    "kind": "relation",
+                    "country": relation.country,
+                    "key": relation_key(relation),
+                    "change": "added",
+                    "new": relation.established,
+                }
+            )
+        for relation in diff.relations_removed:
+            add(
+                {
+                    **base,
+                    "kind": "relation",
+                    "country": relation.country,
+                    "key": relation_key(relation),
+                    "change": "removed",
+                    "old": relation.established,
+                }
+            )
+        for changed in diff.relations_changed:
+            for change in changed.changes:
+                add(
+                    {
+                        **base,
+                        "kind": "relation",
+                        "country": changed.country,
+                        "key": changed.key,
+                        "change": "changed",
+                        "field": change.field,
+                        "old": _value(change.old),
+                        "new": _value(change.new),
+                    }
+                )
+        for reference in diff.references_added:
+            add(
+                {
+                    **base,
+                    "kind": "reference",
+                    "key": reference_key(reference),
+                    "change": "added",
+                    "new": reference.title or reference.text,
+                }
+            )
+        for reference in diff.references_removed:
+            add(
+                {
+                    **base,
+                    "kind": "reference",
+                    "key": reference_key(reference),
+                    "change": "removed",
+                    "old": reference.title or reference.text,
+                }
+            )
+        for changed_reference in diff.references_changed:
+            for change in changed_reference.changes:
+                add(
+                    {
+                        **base,
+                        "kind": "reference",
+                        "key": changed_reference.key,
+                        "change": "changed",
+                        "field": change.field,
+                        "old": _value(change.old),
+                        "new": _value(change.new),
+                    }
+                )
+        for kind, citations in (("added", diff.citations_added), ("removed", diff.citations_removed)):
+            for citation in citations:
+                add(
+                    {
+                        **base,
+                        "kind": "citation",
+                        "country": citation.country,
+                        "key": citation.reference,
+                        "change": kind,
+                        "field": f"{citation.table} {citation.cell}",
+                    }
+                )
+
+    def _update_claims(self, revision: HistoryRevision, article: Article) -> None:
+        claims: dict[str, Claim] = {}
+        for relation in article.relations:
+            key = relation_key(relation)
+            known = self.claims.get(key)
+            if known is not None and known.established == relation.established:
+                claims[key] = Claim(
+                    relation.country, known.established, known.first_seen_revision, known.first_seen_timestamp
+                )
+            else:
+                claims[key] = Claim(relation.country, relation.established, revision.revision_id, revision.timestamp)
+        self.claims = claims
+
+    def claim_rows(self) -> list[dict[str, Any]]:
+        """``claims.csv``: every relation of the latest known data, in the article's order."""
+        if self.last_article is None:
+            return []
+        rows = []
+        for relation in self.last_article.relations:
+            key = relation_key(relation)
+            claim = self.claims[key]
+            rows.append(
+                {
+                    "country": relation.country,
+                    "key": key,
+                    "established": claim.established,
+                    "first_seen_revision": claim.first_seen_revision,
+                    "first_seen_timestamp": claim.first_seen_timestamp,
+                }
+            )
+        return rows

@@ -1,0 +1,340 @@
+"""Reading many revisions of one article, re-reading only the passages that changed.
+
+Successive revisions of an article differ in a cell or a paragraph. :class:`PassageCache` cuts
+the wikitext into *passages* at its headings — only where nothing (a template, a table, a link,
+a comment, a ``<ref>``…) is open across the cut, so that each passage parses on its own exactly
+as it does inside the whole text — and remembers what the walk read from each passage, keyed by
+its wikitext (and the section it starts in):
+
+- its rows, with citations as the reference uses that made them, not as numbers;
+- the reference uses in order (``<ref>`` tags and footnote templates), which are *replayed* on
+  this revision's registry, so that numbering follows MediaWiki's document order whatever
+  changed before the passage;
+- its diagnostics and rows with lines relative to the passage (shifted to where it is now);
+- its list-defined references.
+
+The references themselves are read once per definition (wikitext, name), through
+:meth:`ReferenceRegistry.references`' cache. The result is the :class:`ParsedDocument`
+:func:`parse_wikitext` gives for the whole text (``tests/test_history.py`` checks it on the corpus
+and on edited histories).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Comment, Node, Tag, Template
+from mwparserfromhell.wikicode import Wikicode
+
+from extractor.models import Diagnostic, Reference
+from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
+from extractor.parse.wikitext.references import ReferenceRegistry
+from extractor.parse.wikitext.walk import Walk, list_definitions
+
+__all__ = ["PassageCache", "RowParseCache", "passages"]
+
+#: A line that may be a heading (MediaWiki: starts and ends with ``=``).
+_HEADING_LINE = re.compile(r"^=[^\n]*=[ \t]*$", re.MULTILINE)
+#: What opens or closes a construct that may span lines; a cut is safe where none is open.
+_TOKENS = re.compile(
+    r"<!--|-->|\{\{|\}\}|\{\||\|\}|\[\[|\]\]"
+    r"|<(/?)(ref|references|nowiki|pre|math|gallery|poem|syntaxhighlight|source|includeonly|noinclude"
+    r"|onlyinclude|div|table|score|timeline|templatedata|chem|ce)\b[^>]*?(/?)>",
+    re.IGNORECASE,
+)
+_PAIRS = {"}}": "{{", "|}": "{|", "]]": "[["}
+_Use = tuple[str | None, int]
+
+
+def _closed(text: str) -> bool:
+    """True when nothing opened in ``text`` stays open at its end (and nothing closes what it did not open)."""
+    depth: dict[str, int] = {}
+    in_comment = False
+    for match in _TOKENS.finditer(text):
+        token = match.group(0)
+        if in_comment:
+            in_comment = token != "-->"
+            continue
+        if token == "<!--":
+            in_comment = True
+        elif token in ("{{", "{|", "[["):
+            depth[token] = depth.get(token, 0) + 1
+        elif token in _PAIRS:
+            opener = _PAIRS[token]
+            depth[opener] = depth.get(opener, 0) - 1
+            if depth[opener] < 0:
+                return False
+        elif token == "-->":
+            return False
+        elif match.group(2) is not None and not match.group(3):  # an HTML-like tag, not self-closing
+            name = "<" + match.group(2).lower()
+            depth[name] = depth.get(name, 0) + (-1 if match.group(1) else 1)
+            if depth[name] < 0:
+                return False
+    return not in_comment and not any(depth.values())
+
+
+def passages(text: str) -> list[tuple[int, str]]:
+    """``text`` cut before its headings where the cut is safe: (offset, passage) in order, joining to ``text``."""
+    cuts = [0]
+    for match in _HEADING_LINE.finditer(text):
+        start = match.start()
+        if start > cuts[-1] and _closed(text[cuts[-1] : start]):
+            cuts.append(start)
+    cuts.append(len(text))
+    return [(cuts[i], text[cuts[i] : cuts[i + 1]]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+
+
+class _Recorder(ReferenceRegistry):
+    """The revision's registry, recording every use a passage makes (and what it returned)."""
+
+    def __init__(self, target: ReferenceRegistry) -> None:
+        super().__init__()
+        self.target = target
+        self.uses: list[Tag | Template] = []
+        self.results: list[list[_Use]] = []
+
+    def use(self, tag: Tag) -> _Use:
+        """Number a ``<ref>`` on the target registry, and remember it."""
+        result = self.target.use(tag)
+        self.uses.append(tag)
+        self.results.append([result])
+        return result
+
+    def use_template(self, template: Template) -> list[_Use]:
+        """Number a footnote template's references on the target registry, and remember it."""
+        result = self.target.use_template(template)
+        self.uses.append(template)
+        self.results.append(result)
+        return result
+
+
+@dataclass(frozen=True)
+class _Passage:
+    """What the walk read from one passage (lines relative to the passage's first line)."""
+
+    uses: list[Tag | Template]
+    results: list[list[_Use]]
+    rows: list[RowRecord]
+    diagnostics: list[Diagnostic]
+    exit_section: str | None
+    tag_definitions: list[tuple[Wikicode, str | None]]
+    template_definitions: list[tuple[Wikicode, str | None]]
+
+
+def _shift(line: int | None, offset: int) -> int | None:
+    return None if line is None else line + offset
+
+
+_TABLE_START = re.compile(r"^\{\|", re.MULTILINE)
+
+
+def _table_end(text: str, start: int) -> int | None:
+    """Where the table opened at ``start`` ends (after its ``|}``), counting nested tables; None if never."""
+    depth = 0
+    position = start
+    while position < len(text):
+        end = text.find("\n", position)
+        line = text[position : (len(text) if end < 0 else end)]
+        stripped = line.lstrip()
+        if stripped.startswith("{|"):
+            depth += 1
+        elif stripped.startswith("|}"):
+            depth -= 1
+            if depth == 0:
+                return position + line.index("|}") + 2
+        if end < 0:
+            return None
+        position = end + 1
+    return None
+
+
+def _table_pieces(table: str) -> tuple[str, list[str]] | None:
+    """A table's head (``{|`` to its first row) and rows (each from its ``|-``), without the final ``|}``."""
+    body = table[:-2]
+    cuts = []
+    depth = 1
+    position = body.find("\n") + 1
+    while 0 < position < len(body):
+        end = body.find("\n", position)
+        stripped = body[position : (len(body) if end < 0 else end)].lstrip()
+        if stripped.startswith("{|"):
+            depth += 1
+        elif stripped.startswith("|}"):
+            depth -= 1
+        elif depth == 1 and body.startswith("|-", position):
+            cuts.append(position)
+        if end < 0:
+            break
+        position = end + 1
+    if not cuts:
+        return None
+    pieces = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+    head, rows = pieces[0], pieces[1:]
+    if not _closed(head[2:]) or not all(_closed(row) for row in rows):
+        return None
+    return head, rows
+
+
+@dataclass
+class RowParseCache:
+    """``mwparserfromhell.parse`` of a passage, with each row of its tables parsed once for all revisions.
+
+    mwparserfromhell reads a table row the same wherever the table is, so a top-level table is
+    parsed as its head plus each row (``{|`` + row + ``|}``, remembered by the row's wikitext) and
+    the pieces are joined into the table the whole parse would give; the rest of the passage is
+    parsed with a comment standing for each table, which the table then replaces. Every join is
+    checked to give back the exact text; where any check fails, the passage is parsed whole.
+    """
+
+    capacity: int = 65536
+    _rows: OrderedDict[str, list[Node]] = field(default_factory=OrderedDict)
+
+    def parse(self, text: str) -> Wikicode:
+        """The tree ``mwparserfromhell.parse(text)`` gives."""
+        try:
+            code = self._parse(text)
+        except Exception:  # a shape the joins do not expect: the plain parse is always right
+            code = None
+        return code if code is not None else mwparserfromhell.parse(text)
+
+    def _parse(self, text: str) -> Wikicode | None:
+        tables: list[Tag] = []
+        skeleton: list[str] = []
+        marker = f"frx-table-{hashlib.sha1(text.encode('utf-8')).hexdigest()}"
+        done = 0
+        for match in _TABLE_START.finditer(text):
+            start = match.start()
+            if start < done or not _closed(text[done:start]):
+                continue
+            end = _table_end(text, start)
+            if end is None:
+                return None
+            table = self._table(text[start:end])
+            if table is None:
+                return None
+            skeleton += [text[done:start], f"<!--{marker}-->"]
+            tables.append(table)
+            done = end
+        if not tables:
+            return None
+        skeleton.append(text[done:])
+        code = mwparserfromhell.parse("".join(skeleton))
+        slots = [i for i, node in enumerate(code.nodes) if isinstance(node, Comment) and str(node.contents) == marker]
+        if len(slots) != len(tables):
+            return None
+        for slot, table in zip(slots, tables, strict=True):
+            code.nodes[slot] = table
+        return code
+
+    def _table(self, table: str) -> Tag | None:
+        pieces = _table_pieces(table)
+        if pieces is None:
+            return None
+        head_text, rows = pieces
+        head = mwparserfromhell.parse(head_text + "|}").nodes
+        if len(head) != 1 or not isinstance(head[0], Tag) or head[0].wiki_markup != "{|":
+            return None
+        tag = head[0]
+        for row in rows:
+            nodes = self._rows.get(row)
+            if nodes is None:
+                parsed = mwparserfromhell.parse("{|\n" + row + "|}").nodes
+                if len(parsed) != 1 or not isinstance(parsed[0], Tag) or parsed[0].wiki_markup != "{|":
+                    return None
+                nodes = list(parsed[0].contents.nodes)
+                if "".join(str(node) for node in nodes) != row:
+                    return None
+                self._rows[row] = nodes
+                if len(self._rows) > self.capacity:
+                    self._rows.popitem(last=False)
+            else:
+                self._rows.move_to_end(row)
+            tag.contents.nodes.extend(nodes)
+        return tag if str(tag) == table else None
+
+
+@dataclass
+class PassageCache:
+    """Parses revision after revision of an article, reusing every passage already read.
+
+    ``capacity`` bounds the passages remembered (least recently used go first).
+    """
+
+    capacity: int = 4096
+    hits: int = 0
+    misses: int = 0
+    _passages: OrderedDict[tuple[str, str | None], _Passage] = field(default_factory=OrderedDict)
+    _references: dict[tuple[str | None, ...], Reference] = field(default_factory=dict)
+    _rows: RowParseCache = field(default_factory=lambda: RowParseCache())
+
+    def parse(self, text: str) -> ParsedDocument:
+        """What :func:`~extractor.parse.wikitext.walk.parse_wikitext` gives for ``text``. Never raises."""
+        collecting = gc.isenabled()
+        gc.disable()  # as parse_wikitext does, for the same reason
+        try:
+            return self._parse(text)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _parse(self, text: str) -> ParsedDocument:
+        registry = ReferenceRegistry()
+        rows: list[RowRecord] = []
+        diagnostics: list[Diagnostic] = []
+        tag_definitions: list[tuple[Wikicode, str | None]] = []
+        template_definitions: list[tuple[Wikicode, str | None]] = []
+        section: str | None = None
+        line = 1
+        for _, passage_text in passages(text):
+            key = (hashlib.sha1(passage_text.encode("utf-8")).hexdigest(), section)
+            passage = self._passages.get(key)
+            if passage is None:
+                self.misses += 1
+                passage = self._read(passage_text, section, registry)
+                self._passages[key] = passage
+                if len(self._passages) > self.capacity:
+                    self._passages.popitem(last=False)
+                numbers = {use: use for result in passage.results for use in result}
+            else:
+                self.hits += 1
+                self._passages.move_to_end(key)
+                numbers = self._replay(passage, registry)
+            offset = line - 1
+            for row in passage.rows:
+                citations = [CitationUse(numbers[(None, c.reference_number)][1], c.cell) for c in row.citations]
+                rows.append(replace(row, line=_shift(row.line, offset), citations=citations))
+            diagnostics.extend(d.model_copy(update={"line": _shift(d.line, offset)}) for d in passage.diagnostics)
+            tag_definitions.extend(passage.tag_definitions)
+            template_definitions.extend(passage.template_definitions)
+            section = passage.exit_section
+            line += passage_text.count("\n")
+        for contents, group in [*tag_definitions, *template_definitions]:
+            registry.define_all(contents, group)
+        if not rows:
+            diagnostics.append(
+                Diagnostic(severity="warning", code="no-relation-table", message="no relation table found")
+            )
+        return ParsedDocument(rows=rows, references=registry.references(self._references), diagnostics=diagnostics)
+
+    def _read(self, text: str, section: str | None, registry: ReferenceRegistry) -> _Passage:
+        recorder = _Recorder(registry)
+        walk = Walk(text, registry=recorder, section=section)
+        code = self._rows.parse(text)
+        walk.document(code, definitions=False)
+        tags, templates = list_definitions(code, text)
+        return _Passage(recorder.uses, recorder.results, walk.rows, walk.diagnostics, walk.section, tags, templates)
+
+    @staticmethod
+    def _replay(passage: _Passage, registry: ReferenceRegistry) -> dict[_Use, _Use]:
+        """Make the passage's reference uses again on this revision's registry: old number → new."""
+        numbers: dict[_Use, _Use] = {}
+        for node, old in zip(passage.uses, passage.results, strict=True):
+            new = [registry.use(node)] if isinstance(node, Tag) else registry.use_template(node)
+            numbers.update(zip(old, new, strict=True))
+        return numbers
