@@ -8,6 +8,9 @@ when something did.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +151,43 @@ def test_redirect_and_deleted_page_are_reported_and_the_rest_checked(
     assert (
         json.loads((tmp_path / "out" / slugify(changed) / "article.json").read_text())["source"]["revision_id"] == new
     )
+
+
+def test_committed_recordings_reproduce_out_offline(
+    mediawiki: Any, tmp_path: Path, current_kyrgyzstan_text: str
+) -> None:
+    """check --update writes out/ and recordings/; a fresh clone's ``--offline`` reproduces out/ byte for byte."""
+    from tests.test_workflow import git
+
+    title = "Foreign relations of Kyrgyzstan (family e1)"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "tracked.txt").write_text(f"{title}\n", encoding="utf-8")
+    mediawiki.edit(title, current_kyrgyzstan_text, "current")
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    for summary, text in (("first", None), ("table", date_and_row_edit(current_kyrgyzstan_text))):
+        revision = mediawiki.edit(title, text, summary) if text is not None else mediawiki.latest_revid(title)
+        result = family(mediawiki, repo / "tracked.txt", repo / "out", "--update")
+        assert result.returncode == 0, result.stderr
+        recording = repo / "recordings" / slugify(title)
+        assert (recording / "recording.json").is_file() and f"wrote {recording}" in result.stderr
+        git(repo, "add", "--all")
+        git(repo, "commit", "--quiet", "-m", summary)
+
+        fresh = tmp_path / f"clone-{summary}"
+        git(tmp_path, "clone", "--quiet", str(repo), str(fresh))
+        replay = subprocess.run(
+            [sys.executable, "-m", "extractor", "--offline", "--title", title],
+            cwd=fresh,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if k != "FRX_EXTRACTOR_CONTACT"},
+        )
+        assert replay.returncode == 0, replay.stderr
+        assert replay.stderr.splitlines()[0] == f"replaying recordings/{slugify(title)} (revision {revision})"
+        # Nothing changed in the clone: out/ was rewritten with exactly the committed bytes.
+        assert git(fresh, "status", "--porcelain") == ""
+        assert json.loads((fresh / "out" / slugify(title) / "article.json").read_text())["source"]["revision_id"] == (
+            revision
+        )

@@ -348,6 +348,8 @@ def test_workflow_commits_data_changes_and_checked_revisions(
     assert "  Mexico: established 1992-03-27 → 1992-03-28\n" in message
     changed = git(remote, "show", "--name-only", "--format=", "main").split()
     assert f"out/{slug}/article.json" in changed and f"out/{slug}.checked.json" in changed
+    # With the answer the data came from, so that a clone's --offline reproduces out/.
+    assert f"recordings/{slug}/recording.json" in changed
     assert not (work / "out" / f"{slug}.checked.json").exists()
     assert "### " in (temp / "summary.md").read_text()
     # Every good run looked for a failure issue to close, and found none.

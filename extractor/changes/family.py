@@ -27,8 +27,10 @@ from extractor.changes.check import (
 )
 from extractor.changes.report import markdown_escape
 from extractor.errors import ExtractorError
+from extractor.export.dataset import slugify
 from extractor.fetch.batch import fetch_revisions, latest_revisions
 from extractor.fetch.client import Fetcher, RevisionInfo
+from extractor.fetch.recording import Recording, page_recording
 from extractor.models import Article
 
 __all__ = ["ArticleCheck", "FamilyCheck", "apply_family", "check_titles"]
@@ -42,6 +44,8 @@ class ArticleCheck:
     result: CheckResult | None = None
     article: Article | None = None
     error: ExtractorError | None = None
+    #: The answer the new data was extracted from (batched wikitext fetches only).
+    recording: Recording | None = None
 
     @property
     def change_line(self) -> str | None:
@@ -181,6 +185,14 @@ def check_titles(fetcher: Fetcher, titles: list[str], out_dir: Path, *, allow_mi
                     check.error = outcome_page.error
                     continue
                 page = outcome_page.page
+                if outcome_page.data is not None:
+                    check.recording = page_recording(
+                        outcome_page.data,
+                        revision,
+                        api_url=fetcher.api_url,
+                        language=fetcher.transport.language,
+                        user_agent=fetcher.user_agent,
+                    )
             else:
                 page = fetch_like(fetcher, check.title, revision, article)
             check.result, check.article = compare_page(fetcher.api_url, check.title, out_dir, article, info, page)
@@ -193,10 +205,20 @@ def _is_wikitext(stored: Article | None) -> bool:
     return stored is None or stored.source.content_format == "wikitext"
 
 
-def apply_family(family: FamilyCheck, out_dir: Path) -> list[Path]:
-    """Bring ``out_dir`` up to date for every article checked (:func:`apply_check`); what was written."""
+def apply_family(family: FamilyCheck, out_dir: Path, recordings: Path | None = None) -> list[Path]:
+    """Bring ``out_dir`` up to date for every article checked (:func:`apply_check`); what was written.
+
+    With ``recordings``, each dataset written gets the answer it was extracted from in
+    ``recordings/<slug>/`` (a recording, see :func:`~extractor.fetch.recording.page_recording`),
+    so that a replay of it reproduces the dataset byte for byte.
+    """
     written = []
     for check in family.articles:
-        if check.result is not None and (path := apply_check(check.result, check.article, out_dir)) is not None:
-            written.append(path)
+        if check.result is None or (path := apply_check(check.result, check.article, out_dir)) is None:
+            continue
+        written.append(path)
+        if recordings is not None and check.result.data_changed and check.recording is not None:
+            folder = recordings / slugify(check.result.title)
+            check.recording.save(folder)
+            written.append(folder)
     return written

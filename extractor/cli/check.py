@@ -106,7 +106,8 @@ def _run_family(args: argparse.Namespace) -> int:
         if titles is None:
             titles = discover_titles(fetcher)
         family = check_titles(fetcher, titles, args.out, allow_missing=args.update)
-    written = apply_family(family, args.out) if args.update else []
+    # The answers the new data came from go beside DIR (recordings/ beside out/), for --offline.
+    written = apply_family(family, args.out, args.out.parent / "recordings") if args.update else []
 
     if args.json:
         report = {

@@ -19,6 +19,7 @@ from extractor.cli.options import (
     DEFAULT_TITLE,
     EXIT_ERROR,
     EXIT_OK,
+    SEED_RECORDING,
     Parser,
     add_fetch_options,
     fetcher_from_args,
@@ -98,10 +99,32 @@ def _fetch(args: argparse.Namespace) -> Article:
 
     # A revision names its page; a title only matters then as a check.
     title = args.title if args.revision is not None else args.title or DEFAULT_TITLE
+    revision = args.revision
+    if args.offline and args.recording is None and title is not None:
+        args.recording, recorded = _committed_recording(args.out, title)
+        revision = revision if revision is not None else recorded
     with fetcher_from_args(args) as fetcher:
         fetch = getattr(fetcher, f"fetch_{args.source}")  # --source is one of wikitext, html, parsoid
-        page = fetch(title, revision=args.revision)
+        page = fetch(title, revision=revision)
     return extract_content(page.content, page.source)
+
+
+def _committed_recording(out: Path, title: str) -> tuple[Path, int | None]:
+    """What ``--offline`` replays: the recording committed beside ``out`` for ``title``, else the seed's.
+
+    ``check --update`` writes ``recordings/<slug>/`` beside ``out/`` with each dataset it writes,
+    so that the committed ``out/`` is reproduced, not reverted to the old snapshot. Says which.
+    """
+    from extractor.export.dataset import slugify
+    from extractor.fetch.recording import INDEX, recorded_revision
+
+    committed = out.parent / "recordings" / slugify(title)
+    if (committed / INDEX).is_file():
+        revision = recorded_revision(committed)
+        print(f"replaying {committed} (revision {revision})", file=sys.stderr)
+        return committed, revision
+    print(f"replaying the stored snapshot {SEED_RECORDING} (no {committed} here)", file=sys.stderr)
+    return SEED_RECORDING, None
 
 
 # ---------------------------------------------------------------------------- batches

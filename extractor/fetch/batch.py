@@ -53,6 +53,8 @@ class PageOutcome:
     title: str
     page: FetchedPage | None = None
     error: ExtractorError | None = None
+    #: The page object as the wiki answered it (for a recording of this page alone).
+    data: dict[str, Any] | None = None
 
 
 def read_titles_file(path: Path) -> list[str]:
@@ -186,7 +188,7 @@ def _page_outcome(requested: str, page: dict[str, Any], fetcher: Fetcher, obtain
         api_url=fetcher.api_url,
         site_url=fetcher.site_url,
     )
-    return PageOutcome(requested, page=FetchedPage(content=content, source=source))
+    return PageOutcome(requested, page=FetchedPage(content=content, source=source), data=page)
 
 
 def fetch_pages(
