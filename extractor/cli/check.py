@@ -23,6 +23,7 @@ from extractor.cli.options import (
     Parser,
     add_fetch_options,
     fetcher_from_args,
+    note,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def run_check(argv: Sequence[str]) -> int:
     else:
         sys.stdout.write(result.summary_text())
     if written is not None:
-        print(f"wrote {written}", file=sys.stderr)
+        note(args, f"wrote {written}")
     if output := os.environ.get("GITHUB_OUTPUT"):
         _append(output, github_outputs(result))
     if step_summary := os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -125,7 +126,7 @@ def _run_family(args: argparse.Namespace) -> int:
     for check in family.failed:
         print(f"failed: {check.error}", file=sys.stderr)
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        note(args, f"wrote {path}")
     if output := os.environ.get("GITHUB_OUTPUT"):
         _append(output, family_outputs(family))
     if step_summary := os.environ.get("GITHUB_STEP_SUMMARY"):
