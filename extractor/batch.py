@@ -14,13 +14,14 @@ The library's batch takes plain arguments (a folder, or a fetcher and titles) an
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from tqdm import tqdm
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
@@ -73,29 +74,22 @@ class BatchReport:
 
 
 class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+    """A progress bar (tqdm: count, rate, ETA) on ``stream`` when given — the CLI gives stderr only
+    when it is a terminal — and nothing otherwise, so that logs never hold one."""
 
     def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # advanced from the pool's callback thread and the main one
+        self._bar = None if stream is None else tqdm(total=total, file=stream, unit="article", dynamic_ncols=True)
 
     def advance(self, label: str) -> None:
         with self._lock:
-            self.done += 1
-            if self.stream is None:
-                return
-            width = shutil.get_terminal_size((80, 20)).columns
-            filled = 20 * self.done // max(self.total, 1)
-            line = f"{self.done}/{self.total} [{'#' * filled}{'-' * (20 - filled)}] {label}"
-            self.stream.write("\r" + line[: width - 1].ljust(width - 1))
-            self.stream.flush()
+            if self._bar is not None:
+                self._bar.set_postfix_str(label, refresh=False)
+                self._bar.update(1)
 
     def close(self) -> None:
-        if self.stream is not None and self.done:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _finish(article: Article, out_dir: Path) -> BatchOutcome:
