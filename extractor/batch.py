@@ -213,6 +213,9 @@ def extract_titles(
     bar = _Progress(len(titles), progress)
     outcomes: list[BatchOutcome] = []
     futures: list[tuple[str, Future[BatchOutcome]]] = []
+    # A redirect and its target (or two spellings of one title) are one article: the page the
+    # wiki answered with, its canonical title, is extracted once.
+    seen: set[str] = set()
     with _executor(workers) as pool:
         for batch in fetch_pages(fetcher, titles, obtained=obtained):
             for outcome in batch:
@@ -220,6 +223,10 @@ def extract_titles(
                     outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
                     bar.advance(outcome.title)
                     continue
+                if outcome.page.source.title in seen:
+                    bar.advance(outcome.title)
+                    continue
+                seen.add(outcome.page.source.title)
                 future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir)
                 _watch(future, outcome.page.source.title, bar)
                 futures.append((outcome.page.source.title, future))
