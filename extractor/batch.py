@@ -14,9 +14,11 @@ The library's batch takes plain arguments (a folder, or a fetcher and titles) an
 from __future__ import annotations
 
 import os
+import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -134,9 +136,30 @@ def _extract_page(content: str, source: Source, out_dir: Path) -> BatchOutcome:
         return _failure(source.title, error)
 
 
-def _executor(workers: int | None) -> Executor:
-    # Parsing is CPU-bound Python: processes, not threads, to use every core.
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the main process's to handle (it stops the workers itself);
+    a worker taking it would print a traceback and carry on with the next article."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _executor(workers: int | None) -> Iterator[Executor]:
+    """A pool of worker processes that, on Ctrl-C or any error, stops at once instead of finishing its queue.
+
+    Parsing is CPU-bound Python: processes, not threads, to use every core. The articles already
+    written stay written (each folder is replaced atomically; a folder being written when the
+    workers stop is left as a temporary folder, removed by the next run).
+    """
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        # The executor has no public way to stop a running task; its processes are the way.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    pool.shutdown()
 
 
 def _collect(futures: list[tuple[str, Future[BatchOutcome]]]) -> list[BatchOutcome]:
