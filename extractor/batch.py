@@ -154,9 +154,11 @@ def _executor(workers: int | None) -> Iterator[Executor]:
     try:
         yield pool
     except BaseException:
+        # The executor has no public way to stop a running task; its processes are the way. They
+        # are taken first: shutdown() forgets them.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        # The executor has no public way to stop a running task; its processes are the way.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for process in processes:
             process.terminate()
         raise
     pool.shutdown()
