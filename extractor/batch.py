@@ -14,13 +14,16 @@ The library's batch takes plain arguments (a folder, or a fetcher and titles) an
 from __future__ import annotations
 
 import os
-import shutil
+import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from tqdm import tqdm
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
@@ -73,29 +76,22 @@ class BatchReport:
 
 
 class _Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+    """A progress bar (tqdm: count, rate, ETA) on ``stream`` when given — the CLI gives stderr only
+    when it is a terminal — and nothing otherwise, so that logs never hold one."""
 
     def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # advanced from the pool's callback thread and the main one
+        self._bar = None if stream is None else tqdm(total=total, file=stream, unit="article", dynamic_ncols=True)
 
     def advance(self, label: str) -> None:
         with self._lock:
-            self.done += 1
-            if self.stream is None:
-                return
-            width = shutil.get_terminal_size((80, 20)).columns
-            filled = 20 * self.done // max(self.total, 1)
-            line = f"{self.done}/{self.total} [{'#' * filled}{'-' * (20 - filled)}] {label}"
-            self.stream.write("\r" + line[: width - 1].ljust(width - 1))
-            self.stream.flush()
+            if self._bar is not None:
+                self._bar.set_postfix_str(label, refresh=False)
+                self._bar.update(1)
 
     def close(self) -> None:
-        if self.stream is not None and self.done:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _finish(article: Article, out_dir: Path) -> BatchOutcome:
@@ -140,9 +136,32 @@ def _extract_page(content: str, source: Source, out_dir: Path) -> BatchOutcome:
         return _failure(source.title, error)
 
 
-def _executor(workers: int | None) -> Executor:
-    # Parsing is CPU-bound Python: processes, not threads, to use every core.
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the main process's to handle (it stops the workers itself);
+    a worker taking it would print a traceback and carry on with the next article."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _executor(workers: int | None) -> Iterator[Executor]:
+    """A pool of worker processes that, on Ctrl-C or any error, stops at once instead of finishing its queue.
+
+    Parsing is CPU-bound Python: processes, not threads, to use every core. The articles already
+    written stay written (each folder is replaced atomically; a folder being written when the
+    workers stop is left as a temporary folder, removed by the next run).
+    """
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_ignore_interrupts)
+    try:
+        yield pool
+    except BaseException:
+        # The executor has no public way to stop a running task; its processes are the way. They
+        # are taken first: shutdown() forgets them.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    pool.shutdown()
 
 
 def _collect(futures: list[tuple[str, Future[BatchOutcome]]]) -> list[BatchOutcome]:
@@ -219,6 +238,9 @@ def extract_titles(
     bar = _Progress(len(titles), progress)
     outcomes: list[BatchOutcome] = []
     futures: list[tuple[str, Future[BatchOutcome]]] = []
+    # A redirect and its target (or two spellings of one title) are one article: the page the
+    # wiki answered with, its canonical title, is extracted once.
+    seen: set[str] = set()
     with _executor(workers) as pool:
         for batch in fetch_pages(fetcher, titles, obtained=obtained):
             for outcome in batch:
@@ -226,6 +248,10 @@ def extract_titles(
                     outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
                     bar.advance(outcome.title)
                     continue
+                if outcome.page.source.title in seen:
+                    bar.advance(outcome.title)
+                    continue
+                seen.add(outcome.page.source.title)
                 future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir)
                 _watch(future, outcome.page.source.title, bar)
                 futures.append((outcome.page.source.title, future))

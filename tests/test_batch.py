@@ -232,3 +232,12 @@ def test_pairs_over_the_corpus_join_both_sides_by_iso_code(corpus_batch: tuple[B
     )
     assert pair["date_in_a"] and pair["date_in_b"] and pair["agree"] in {"true", "false"}
     assert len({tuple(sorted(key)) for key in pairs}) == len(pairs)  # unordered: never both (A, B) and (B, A)
+
+
+def test_progress_bar_counts_with_rate_and_eta(folder: Path, tmp_path: Path) -> None:
+    """Given a stream, the batch draws tqdm's bar on it: the count of articles, the rate, the ETA."""
+    stream = io.StringIO()
+    extract_folder(folder, tmp_path / "out", workers=1, progress=stream)
+    drawn = stream.getvalue()
+    assert "3/3" in drawn and "article/s" in drawn and "<" in drawn  # tqdm's "[elapsed<remaining, rate]"
+    assert "100%" in drawn

@@ -93,3 +93,17 @@ def test_answers_too_big_for_one_response_are_completed_by_continuation(mediawik
     assert [(o.error, o.page is not None and o.page.content == body.rstrip()) for o in batch] == [(None, True)] * 5
     asked = revision_requests(mediawiki)
     assert len(asked) > 1 and "rvcontinue" in asked[1]
+
+
+def test_a_redirect_and_its_target_are_one_article(wiki: Any, tmp_path: Path) -> None:
+    """A titles file naming a page, a redirect to it and another spelling: one dataset, its rows once."""
+    target = "Foreign relations of Dupland"
+    wiki.edit(target, article(1, 3), "dedupe test page")
+    wiki.edit("Foreign relations of Dupland (old name)", f"#REDIRECT [[{target}]]", "moved")
+    titles = tmp_path / "titles.txt"
+    titles.write_text(f"{target}\nForeign relations of Dupland (old name)\nForeign_relations_of_Dupland\n")
+    out = tmp_path / "out"
+    assert main(["--titles-file", str(titles), "--api-url", wiki.api_url, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["all", "foreign-relations-of-dupland"]
+    rows = list(csv.DictReader(io.StringIO((out / "all" / "relations.csv").read_text())))
+    assert [row["subject"] for row in rows] == ["Dupland"]

@@ -259,7 +259,13 @@ def test_503_forever_exits_2_after_the_budget_and_keeps_the_previous_dataset(
     code = cli.main(["--api-url", server.api_url, "--title", TITLE, "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.count("\n") == 1 and "HTTP 503" in err and TITLE in err and "Traceback" not in err
+    # Each wait says why (never silent), then one line for the error.
+    *waits, error = err.splitlines()
+    assert [w.split(":", 1)[0] for w in waits] == [
+        f"waiting {s} s before retry {n}/5" for n, s in enumerate((5, 10, 20, 40, 80), start=1)
+    ]
+    assert all("HTTP 503" in w and server.api_url.split("://", 1)[1] in w for w in waits)
+    assert "HTTP 503" in error and TITLE in error and "Traceback" not in err
     assert sleeps == [5, 10, 20, 40, 80] and len(server.requests) == 6
     assert _files(tmp_path) == before
 

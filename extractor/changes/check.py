@@ -40,7 +40,12 @@ __all__ = [
     "apply_check",
     "check_article",
     "checked_path",
+    "compare_page",
+    "fetch_like",
+    "known_revision",
     "load_stored",
+    "not_a_redirect",
+    "unchanged_result",
 ]
 
 #: ``DIR/<slug>`` + this suffix: the latest revision found to hold the same data as the dataset.
@@ -118,7 +123,8 @@ def _normalised(title: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _not_a_redirect(title: str, latest: RevisionInfo) -> None:
+def not_a_redirect(title: str, latest: RevisionInfo) -> None:
+    """:class:`PageMissingError` naming the target when ``title`` now redirects (``latest`` is another page's)."""
     # The fetcher follows redirects. A page that now redirects (moved, merged, or turned into a
     # redirect) is reported, not followed: its data would land under another slug, or be some
     # other article's. The user decides, and then checks the target instead (setting "title").
@@ -164,44 +170,77 @@ def check_article(
     Returns the result and the newly extracted article (``None`` when the revision is unchanged
     and nothing was downloaded). Fetch errors propagate (:class:`~extractor.errors.FetchError`).
     """
-    folder = out_dir / slugify(title)
+    known = known_revision(out_dir, title, stored)
+    latest = fetcher.latest_revision(title)
+    not_a_redirect(title, latest)
+    if latest.revision_id == known:
+        return unchanged_result(fetcher.api_url, title, out_dir, stored, latest), None
+    page = fetch_like(fetcher, title, latest.revision_id, stored)
+    return compare_page(fetcher.api_url, title, out_dir, stored, latest, page)
+
+
+def known_revision(out_dir: Path, title: str, stored: Article | None) -> int | None:
+    """The latest revision already compared with ``stored``: its own, or a later checked one."""
     checked = _read_checked(checked_path(out_dir, title), stored) if stored is not None else None
     data_revision = stored.source.revision_id if stored is not None else None
-    known = checked.revision_id if checked is not None else data_revision
+    return checked.revision_id if checked is not None else data_revision
 
-    latest = fetcher.latest_revision(title)
-    _not_a_redirect(title, latest)
 
-    def result(summary: str, diff: DatasetDiff | None = None) -> CheckResult:
-        return CheckResult(
-            title=latest.title,
-            api_url=fetcher.api_url,
-            dataset=str(folder),
-            data_revision=data_revision,
-            old_revision=known,
-            new_revision=latest.revision_id,
-            new_revision_timestamp=latest.timestamp,
-            revision_changed=diff is not None,
-            data_changed=diff is not None and diff.changed,
-            dataset_missing=stored is None,
-            diff=diff,
-            summary=summary,
-        )
+def _result(
+    api_url: str | None,
+    title: str,
+    out_dir: Path,
+    stored: Article | None,
+    latest: RevisionInfo,
+    summary: str,
+    diff: DatasetDiff | None = None,
+) -> CheckResult:
+    return CheckResult(
+        title=latest.title,
+        api_url=api_url,
+        dataset=str(out_dir / slugify(title)),
+        data_revision=stored.source.revision_id if stored is not None else None,
+        old_revision=known_revision(out_dir, title, stored),
+        new_revision=latest.revision_id,
+        new_revision_timestamp=latest.timestamp,
+        revision_changed=diff is not None,
+        data_changed=diff is not None and diff.changed,
+        dataset_missing=stored is None,
+        diff=diff,
+        summary=summary,
+    )
 
-    if latest.revision_id == known:
-        return result(f"{latest.title}: revision {known} is still the latest; no data changes"), None
 
-    page = _fetch_like(fetcher, title, latest.revision_id, stored)
+def unchanged_result(
+    api_url: str | None, title: str, out_dir: Path, stored: Article | None, latest: RevisionInfo
+) -> CheckResult:
+    """The result when ``latest`` is the revision already known: nothing new."""
+    known = known_revision(out_dir, title, stored)
+    summary = f"{latest.title}: revision {known} is still the latest; no data changes"
+    return _result(api_url, title, out_dir, stored, latest, summary)
+
+
+def compare_page(
+    api_url: str | None,
+    title: str,
+    out_dir: Path,
+    stored: Article | None,
+    latest: RevisionInfo,
+    page: FetchedPage,
+) -> tuple[CheckResult, Article]:
+    """Extract ``page`` (the content of ``latest``) and compare its data with ``stored``."""
+    known = known_revision(out_dir, title, stored)
     article = extract_content(page.content, page.source)
     diff = diff_articles(stored if stored is not None else _empty_like(article), article)
     if known is not None and diff.old_revision != known:
         # The revisions compared are the dataset's and the latest, but the last one *checked* is newer.
         diff.old_revision = known
+    folder = out_dir / slugify(title)
     summary = headline(diff) + (f" (no dataset at {folder} yet)" if stored is None else "")
-    return result(summary, diff), article
+    return _result(api_url, title, out_dir, stored, latest, summary, diff), article
 
 
-def _fetch_like(fetcher: Fetcher, title: str, revision: int, stored: Article | None) -> FetchedPage:
+def fetch_like(fetcher: Fetcher, title: str, revision: int, stored: Article | None) -> FetchedPage:
     """The revision in the format the stored dataset was made from, so formats never differ."""
     content_format = stored.source.content_format if stored is not None else "wikitext"
     if content_format == "html":

@@ -19,9 +19,11 @@ from extractor.cli.options import (
     DEFAULT_TITLE,
     EXIT_ERROR,
     EXIT_OK,
+    SEED_RECORDING,
     Parser,
     add_fetch_options,
     fetcher_from_args,
+    note,
     positive_int,
 )
 from extractor.version import __version__
@@ -85,9 +87,9 @@ def run_extract(argv: Sequence[str]) -> int:
 
     article = extract_file(args.input, args.title) if args.input is not None else _fetch(args)
     folder = write_dataset(article, args.out)
-    print(
+    note(
+        args,
         f"{article.source.title}: {len(article.relations)} relations, {len(article.references)} references -> {folder}",
-        file=sys.stderr,
     )
     return EXIT_OK
 
@@ -98,10 +100,32 @@ def _fetch(args: argparse.Namespace) -> Article:
 
     # A revision names its page; a title only matters then as a check.
     title = args.title if args.revision is not None else args.title or DEFAULT_TITLE
+    revision = args.revision
+    if args.offline and args.recording is None and title is not None:
+        args.recording, recorded = _committed_recording(args, title)
+        revision = revision if revision is not None else recorded
     with fetcher_from_args(args) as fetcher:
         fetch = getattr(fetcher, f"fetch_{args.source}")  # --source is one of wikitext, html, parsoid
-        page = fetch(title, revision=args.revision)
+        page = fetch(title, revision=revision)
     return extract_content(page.content, page.source)
+
+
+def _committed_recording(args: argparse.Namespace, title: str) -> tuple[Path, int | None]:
+    """What ``--offline`` replays: the recording committed beside ``out`` for ``title``, else the seed's.
+
+    ``check --update`` writes ``recordings/<slug>/`` beside ``out/`` with each dataset it writes,
+    so that the committed ``out/`` is reproduced, not reverted to the old snapshot. Says which.
+    """
+    from extractor.export.dataset import slugify
+    from extractor.fetch.recording import INDEX, recorded_revision
+
+    committed = args.out.parent / "recordings" / slugify(title)
+    if (committed / INDEX).is_file():
+        revision = recorded_revision(committed)
+        note(args, f"replaying {committed} (revision {revision})")
+        return committed, revision
+    note(args, f"replaying the stored snapshot {SEED_RECORDING} (no {committed} here)")
+    return SEED_RECORDING, None
 
 
 # ---------------------------------------------------------------------------- batches
@@ -118,14 +142,15 @@ def _run_batch(parser: Parser, args: argparse.Namespace) -> int:
     # Local: only batches pay for the process pool.
     from extractor.batch import extract_folder
 
-    progress = sys.stderr if sys.stderr.isatty() else None  # a progress bar, but never in logs
+    # A progress bar, but never in logs, and not with -q.
+    progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
     if args.input is not None:
         report = extract_folder(args.input, args.out, progress=progress)
     else:
         report = _fetch_batch(args, progress)
     for outcome in report.failed:
         print(f"failed: {outcome.title}: {outcome.error}", file=sys.stderr)
-    print(report.summary(), file=sys.stderr)
+    note(args, report.summary())
     return EXIT_ERROR if report.failed else EXIT_OK
 
 

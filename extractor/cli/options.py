@@ -17,8 +17,11 @@ Only the command line knows ``fixtures/``: the library is handed paths.
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from extractor.fetch.params import CONTACT_ENV, DEFAULT_API_URL
 
@@ -38,9 +41,11 @@ __all__ = [
     "SEED_TITLE",
     "Parser",
     "add_fetch_options",
+    "configure_output",
     "fetcher_from_args",
     "load_snapshot",
     "non_negative_int",
+    "note",
     "positive_int",
 ]
 
@@ -67,11 +72,60 @@ SEED_RECORDING = RECORDINGS / "foreign-relations-of-kyrgyzstan"
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line and exit 2 like every other error."""
+    """argparse, but usage errors are one line and exit 2 like every other error.
+
+    Every command gets ``-v/--verbose`` and ``-q/--quiet`` here, and its parsed arguments set
+    what reaches stderr (:func:`configure_output`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        talk = self.add_mutually_exclusive_group()
+        talk.add_argument(
+            "-v", "--verbose", action="count", default=0, help="say more on stderr: every request and every wait"
+        )
+        talk.add_argument(
+            "-q", "--quiet", action="store_true", help="only errors on stderr: no progress, waits or summaries"
+        )
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse, then let ``-v``/``-q`` decide what the library's messages show (see :func:`configure_output`)."""
+        parsed, rest = super().parse_known_args(args, namespace)
+        configure_output(parsed)
+        return parsed, rest
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE (see --help)`` on stderr and exit with :data:`EXIT_ERROR`."""
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (tests capture it), one message a line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
+
+
+def configure_output(args: argparse.Namespace) -> None:
+    """What the library logs (logger ``extractor``) reaches stderr: warnings by default — every
+    wait of more than 2 s, with why — ``-v`` adds every request and every wait, ``-q`` leaves errors only."""
+    logger = logging.getLogger("extractor")
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _StderrHandler)]
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    verbose, quiet = getattr(args, "verbose", 0), getattr(args, "quiet", False)
+    logger.setLevel(
+        logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    )
+
+
+def note(args: argparse.Namespace, text: str) -> None:
+    """An informational line on stderr (what was written, what was replayed), unless ``-q``."""
+    if not getattr(args, "quiet", False):
+        print(text, file=sys.stderr)
 
 
 def non_negative_int(text: str) -> int:

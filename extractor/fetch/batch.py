@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
-from extractor.fetch.answers import REDIRECT, FetchedPage
+from extractor.fetch.answers import REDIRECT, FetchedPage, RevisionInfo
 from extractor.fetch.client import Fetcher
 from extractor.fetch.params import wiki_language
 from extractor.models import Obtained
@@ -29,9 +29,12 @@ from extractor.source import make_source
 __all__ = [
     "FAMILY_PREFIX",
     "MAX_TITLES",
+    "LatestOutcome",
     "PageOutcome",
     "discover_titles",
     "fetch_pages",
+    "fetch_revisions",
+    "latest_revisions",
     "read_titles_file",
 ]
 
@@ -50,6 +53,8 @@ class PageOutcome:
     title: str
     page: FetchedPage | None = None
     error: ExtractorError | None = None
+    #: The page object as the wiki answered it (for a recording of this page alone).
+    data: dict[str, Any] | None = None
 
 
 def read_titles_file(path: Path) -> list[str]:
@@ -142,13 +147,19 @@ class _Batch:
 
 
 def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained) -> PageOutcome:
+    page = batch.pages.get(batch.final_title(requested))
+    if page is None:
+        error = PageMissingError(f"{requested!r}: no page in the answer (a redirect loop?)", title=requested)
+        return PageOutcome(requested, error=error)
+    return _page_outcome(requested, page, fetcher, obtained)
+
+
+def _page_outcome(requested: str, page: dict[str, Any], fetcher: Fetcher, obtained: Obtained) -> PageOutcome:
+    """One page of an answer (its first revision, with content) as a fetched page, or why not."""
+
     def fail(cls: type[FetchError], message: str) -> PageOutcome:
         return PageOutcome(requested, error=cls(f"{requested!r}: {message}", title=requested))
 
-    final = batch.final_title(requested)
-    page = batch.pages.get(final)
-    if page is None:
-        return fail(PageMissingError, "no page in the answer (a redirect loop?)")
     if page.get("invalid"):
         return fail(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
     if page.get("missing"):
@@ -177,7 +188,7 @@ def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained
         api_url=fetcher.api_url,
         site_url=fetcher.site_url,
     )
-    return PageOutcome(requested, page=FetchedPage(content=content, source=source))
+    return PageOutcome(requested, page=FetchedPage(content=content, source=source), data=page)
 
 
 def fetch_pages(
@@ -217,3 +228,131 @@ def fetch_pages(
             yield [PageOutcome(title, error=error) for title in left]
             return
         yield [_outcome(title, batch, fetcher, obtained) for title in chunk]
+
+
+@dataclass(frozen=True)
+class LatestOutcome:
+    """A title's latest revision (no content), or the error that stands for it.
+
+    ``title`` is the title asked for; ``revision.title`` is the page the wiki answered with,
+    which differs when the title is (now) a redirect: the caller decides what that means.
+    """
+
+    title: str
+    revision: RevisionInfo | None = None
+    error: ExtractorError | None = None
+
+
+def _normalised(title: str) -> str:
+    text = " ".join(title.replace("_", " ").split())
+    return text[:1].upper() + text[1:]
+
+
+def latest_revisions(fetcher: Fetcher, titles: list[str], *, batch_size: int = MAX_TITLES) -> list[LatestOutcome]:
+    """The latest revision ids of every title, ``batch_size`` titles per request, in the order given.
+
+    The metadata only (``rvprop=ids|timestamp|sha1|contentmodel``): one small request per 50
+    titles. A title that fails (missing, invalid, not wikitext) is that title's outcome; the wiki
+    failing after the fetcher's retries fails every title still to be asked for.
+    """
+    if not 1 <= batch_size <= MAX_TITLES:
+        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+    outcomes: dict[str, LatestOutcome] = {}
+    askable = [title for title in titles if "|" not in title and title.strip()]
+    for title in titles:
+        if title not in askable:
+            error = PageMissingError(f"{title!r}: invalid title: '|' is not allowed", title=title)
+            outcomes[title] = LatestOutcome(title, error=error)
+    chunks = list(_chunks(askable, batch_size))
+    for number, chunk in enumerate(chunks):
+        params = {
+            "action": "query",
+            "prop": "revisions",
+            "titles": "|".join(chunk),
+            "rvprop": "ids|timestamp|sha1|contentmodel",
+            "rvslots": "main",
+            "redirects": "1",
+        }
+        try:
+            batch = _Batch.gather(_continued(fetcher, params))
+        except ExtractorError as error:
+            for title in (title for rest in chunks[number:] for title in rest):
+                outcomes[title] = LatestOutcome(title, error=error)
+            break
+        for title in chunk:
+            outcomes[title] = _latest_outcome(title, batch, fetcher)
+    return [outcomes[title] for title in titles]
+
+
+def _latest_outcome(requested: str, batch: _Batch, fetcher: Fetcher) -> LatestOutcome:
+    def fail(cls: type[FetchError], message: str) -> LatestOutcome:
+        return LatestOutcome(requested, error=cls(f"{requested!r}: {message}", title=requested))
+
+    final = batch.final_title(requested)
+    page = batch.pages.get(final)
+    target = f" {final!r}" if final != _normalised(requested) else ""
+    if page is None:
+        return fail(PageMissingError, "no page in the answer (a redirect loop?)")
+    if page.get("invalid"):
+        return fail(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
+    if page.get("missing"):
+        return fail(PageMissingError, f"page{target} does not exist on {fetcher.api_url or 'the recording'}")
+    revisions = page.get("revisions")
+    if not isinstance(revisions, list) or not revisions or not isinstance(revisions[0], dict):
+        return fail(TransportError, "the answer holds no revision of the page")
+    revision = revisions[0]
+    slot = (revision.get("slots") or {}).get("main") or {}
+    model = slot.get("contentmodel", revision.get("contentmodel"))
+    if model is not None and model != "wikitext":
+        return fail(PageMissingError, f"is not a wikitext article (content model {model!r})")
+    page_id, revision_id, timestamp = page.get("pageid"), revision.get("revid"), revision.get("timestamp")
+    if not (isinstance(page_id, int) and isinstance(revision_id, int) and isinstance(timestamp, str)):
+        return fail(TransportError, "the answer has no valid revision ids")
+    info = RevisionInfo(str(page["title"]), page_id, revision_id, timestamp, slot.get("sha1") or revision.get("sha1"))
+    return LatestOutcome(requested, revision=info)
+
+
+def fetch_revisions(
+    fetcher: Fetcher, revisions: dict[int, str], *, batch_size: int = MAX_TITLES, obtained: Obtained = "api"
+) -> dict[int, PageOutcome]:
+    """The content of these revisions (id → the title asked for), ``batch_size`` per request (``revids=``).
+
+    Pinned by id, so an edit landing between the metadata and the content cannot slip in. A
+    revision the wiki no longer has (deleted meanwhile) is that revision's outcome.
+    """
+    if not 1 <= batch_size <= MAX_TITLES:
+        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+    ids = sorted(revisions)
+    outcomes: dict[int, PageOutcome] = {}
+    chunks = list(_chunks([str(revision) for revision in ids], batch_size))
+    for number, chunk in enumerate(chunks):
+        params = {
+            "action": "query",
+            "prop": "revisions",
+            "revids": "|".join(chunk),
+            "rvprop": "ids|timestamp|sha1|contentmodel|content",
+            "rvslots": "main",
+        }
+        try:
+            batch = _Batch.gather(_continued(fetcher, params))
+        except ExtractorError as error:
+            for revision in (int(revision) for rest in chunks[number:] for revision in rest):
+                outcomes[revision] = PageOutcome(revisions[revision], error=error)
+            break
+        by_id = {
+            page["revisions"][0].get("revid"): page
+            for page in batch.pages.values()
+            if isinstance(page.get("revisions"), list) and page["revisions"] and isinstance(page["revisions"][0], dict)
+        }
+        for revision in map(int, chunk):
+            title = revisions[revision]
+            if revision in by_id:
+                outcomes[revision] = _page_outcome(title, by_id[revision], fetcher, obtained)
+            else:
+                gone = PageMissingError(
+                    f"{title!r}: revision {revision} is not on the wiki any more (deleted?)",
+                    title=title,
+                    revision=revision,
+                )
+                outcomes[revision] = PageOutcome(title, error=gone)
+    return outcomes

@@ -42,8 +42,9 @@ from typing import Any
 
 from extractor.atomic import replace_directory, staging_directory
 from extractor.errors import RecordingError
+from extractor.fetch.params import api_params, revisions_params
 
-__all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording", "describe"]
+__all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording", "describe", "page_recording", "recorded_revision"]
 
 FORMAT = "frx-extractor recording"
 VERSION = 1
@@ -171,3 +172,29 @@ def _file_name(number: int, exchange: Exchange) -> str:
     kind = exchange.endpoint.split(".php", 1)[0].rsplit("/", 1)[-1] or "answer"
     suffix = ".html" if (exchange.content_type or "").startswith("text/html") else ".json"
     return f"{number:03d}-{kind}{suffix}"
+
+
+def page_recording(
+    page: Mapping[str, Any], revision: int, *, api_url: str | None, language: str, user_agent: str | None
+) -> Recording:
+    """A recording of one revision's page, cut out of an answer about many (``revids=A|B|…``).
+
+    A batched check asks for up to 50 revisions at once; each dataset it writes gets the part of
+    that answer about its page, stored as MediaWiki answers ``revids=N`` alone (the page object
+    as received, inside ``{"batchcomplete": true, "query": {"pages": [...]}}``), so that
+    ``Fetcher.fetch_wikitext(title, revision=N)`` replays it through the same checks as live.
+    The bytes are re-serialised JSON, not the server's; the values are the server's.
+    """
+    params = api_params(revisions_params(revision=revision, content=True))
+    body = json.dumps({"batchcomplete": True, "query": {"pages": [dict(page)]}}, ensure_ascii=False, indent=1)
+    exchange = Exchange("api.php", params, 200, "application/json; charset=utf-8", (body + "\n").encode("utf-8"))
+    return Recording(api_url=api_url, language=language, user_agent=user_agent, exchanges=[exchange])
+
+
+def recorded_revision(directory: Path) -> int | None:
+    """The revision a recording's first ``revids=N`` request asked for; ``None`` when it asked by title."""
+    for exchange in Recording.load(directory).exchanges:
+        raw = exchange.params.get("revids", "")
+        if raw.isdigit():
+            return int(raw)
+    return None

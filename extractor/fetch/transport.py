@@ -44,7 +44,7 @@ from extractor.fetch.params import (
     script_base,
     wiki_language,
 )
-from extractor.fetch.recording import Exchange, Recording
+from extractor.fetch.recording import Exchange, Recording, describe
 
 __all__ = [
     "LiveTransport",
@@ -61,6 +61,8 @@ _CHUNK = 64 * 1024
 _LIVE = MappingProxyType({"obtained": "api"})
 
 _log = logging.getLogger(__name__)
+#: Seconds of waiting beyond which a user is told why (``waiting 10 s before retry 2/5: …``).
+_NOTICEABLE_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,22 @@ class LiveTransport:
                         error.args = (f"{error.args[0]} (gave up after {attempt} retries)",)
                     raise error from None
                 wait = backoff_seconds(attempt, retry.retry_after)
-                _log.info("%s; retry %d of %d in %.0f s", retry.error, attempt + 1, self.max_retries, wait)
+                # Never silent: a wait a user would notice says why (the CLI shows warnings unless -q).
+                _log.log(
+                    logging.WARNING if wait > _NOTICEABLE_WAIT else logging.INFO,
+                    "waiting %.0f s before retry %d/%d: %s from %s",
+                    wait,
+                    attempt + 1,
+                    self.max_retries,
+                    _reason_of(retry.error),
+                    (self._script_base + request.endpoint).split("://", 1)[-1],
+                )
                 self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, request: Request) -> Answer:
         url = self._script_base + request.endpoint
+        _log.info("GET %s", describe(request.endpoint, request.params))
         where = f"{url.split('://', 1)[-1]}"
         limit = self.max_response_bytes
 
@@ -323,6 +335,12 @@ class RecordingTransport:
         self._recording.add(exchange)
         self._recording.save(self._directory)
         return result
+
+
+def _reason_of(error: FetchError) -> str:
+    """The error's reason without the ``'Title': `` it starts with (the wait line names the URL)."""
+    text = str(error)
+    return text.split(": ", 1)[1] if text.startswith(("'", '"', "revision ")) and ": " in text else text
 
 
 def _reason(failure: BaseException) -> str:

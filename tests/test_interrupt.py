@@ -1,0 +1,59 @@
+"""Ctrl-C during a batch: it stops within 2 s, workers included, keeps what was finished, exits 130."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.support import ROOT
+
+SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
+
+
+def test_ctrl_c_stops_a_batch_within_two_seconds(tmp_path: Path) -> None:
+    """SIGINT to the process group (what a terminal's Ctrl-C sends) mid-batch: exit 130 in < 2 s, no traceback."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for number in range(300):  # far more than the run can finish before the interrupt
+        (articles / f"Foreign_relations_of_Interruptland_{number:03d}.wikitext").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "extractor", "--input", str(articles), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a job
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if out.is_dir() and sum(1 for p in out.iterdir() if not p.name.startswith(".")) >= 3:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the batch ended before it could be interrupted"
+        os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = process.communicate(timeout=30)
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert elapsed < 2.0, f"took {elapsed:.1f} s to stop"
+    assert "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "interrupted", stderr
+    # Every article written before the interrupt is complete; the rest were not started.
+    folders = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert 3 <= len(folders) < 300
+    for folder in folders:
+        assert json.loads((folder / "article.json").read_text(encoding="utf-8"))["relations"]
+    # No worker outlived the run.
+    time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""
