@@ -25,7 +25,7 @@ from typing import TextIO
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, write_combined
-from extractor.export.dataset import SCHEMA_FILE, dataset_files, schema_json, slugify
+from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_shrink, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
@@ -98,9 +98,10 @@ class _Progress:
             self.stream.flush()
 
 
-def _finish(article: Article, out_dir: Path) -> BatchOutcome:
+def _finish(article: Article, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
     folder = out_dir / slugify(article.source.title)
+    guard_shrink(article, folder, allow_shrink=allow_shrink)  # a shrunk article fails, keeping its folder
     files = dataset_files(article)
     with staging_directory(folder) as staging:
         for name, data in files.items():
@@ -123,19 +124,19 @@ def _failure(title: str, error: BaseException) -> BatchOutcome:
     return BatchOutcome(title=title, slug=slugify(title), error=" ".join(message.split()))
 
 
-def _extract_file(path: Path, out_dir: Path) -> BatchOutcome:
+def _extract_file(path: Path, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     """Worker: one file to one dataset folder; every failure is the outcome, never an exception."""
     title = path.stem.replace("_", " ")
     try:
-        return _finish(extract_file(path, title), out_dir)
+        return _finish(extract_file(path, title), out_dir, allow_shrink)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(title, error)
 
 
-def _extract_page(content: str, source: Source, out_dir: Path) -> BatchOutcome:
+def _extract_page(content: str, source: Source, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     """Worker: one fetched page to one dataset folder."""
     try:
-        return _finish(extract_content(content, source), out_dir)
+        return _finish(extract_content(content, source), out_dir, allow_shrink)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(source.title, error)
 
@@ -168,9 +169,18 @@ def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] |
 
 
 def extract_folder(
-    folder: Path, out_dir: Path, *, workers: int | None = None, progress: TextIO | None = None
+    folder: Path,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    progress: TextIO | None = None,
+    allow_shrink: bool = False,
 ) -> BatchReport:
-    """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``."""
+    """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``.
+
+    An article that shrank (:func:`~extractor.export.dataset.guard_shrink`) fails and keeps its
+    folder, unless ``allow_shrink``.
+    """
     if not folder.is_dir():
         raise InputError("not a folder", path=str(folder))
     # For one article given twice, the wikitext comes first and is the one extracted.
@@ -194,7 +204,7 @@ def extract_folder(
     with _executor(workers) as pool:
         futures = []
         for path in todo:
-            future = pool.submit(_extract_file, path, out_dir)
+            future = pool.submit(_extract_file, path, out_dir, allow_shrink)
             _watch(future, path.stem.replace("_", " "), bar)
             futures.append((path.stem.replace("_", " "), future))
         outcomes += _collect(futures)
@@ -211,6 +221,7 @@ def extract_titles(
     progress: TextIO | None = None,
     obtained: Obtained = "api",
     record_titles: bool = False,
+    allow_shrink: bool = False,
 ) -> BatchReport:
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
@@ -226,7 +237,7 @@ def extract_titles(
                     outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
                     bar.advance(outcome.title)
                     continue
-                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir)
+                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir, allow_shrink)
                 _watch(future, outcome.page.source.title, bar)
                 futures.append((outcome.page.source.title, future))
         outcomes += _collect(futures)

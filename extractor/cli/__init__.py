@@ -39,6 +39,7 @@ _HINTS = {
     "revision": "the revision is chosen with --revision",
     "recording": "the recording is chosen with --recording",
     "update": "create it with --update",
+    "allow_shrink": "--allow-shrink to write it",
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.errors import ShrinkError
 from extractor.models import Article
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "csv_bytes",
     "csv_cell",
     "dataset_files",
+    "guard_shrink",
     "schema_json",
     "slugify",
     "write_dataset",
@@ -145,12 +147,49 @@ def dataset_files(article: Article) -> dict[str, bytes]:
     }
 
 
-def write_dataset(article: Article, out_dir: Path) -> Path:
+def _stored_relations(folder: Path) -> tuple[str, int] | None:
+    """The title and relation count of the dataset stored in ``folder``; ``None`` when there is
+    none or it cannot be read (then there is nothing to protect that a comparison could trust)."""
+    try:
+        data = json.loads((folder / "article.json").read_bytes())
+        title, relations = data["source"]["title"], data["relations"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(title, str) or not isinstance(relations, list):
+        return None
+    return title, len(relations)
+
+
+def guard_shrink(article: Article, folder: Path, *, allow_shrink: bool = False) -> None:
+    """Refuse to replace the dataset in ``folder`` with a new extraction of the same article that
+    has no relation table or lost more than half of its relations (:class:`ShrinkError`).
+
+    A scheduled job commits whatever is written: a table that lost its closing line, a truncated
+    download or an empty file would otherwise silently replace good data with none.
+    """
+    if allow_shrink:
+        return
+    stored = _stored_relations(folder)
+    if stored is None:
+        return
+    title, old = stored
+    new = len(article.relations)
+    if title != article.source.title or old == 0:
+        return
+    no_table = new == 0 or any(d.code == "no-relation-table" for d in article.diagnostics)
+    if no_table or 2 * new < old:
+        raise ShrinkError(article.source.title, old, new)
+
+
+def write_dataset(article: Article, out_dir: Path, *, allow_shrink: bool = False) -> Path:
     """Write ``out_dir/<slug>/`` and ``out_dir/article.schema.json``; return the dataset folder.
 
-    The folder is replaced in one step: a failure leaves the previous dataset as it was.
+    The folder is replaced in one step: a failure leaves the previous dataset as it was. A new
+    extraction that shrank (:func:`guard_shrink`) raises :class:`~extractor.errors.ShrinkError`
+    and writes nothing, unless ``allow_shrink``.
     """
     target = out_dir / slugify(article.source.title)
+    guard_shrink(article, target, allow_shrink=allow_shrink)
     with staging_directory(target) as staging:
         for name, data in dataset_files(article).items():
             (staging / name).write_bytes(data)
