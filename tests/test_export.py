@@ -71,7 +71,7 @@ def test_cells_are_true_false_and_empty_for_unknown() -> None:
     chile, atlantis = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
     assert chile["date_conflict"] == "false" and chile["in_bilateral_table"] == "true"
     assert chile["main_article"] == "Chile–X relations"
-    assert chile["notes"] == "- One.\n- Two."
+    assert chile["notes"] == "• One.\n• Two."
     assert atlantis["iso3"] == "" and atlantis["established"] == "" and atlantis["established_raw"] == ""
     assert "None" not in _files()["relations.csv"].decode()
 

@@ -151,7 +151,7 @@ def test_legacy_rows_read_country_date_notes_and_main_article() -> None:
     assert (kazakhstan.country, kazakhstan.country_article) == ("Kazakhstan", "Kazakhstan")
     assert (kazakhstan.established, kazakhstan.established_precision) == ("1992-10-15", "day")
     assert kazakhstan.main_article == "Kazakhstan–Kyrgyzstan relations"
-    assert kazakhstan.notes == "- Both countries are members of the CIS.\n- Kazakhstan has an embassy in Bishkek."
+    assert kazakhstan.notes == "• Both countries are members of the CIS.\n• Kazakhstan has an embassy in Bishkek."
     assert kazakhstan.section == "Bilateral relations"
     assert (atlantis.country, atlantis.country_article) == ("Atlantis", "Atlantis")
     assert (atlantis.established_raw, atlantis.established) == ("January 1993", "1993-01")
@@ -297,7 +297,7 @@ def test_parsoid_rows_citations_and_references() -> None:
     article = dataset(PARSOID)
     kazakhstan, atlantis = article.relations
     assert (kazakhstan.country, kazakhstan.established) == ("Kazakhstan", "1992-10-15")
-    assert kazakhstan.notes == "- Both are CIS members.\n- A note."
+    assert kazakhstan.notes == "• Both are CIS members.\n• A note."
     assert (atlantis.country, atlantis.main_article, atlantis.notes) == (
         "Atlantis",
         "Atlantis–X relations",

@@ -34,7 +34,7 @@ from pathlib import Path
 from extractor.atomic import replace_directory, staging_directory
 from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
-from extractor.export.dataset import csv_bytes
+from extractor.export.dataset import csv_bytes, formula_safe
 from extractor.models import Article, Relation
 
 __all__ = [
@@ -213,7 +213,7 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
             writer.writerow(["subject", "subject_iso3", *header])
             header_written = True
         for row in rows:
-            writer.writerow([sides.subject, sides.subject_iso3 or "", *row])
+            writer.writerow([formula_safe(sides.subject), sides.subject_iso3 or "", *row])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -20,6 +20,7 @@ from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "FORMULA_TRIGGERS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -27,6 +28,7 @@ __all__ = [
     "csv_bytes",
     "csv_cell",
     "dataset_files",
+    "formula_safe",
     "guard_shrink",
     "schema_json",
     "slugify",
@@ -97,17 +99,32 @@ def schema_json() -> bytes:
     return _json_bytes(Article.model_json_schema())
 
 
-def csv_cell(value: object) -> str:
-    """One CSV cell: unknown values empty, booleans ``true``/``false``, anything else its ``str``.
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-    >>> [csv_cell(v) for v in (None, True, False, 0, "x")]
-    ['', 'true', 'false', '0', 'x']
+
+def formula_safe(text: str) -> str:
+    """``text`` with a leading ``'`` when it begins with a formula trigger, so that a spreadsheet
+    shows it as text (OWASP's advice); the JSON keeps the exact value.
+
+    >>> [formula_safe(v) for v in ("=HYPERLINK(1)", "-5", "x-y", "")]
+    ["'=HYPERLINK(1)", "'-5", 'x-y', '']
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: unknown values empty, booleans ``true``/``false``, anything else its ``str``,
+    made formula-safe (:func:`formula_safe`).
+
+    >>> [csv_cell(v) for v in (None, True, False, 0, "x", "@x")]
+    ['', 'true', 'false', '0', 'x', "'@x"]
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return formula_safe(str(value))
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:

@@ -9,7 +9,7 @@ The conventions are the wikitext parser's (:mod:`extractor.parse.wikitext`; the 
 table are read by both through :mod:`extractor.parse.rows`), so that the two
 parsers check each other: a table is a relation table by the meaning of its header row; the
 country comes from the country cell's link (blue or red), the date from the cell's visible text,
-the notes are plain text with bullet items as ``- item`` lines, the "See X" line and ``{{Main}}``
+the notes are plain text with bullet items as ``• item`` lines, the "See X" line and ``{{Main}}``
 hatnote give the main article. References are numbered as their list numbers them, and every
 inline citation is linked to its row, cell and reference. Nothing here raises on bad HTML: what
 cannot be read becomes a :class:`~extractor.models.Diagnostic`.
