@@ -32,7 +32,7 @@ from extractor.parse.html.references import NoteList, read_note_list, reference_
 from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
 from extractor.parse.layout import Column, span_value
 from extractor.parse.rows import Shown, read_relation_table
-from extractor.text import clean_spaces
+from extractor.text import clean_spaces, readable_text
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
 
@@ -425,7 +425,7 @@ def parse_html(html: str) -> ParsedDocument:
 
     Accepts the legacy parser's output and Parsoid's, a whole page or only its content.
     """
-    html = html.removeprefix("\ufeff")  # a byte-order mark is not content
+    html = readable_text(html)  # a byte-order mark is not content; NUL and lone surrogates become U+FFFD
     walk = _Walk(detect_flavour(html))
     try:
         soup = BeautifulSoup(html, "lxml")

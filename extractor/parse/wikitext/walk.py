@@ -29,7 +29,7 @@ from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
 from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.tables import Cell, read_table
 from extractor.parse.wikitext.templates import template_name
-from extractor.text import clean_spaces
+from extractor.text import clean_spaces, readable_text
 
 __all__ = ["close_open_tables", "parse_wikitext"]
 
@@ -41,7 +41,6 @@ _PLAIN = Renderer()
 # they start a line, after any indent (``:{|``) and spaces.
 _TABLE_OPEN = re.compile(r"[ \t]*:*[ \t]*\{\|")
 _TABLE_CLOSE = re.compile(r"[ \t]*:*[ \t]*\|\}")
-_BOM = "\ufeff"
 
 
 class _Lines:
@@ -232,10 +231,18 @@ def close_open_tables(text: str) -> str:
 
 
 def _parse(text: str) -> ParsedDocument:
-    # A byte-order mark is not text (a file saved by some editors starts with one).
-    text = text.removeprefix(_BOM)
+    # A byte-order mark is not text (a file saved by some editors starts with one); NUL and lone
+    # surrogates become U+FFFD, as MediaWiki shows them.
+    text = readable_text(text)
     walk = _Walk(text)
-    walk.document(mwparserfromhell.parse(close_open_tables(text)))
+    try:
+        code = mwparserfromhell.parse(close_open_tables(text))
+    except Exception as error:  # the library's own failure on some input: nothing to read, no traceback
+        walk.diagnostics.append(
+            Diagnostic(severity="error", code="unreadable-text", message=f"the wikitext could not be parsed: {error!r}")
+        )
+        code = mwparserfromhell.parse("")
+    walk.document(code)
     if not walk.rows:
         walk.diagnostics.append(
             Diagnostic(severity="warning", code="no-relation-table", message="no relation table found")
