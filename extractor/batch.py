@@ -25,7 +25,7 @@ from typing import TextIO
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, write_combined
-from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_shrink, schema_json, slugify
+from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
@@ -101,6 +101,7 @@ class _Progress:
 def _finish(article: Article, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
     folder = out_dir / slugify(article.source.title)
+    guard_folder(article, folder)  # another title with the same slug fails rather than overwrite it
     guard_shrink(article, folder, allow_shrink=allow_shrink)  # a shrunk article fails, keeping its folder
     files = dataset_files(article)
     with staging_directory(folder) as staging:

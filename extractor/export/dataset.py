@@ -7,15 +7,17 @@ Output is deterministic (same input, same bytes): no run timestamps, stable colu
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
-from extractor.errors import ShrinkError
+from extractor.errors import InputError, ShrinkError
 from extractor.models import Article
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "csv_cell",
     "dataset_files",
     "formula_safe",
+    "guard_folder",
     "guard_shrink",
     "schema_json",
     "slugify",
@@ -76,13 +79,32 @@ CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
 SCHEMA_FILE = "article.schema.json"
 
 
+def _latin_only(title: str) -> bool:
+    """Whether every letter and digit of ``title`` is Latin script (accented or not) or ASCII."""
+    return all(ch.isascii() or not ch.isalnum() or unicodedata.name(ch, "").startswith("LATIN") for ch in title)
+
+
 def slugify(title: str) -> str:
     """The folder name of an article: lower case, each run of other characters one ``-``.
 
+    A title in Latin script keeps the ASCII slug it always had (accented letters are runs of other
+    characters: folders already written stay where they are). A title with letters or digits of
+    another script keeps them (NFKC, lower-cased), so that non-Latin titles do not all fall back
+    to one folder. When nothing is left (``..``, ``!!!``), a short hash of the title is the slug.
+
     >>> slugify("Foreign relations of Kyrgyzstan")
     'foreign-relations-of-kyrgyzstan'
+    >>> slugify("Внешняя политика России")
+    'внешняя-политика-россии'
+    >>> slugify("!!!")
+    'article-e84c538e'
     """
-    return re.sub(r"[^0-9a-z]+", "-", title.lower()).strip("-") or "article"
+    title = unicodedata.normalize("NFKC", title)
+    if _latin_only(title):
+        slug = re.sub(r"[^0-9a-z]+", "-", title.lower()).strip("-")
+    else:
+        slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")
+    return slug or "article-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -177,6 +199,18 @@ def _stored_relations(folder: Path) -> tuple[str, int] | None:
     return title, len(relations)
 
 
+def guard_folder(article: Article, folder: Path) -> None:
+    """Refuse to write ``article`` into a folder that holds another title's dataset: two titles
+    with one slug (``A–B`` and ``A B``) must not overwrite each other (:class:`InputError`)."""
+    stored = _stored_relations(folder)
+    if stored is not None and stored[0] != article.source.title:
+        raise InputError(
+            f"holds the dataset of {stored[0]!r}, not of {article.source.title!r}; nothing written",
+            path=str(folder),
+            setting="out",
+        )
+
+
 def guard_shrink(article: Article, folder: Path, *, allow_shrink: bool = False) -> None:
     """Refuse to replace the dataset in ``folder`` with a new extraction of the same article that
     has no relation table or lost more than half of its relations (:class:`ShrinkError`).
@@ -206,6 +240,7 @@ def write_dataset(article: Article, out_dir: Path, *, allow_shrink: bool = False
     and writes nothing, unless ``allow_shrink``.
     """
     target = out_dir / slugify(article.source.title)
+    guard_folder(article, target)
     guard_shrink(article, target, allow_shrink=allow_shrink)
     with staging_directory(target) as staging:
         for name, data in dataset_files(article).items():
