@@ -89,7 +89,7 @@ def run_extract(argv: Sequence[str]) -> int:
     from extractor.export.dataset import write_dataset
     from extractor.extract import extract_file
 
-    article = extract_file(args.input, args.title) if args.input is not None else _fetch(args)
+    article = extract_file(args.input, args.title, max_bytes=args.max_bytes) if args.input is not None else _fetch(args)
     folder = write_dataset(article, args.out, allow_shrink=args.allow_shrink)
     print(
         f"{article.source.title}: {len(article.relations)} relations, {len(article.references)} references -> {folder}",
