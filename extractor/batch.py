@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
-from extractor.export.combined import ArticleSides, article_sides, write_combined
+from extractor.export.combined import ArticleSides, article_sides, folder_parts, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
@@ -164,8 +164,8 @@ def _watch(future: Future[BatchOutcome], title: str, progress: _Progress) -> Non
 def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] | None) -> BatchReport:
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
-    parts = [(o.sides, o.relations_csv) for o in ordered if o.error is None and o.sides is not None]
-    combined = write_combined(out_dir, parts, titles=titles)
+    # From the folders as they stand, not this run's outcomes: a failed article keeps its rows.
+    combined = write_combined(out_dir, folder_parts(out_dir), titles=titles)
     return BatchReport(ordered, combined)
 
 
@@ -176,6 +176,7 @@ def extract_folder(
     workers: int | None = None,
     progress: TextIO | None = None,
     allow_shrink: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BatchReport:
     """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``.
 
@@ -201,16 +202,17 @@ def extract_folder(
             outcomes.append(_failure(title, InputError(f"same article as {first.name}", path=str(path))))
         else:
             todo.append(path)
-    bar = _Progress(len(todo), progress)
-    with _executor(workers) as pool:
-        futures = []
-        for path in todo:
-            future = pool.submit(_extract_file, path, out_dir, allow_shrink)
-            _watch(future, path.stem.replace("_", " "), bar)
-            futures.append((path.stem.replace("_", " "), future))
-        outcomes += _collect(futures)
-    bar.close()
-    return _report(outcomes, out_dir, None)
+    with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
+        bar = _Progress(len(todo), progress)
+        with _executor(workers) as pool:
+            futures = []
+            for path in todo:
+                future = pool.submit(_extract_file, path, out_dir, allow_shrink)
+                _watch(future, path.stem.replace("_", " "), bar)
+                futures.append((path.stem.replace("_", " "), future))
+            outcomes += _collect(futures)
+        bar.close()
+        return _report(outcomes, out_dir, None)
 
 
 def extract_titles(
@@ -223,24 +225,28 @@ def extract_titles(
     obtained: Obtained = "api",
     record_titles: bool = False,
     allow_shrink: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BatchReport:
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
     With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (the list a discovery found).
     """
-    bar = _Progress(len(titles), progress)
-    outcomes: list[BatchOutcome] = []
-    futures: list[tuple[str, Future[BatchOutcome]]] = []
-    with _executor(workers) as pool:
-        for batch in fetch_pages(fetcher, titles, obtained=obtained):
-            for outcome in batch:
-                if outcome.page is None:
-                    outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
-                    bar.advance(outcome.title)
-                    continue
-                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir, allow_shrink)
-                _watch(future, outcome.page.source.title, bar)
-                futures.append((outcome.page.source.title, future))
-        outcomes += _collect(futures)
-    bar.close()
-    return _report(outcomes, out_dir, titles if record_titles else None)
+    with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
+        bar = _Progress(len(titles), progress)
+        outcomes: list[BatchOutcome] = []
+        futures: list[tuple[str, Future[BatchOutcome]]] = []
+        with _executor(workers) as pool:
+            for batch in fetch_pages(fetcher, titles, obtained=obtained):
+                for outcome in batch:
+                    if outcome.page is None:
+                        outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
+                        bar.advance(outcome.title)
+                        continue
+                    future = pool.submit(
+                        _extract_page, outcome.page.content, outcome.page.source, out_dir, allow_shrink
+                    )
+                    _watch(future, outcome.page.source.title, bar)
+                    futures.append((outcome.page.source.title, future))
+            outcomes += _collect(futures)
+        bar.close()
+        return _report(outcomes, out_dir, titles if record_titles else None)

@@ -111,3 +111,16 @@ def test_a_batch_fails_the_shrunk_article_and_keeps_its_rows(stored: Path) -> No
     ]
     assert snapshot(stored / "out" / SLUG) == before
     assert (stored / "out" / "foreign-relations-of-other" / "relations.csv").is_file()
+
+
+def test_the_combined_dataset_keeps_a_failed_articles_rows(stored: Path) -> None:
+    """out/all/ is built from the article folders after the run: the failed article's previous rows stay in it."""
+    folder = stored / "in"
+    folder.mkdir()
+    (folder / "Foreign_relations_of_Testland.wikitext").write_text("", encoding="utf-8")
+    (folder / "Foreign_relations_of_Other.wikitext").write_text(table("Chile"), encoding="utf-8")
+    report = extract_folder(folder, stored / "out", workers=1)
+    assert len(report.failed) == 1
+    combined = (stored / "out" / "all" / "relations.csv").read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith("Testland,") for line in combined) == 6
+    assert sum(line.startswith("Other,") for line in combined) == 1

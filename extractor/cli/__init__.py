@@ -41,6 +41,7 @@ _HINTS = {
     "update": "create it with --update",
     "allow_shrink": "--allow-shrink to write it",
     "max_bytes": "raise it with --max-bytes",
+    "lock_timeout": "wait longer with --lock-timeout",
 }
 
 

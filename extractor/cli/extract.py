@@ -66,6 +66,13 @@ def extract_parser() -> Parser:
         help="write a new extraction of an article even when it has no relation table or fewer than "
         "half the relations of the dataset it replaces (refused by default: exit 2, the old dataset kept)",
     )
+    parser.add_argument(
+        "--lock-timeout",
+        metavar="S",
+        type=positive_int,
+        default=300,
+        help="seconds to wait for another run writing the same --out before giving up (300)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     fetching = add_fetch_options(parser, title="fetching (live unless --offline or --input)", replay=True)
     fetching.add_argument("--revision", metavar="N", type=positive_int, help="that revision instead of the latest one")
@@ -90,7 +97,7 @@ def run_extract(argv: Sequence[str]) -> int:
     from extractor.extract import extract_file
 
     article = extract_file(args.input, args.title, max_bytes=args.max_bytes) if args.input is not None else _fetch(args)
-    folder = write_dataset(article, args.out, allow_shrink=args.allow_shrink)
+    folder = write_dataset(article, args.out, allow_shrink=args.allow_shrink, lock_timeout=args.lock_timeout)
     print(
         f"{article.source.title}: {len(article.relations)} relations, {len(article.references)} references -> {folder}",
         file=sys.stderr,
@@ -126,7 +133,9 @@ def _run_batch(parser: Parser, args: argparse.Namespace) -> int:
 
     progress = sys.stderr if sys.stderr.isatty() else None  # a progress bar, but never in logs
     if args.input is not None:
-        report = extract_folder(args.input, args.out, progress=progress, allow_shrink=args.allow_shrink)
+        report = extract_folder(
+            args.input, args.out, progress=progress, allow_shrink=args.allow_shrink, lock_timeout=args.lock_timeout
+        )
     else:
         report = _fetch_batch(args, progress)
     for outcome in report.failed:
@@ -156,6 +165,7 @@ def _fetch_batch(args: argparse.Namespace, progress: TextIO | None) -> BatchRepo
             obtained=_provenance(args.recording),
             record_titles=args.all,
             allow_shrink=args.allow_shrink,
+            lock_timeout=args.lock_timeout,
         )
 
 

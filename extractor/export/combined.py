@@ -45,6 +45,7 @@ __all__ = [
     "Side",
     "article_sides",
     "combined_relations_csv",
+    "folder_parts",
     "pairs_csv",
     "pairs_of",
     "write_combined",
@@ -215,6 +216,23 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
         for row in rows:
             writer.writerow([formula_safe(sides.subject), sides.subject_iso3 or "", *row])
     return buffer.getvalue().encode("utf-8")
+
+
+def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
+    """Every article folder of ``out_dir`` as it stands (sorted by slug): its sides and its
+    ``relations.csv``. The combined dataset is built from these, not from one run's outcomes, so
+    that an article that failed keeps its rows (its folder kept the previous dataset)."""
+    parts = []
+    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
+        if folder.name == COMBINED_FOLDER or folder.name.startswith(".") or not folder.is_dir():
+            continue
+        try:
+            article = Article.model_validate_json((folder / "article.json").read_bytes())
+            relations = (folder / "relations.csv").read_bytes()
+        except (OSError, ValueError):  # not a dataset folder (or a damaged one): nothing to combine
+            continue
+        parts.append((article_sides(article), relations))
+    return parts
 
 
 def write_combined(

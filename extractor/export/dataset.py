@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
 from extractor.errors import InputError, ShrinkError
 from extractor.models import Article
 
@@ -232,7 +232,9 @@ def guard_shrink(article: Article, folder: Path, *, allow_shrink: bool = False) 
         raise ShrinkError(article.source.title, old, new)
 
 
-def write_dataset(article: Article, out_dir: Path, *, allow_shrink: bool = False) -> Path:
+def write_dataset(
+    article: Article, out_dir: Path, *, allow_shrink: bool = False, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> Path:
     """Write ``out_dir/<slug>/`` and ``out_dir/article.schema.json``; return the dataset folder.
 
     The folder is replaced in one step: a failure leaves the previous dataset as it was. A new
@@ -240,11 +242,15 @@ def write_dataset(article: Article, out_dir: Path, *, allow_shrink: bool = False
     and writes nothing, unless ``allow_shrink``.
     """
     target = out_dir / slugify(article.source.title)
-    guard_folder(article, target)
-    guard_shrink(article, target, allow_shrink=allow_shrink)
-    with staging_directory(target) as staging:
-        for name, data in dataset_files(article).items():
-            (staging / name).write_bytes(data)
-        replace_directory(staging, target)
-    atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
+    files = dataset_files(article)
+    # One run at a time per output folder (output_lock), from the comparison to the swap: another
+    # run's staging folder is never taken for a leftover, nor its dataset compared half-written.
+    with output_lock(out_dir, lock_timeout):
+        guard_folder(article, target)
+        guard_shrink(article, target, allow_shrink=allow_shrink)
+        with staging_directory(target) as staging:
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+            replace_directory(staging, target)
+        atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     return target
