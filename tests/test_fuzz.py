@@ -33,7 +33,7 @@ def corpus_texts(corpus_dir: Path) -> list[str]:
 @FUZZ
 @given(seed=st.integers(0, 2**32), extra=st.lists(st.sampled_from(PIECES), max_size=5))
 def test_mutated_corpus_wikitext_never_raises(corpus_texts: list[str], seed: int, extra: list[str]) -> None:
-    """A corpus slice, mutated (cut, spans dropped or doubled, markup, NUL, surrogates, RTL marks), parses and exports."""
+    """A corpus slice, mutated (cut, spans dropped or doubled, markup, NUL, surrogates, RTL marks), is read."""
     rng = random.Random(seed)
     text = mutate(slice_of(rng.choice(corpus_texts), rng), rng)
     run_wikitext(text + "".join(extra))
