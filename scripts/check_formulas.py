@@ -26,26 +26,22 @@ CSV_FILTER = "CSV Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,fal
 FORMULA = re.compile(r'table:formula="([^"]*)"')
 
 
-def formulas(csv_file: Path, soffice: str, work: Path) -> list[str]:
-    """The formulas LibreOffice reads in ``csv_file``."""
+def formulas(csv_files: list[Path], soffice: str, work: Path) -> dict[Path, list[str]]:
+    """The formulas LibreOffice reads in each of ``csv_files`` (one LibreOffice start for all)."""
+    found: dict[Path, list[str]] = {}
+    for number, csv_file in enumerate(csv_files):
+        # Distinct names: many folders hold a relations.csv, and LibreOffice names outputs by stem.
+        copy = work / f"{number:05d}.csv"
+        shutil.copyfile(csv_file, copy)
+    command = [soffice, "--headless", f"--infilter={CSV_FILTER}", "--convert-to", "fods", "--outdir", str(work)]
     subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"--infilter={CSV_FILTER}",
-            "--convert-to",
-            "fods",
-            "--outdir",
-            str(work),
-            str(csv_file),
-        ],
+        [*command, *(str(work / f"{n:05d}.csv") for n in range(len(csv_files)))],
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=3600,
     )
-    converted = work / (csv_file.stem + ".fods")
-    found = FORMULA.findall(converted.read_text(encoding="utf-8"))
-    converted.unlink()
+    for number, csv_file in enumerate(csv_files):
+        found[csv_file] = FORMULA.findall((work / f"{number:05d}.fods").read_text(encoding="utf-8"))
     return found
 
 
@@ -61,8 +57,8 @@ def main() -> int:
     files = sorted(args.out.rglob("*.csv"))
     bad = 0
     with tempfile.TemporaryDirectory() as work:
-        for csv_file in files:
-            for formula in formulas(csv_file, args.soffice, Path(work)):
+        for csv_file, found in formulas(files, args.soffice, Path(work)).items():
+            for formula in found:
                 bad += 1
                 print(f"{csv_file}: formula cell {formula[:80]!r}")
     print(f"{len(files)} CSV files, {bad} formula cells")
