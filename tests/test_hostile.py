@@ -194,3 +194,15 @@ def test_a_title_with_a_newline_is_quoted_on_one_line(
     """A title holding a line break gives a one-line error."""
     result = run_cli("--api-url", server.api_url, "--title", "A\nB", "--max-retries", "0", "--out", str(tmp_path))
     refused(result)
+
+
+@pytest.mark.parametrize("title", ["A\nB", "Foreign relations of \udcff"], ids=["newline", "undecodable-byte"])
+def test_an_unusable_title_is_one_line_quoted(
+    tmp_path: Path, out: Path, run_cli: Callable[..., CliResult], title: str
+) -> None:
+    """A title holding a line break or a lone surrogate (an undecodable file-name byte) is refused, quoted."""
+    source = tmp_path / "Foreign_relations_of_Chile.wikitext"
+    source.write_text("{|\n! Country !! Since\n|-\n| {{flag|Chile}} || 1992\n|}\n", encoding="utf-8")
+    before = files(out)
+    refused(run_cli("--input", str(source), "--title", title, "--out", str(out)), repr(title), "--title")
+    assert files(out) == before
