@@ -26,7 +26,7 @@ from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lo
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, folder_parts, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
-from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
+from extractor.extract import INPUT_SUFFIXES, MAX_INPUT_BYTES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
 from extractor.models import Article, Obtained, Source
@@ -125,11 +125,13 @@ def _failure(title: str, error: BaseException) -> BatchOutcome:
     return BatchOutcome(title=title, slug=slugify(title), error=" ".join(message.split()))
 
 
-def _extract_file(path: Path, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
+def _extract_file(
+    path: Path, out_dir: Path, allow_shrink: bool = False, max_bytes: int = MAX_INPUT_BYTES
+) -> BatchOutcome:
     """Worker: one file to one dataset folder; every failure is the outcome, never an exception."""
     title = path.stem.replace("_", " ")
     try:
-        return _finish(extract_file(path, title), out_dir, allow_shrink)
+        return _finish(extract_file(path, title, max_bytes=max_bytes), out_dir, allow_shrink)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(title, error)
 
@@ -177,6 +179,7 @@ def extract_folder(
     progress: TextIO | None = None,
     allow_shrink: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> BatchReport:
     """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``.
 
@@ -207,7 +210,7 @@ def extract_folder(
         with _executor(workers) as pool:
             futures = []
             for path in todo:
-                future = pool.submit(_extract_file, path, out_dir, allow_shrink)
+                future = pool.submit(_extract_file, path, out_dir, allow_shrink, max_bytes)
                 _watch(future, path.stem.replace("_", " "), bar)
                 futures.append((path.stem.replace("_", " "), future))
             outcomes += _collect(futures)

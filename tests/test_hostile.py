@@ -206,3 +206,16 @@ def test_an_unusable_title_is_one_line_quoted(
     before = files(out)
     refused(run_cli("--input", str(source), "--title", title, "--out", str(out)), repr(title), "--title")
     assert files(out) == before
+
+
+def test_a_batch_fails_a_file_over_max_bytes(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    """In a folder batch a file over --max-bytes fails alone; the others are written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    small = "{|\n! Country !! Since\n|-\n| {{flag|Chile}} || 1992\n|}\n"
+    (folder / "Foreign_relations_of_Small.wikitext").write_text(small, encoding="utf-8")
+    (folder / "Foreign_relations_of_Big.wikitext").write_text(small + "x" * 5000, encoding="utf-8")
+    result = run_cli("--input", str(folder), "--max-bytes", "1000", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "failed: Foreign relations of Big: " in result.stderr and "1000-byte limit" in result.stderr
+    assert (tmp_path / "out" / "foreign-relations-of-small" / "relations.csv").is_file()

@@ -134,7 +134,12 @@ def _run_batch(parser: Parser, args: argparse.Namespace) -> int:
     progress = sys.stderr if sys.stderr.isatty() else None  # a progress bar, but never in logs
     if args.input is not None:
         report = extract_folder(
-            args.input, args.out, progress=progress, allow_shrink=args.allow_shrink, lock_timeout=args.lock_timeout
+            args.input,
+            args.out,
+            progress=progress,
+            allow_shrink=args.allow_shrink,
+            lock_timeout=args.lock_timeout,
+            max_bytes=args.max_bytes,
         )
     else:
         report = _fetch_batch(args, progress)
