@@ -34,14 +34,15 @@ def formulas(csv_files: list[Path], soffice: str, work: Path) -> dict[Path, list
         copy = work / f"{number:05d}.csv"
         shutil.copyfile(csv_file, copy)
     command = [soffice, "--headless", f"--infilter={CSV_FILTER}", "--convert-to", "fods", "--outdir", str(work)]
-    subprocess.run(
-        [*command, *(str(work / f"{n:05d}.csv") for n in range(len(csv_files)))],
-        check=True,
-        capture_output=True,
-        timeout=3600,
-    )
+    names = [str(work / f"{n:05d}.csv") for n in range(len(csv_files))]
+    subprocess.run([*command, *names], check=True, capture_output=True, timeout=3600)
     for number, csv_file in enumerate(csv_files):
-        found[csv_file] = FORMULA.findall((work / f"{number:05d}.fods").read_text(encoding="utf-8"))
+        converted = work / f"{number:05d}.fods"
+        if not converted.exists():  # LibreOffice now and then skips a file of a long list: alone, once more
+            subprocess.run([*command, names[number]], check=True, capture_output=True, timeout=300)
+        if not converted.exists():
+            raise RuntimeError(f"{csv_file}: LibreOffice did not convert it")
+        found[csv_file] = FORMULA.findall(converted.read_text(encoding="utf-8"))
     return found
 
 
@@ -57,7 +58,12 @@ def main() -> int:
     files = sorted(args.out.rglob("*.csv"))
     bad = 0
     with tempfile.TemporaryDirectory() as work:
-        for csv_file, found in formulas(files, args.soffice, Path(work)).items():
+        try:
+            results = formulas(files, args.soffice, Path(work))
+        except (RuntimeError, subprocess.SubprocessError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        for csv_file, found in results.items():
             for formula in found:
                 bad += 1
                 print(f"{csv_file}: formula cell {formula[:80]!r}")
