@@ -25,11 +25,11 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
 from extractor.errors import ExtractorError, FetchError, InputError
-from extractor.export.combined import ArticleSides, article_sides, write_combined
-from extractor.export.dataset import SCHEMA_FILE, dataset_files, schema_json, slugify
-from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
+from extractor.export.combined import ArticleSides, article_sides, folder_parts, write_combined
+from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
+from extractor.extract import INPUT_SUFFIXES, MAX_INPUT_BYTES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
 from extractor.models import Article, Obtained, Source
@@ -94,9 +94,11 @@ class _Progress:
             self._bar.close()
 
 
-def _finish(article: Article, out_dir: Path) -> BatchOutcome:
+def _finish(article: Article, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
     folder = out_dir / slugify(article.source.title)
+    guard_folder(article, folder)  # another title with the same slug fails rather than overwrite it
+    guard_shrink(article, folder, allow_shrink=allow_shrink)  # a shrunk article fails, keeping its folder
     files = dataset_files(article)
     with staging_directory(folder) as staging:
         for name, data in files.items():
@@ -119,19 +121,21 @@ def _failure(title: str, error: BaseException) -> BatchOutcome:
     return BatchOutcome(title=title, slug=slugify(title), error=" ".join(message.split()))
 
 
-def _extract_file(path: Path, out_dir: Path) -> BatchOutcome:
+def _extract_file(
+    path: Path, out_dir: Path, allow_shrink: bool = False, max_bytes: int = MAX_INPUT_BYTES
+) -> BatchOutcome:
     """Worker: one file to one dataset folder; every failure is the outcome, never an exception."""
     title = path.stem.replace("_", " ")
     try:
-        return _finish(extract_file(path, title), out_dir)
+        return _finish(extract_file(path, title, max_bytes=max_bytes), out_dir, allow_shrink)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(title, error)
 
 
-def _extract_page(content: str, source: Source, out_dir: Path) -> BatchOutcome:
+def _extract_page(content: str, source: Source, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
     """Worker: one fetched page to one dataset folder."""
     try:
-        return _finish(extract_content(content, source), out_dir)
+        return _finish(extract_content(content, source), out_dir, allow_shrink)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(source.title, error)
 
@@ -181,15 +185,26 @@ def _watch(future: Future[BatchOutcome], title: str, progress: _Progress) -> Non
 def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] | None) -> BatchReport:
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
-    parts = [(o.sides, o.relations_csv) for o in ordered if o.error is None and o.sides is not None]
-    combined = write_combined(out_dir, parts, titles=titles)
+    # From the folders as they stand, not this run's outcomes: a failed article keeps its rows.
+    combined = write_combined(out_dir, folder_parts(out_dir), titles=titles)
     return BatchReport(ordered, combined)
 
 
 def extract_folder(
-    folder: Path, out_dir: Path, *, workers: int | None = None, progress: TextIO | None = None
+    folder: Path,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    progress: TextIO | None = None,
+    allow_shrink: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> BatchReport:
-    """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``."""
+    """Extract every ``.wikitext``/``.html`` file of ``folder`` to ``out_dir/<slug>/``, then ``all/``.
+
+    An article that shrank (:func:`~extractor.export.dataset.guard_shrink`) fails and keeps its
+    folder, unless ``allow_shrink``.
+    """
     if not folder.is_dir():
         raise InputError("not a folder", path=str(folder))
     # For one article given twice, the wikitext comes first and is the one extracted.
@@ -209,16 +224,17 @@ def extract_folder(
             outcomes.append(_failure(title, InputError(f"same article as {first.name}", path=str(path))))
         else:
             todo.append(path)
-    bar = _Progress(len(todo), progress)
-    with _executor(workers) as pool:
-        futures = []
-        for path in todo:
-            future = pool.submit(_extract_file, path, out_dir)
-            _watch(future, path.stem.replace("_", " "), bar)
-            futures.append((path.stem.replace("_", " "), future))
-        outcomes += _collect(futures)
-    bar.close()
-    return _report(outcomes, out_dir, None)
+    with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
+        bar = _Progress(len(todo), progress)
+        with _executor(workers) as pool:
+            futures = []
+            for path in todo:
+                future = pool.submit(_extract_file, path, out_dir, allow_shrink, max_bytes)
+                _watch(future, path.stem.replace("_", " "), bar)
+                futures.append((path.stem.replace("_", " "), future))
+            outcomes += _collect(futures)
+        bar.close()
+        return _report(outcomes, out_dir, None)
 
 
 def extract_titles(
@@ -230,31 +246,36 @@ def extract_titles(
     progress: TextIO | None = None,
     obtained: Obtained = "api",
     record_titles: bool = False,
+    allow_shrink: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BatchReport:
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
     With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (the list a discovery found).
     """
-    bar = _Progress(len(titles), progress)
-    outcomes: list[BatchOutcome] = []
-    futures: list[tuple[str, Future[BatchOutcome]]] = []
-    # A redirect and its target (or two spellings of one title) are one article: the page the
-    # wiki answered with, its canonical title, is extracted once.
-    seen: set[str] = set()
-    with _executor(workers) as pool:
-        for batch in fetch_pages(fetcher, titles, obtained=obtained):
-            for outcome in batch:
-                if outcome.page is None:
-                    outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
-                    bar.advance(outcome.title)
-                    continue
-                if outcome.page.source.title in seen:
-                    bar.advance(outcome.title)
-                    continue
-                seen.add(outcome.page.source.title)
-                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir)
-                _watch(future, outcome.page.source.title, bar)
-                futures.append((outcome.page.source.title, future))
-        outcomes += _collect(futures)
-    bar.close()
-    return _report(outcomes, out_dir, titles if record_titles else None)
+    with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
+        bar = _Progress(len(titles), progress)
+        outcomes: list[BatchOutcome] = []
+        futures: list[tuple[str, Future[BatchOutcome]]] = []
+        # A redirect and its target (or two spellings of one title) are one article: the page the
+        # wiki answered with, its canonical title, is extracted once.
+        seen: set[str] = set()
+        with _executor(workers) as pool:
+            for batch in fetch_pages(fetcher, titles, obtained=obtained):
+                for outcome in batch:
+                    if outcome.page is None:
+                        outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
+                        bar.advance(outcome.title)
+                        continue
+                    if outcome.page.source.title in seen:
+                        bar.advance(outcome.title)
+                        continue
+                    seen.add(outcome.page.source.title)
+                    future = pool.submit(
+                        _extract_page, outcome.page.content, outcome.page.source, out_dir, allow_shrink
+                    )
+                    _watch(future, outcome.page.source.title, bar)
+                    futures.append((outcome.page.source.title, future))
+            outcomes += _collect(futures)
+        bar.close()
+        return _report(outcomes, out_dir, titles if record_titles else None)

@@ -6,6 +6,7 @@
     ├── InputError            a local file or folder cannot be used
     │   ├── DatasetError      a stored dataset (article.json) cannot be read
     │   └── RecordingError    a recording (offline snapshot) is missing or malformed
+    ├── ShrinkError           a new extraction would replace a dataset with far fewer relations
     └── FetchError            the MediaWiki API did not give us the article
         ├── PageMissingError  the title or revision does not exist
         ├── ApiError          the API answered with an error code
@@ -28,6 +29,7 @@ __all__ = [
     "InputError",
     "PageMissingError",
     "RecordingError",
+    "ShrinkError",
     "TransportError",
 ]
 
@@ -62,6 +64,17 @@ class DatasetError(InputError):
 
 class RecordingError(InputError):
     """A recording used by ``--offline`` is missing, malformed, or lacks the answer asked for."""
+
+
+class ShrinkError(ExtractorError):
+    """A new extraction of the same article has no relation table, or lost more than half of the
+    stored dataset's relations: the stored dataset is kept (``setting="allow_shrink"`` writes it)."""
+
+    def __init__(self, title: str, old: int, new: int) -> None:
+        self.title = title
+        self.old = old
+        self.new = new
+        super().__init__(f"{title}: {old} → {new} relations; kept the previous dataset", setting="allow_shrink")
 
 
 class FetchError(ExtractorError):

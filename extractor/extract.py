@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from extractor.errors import InputError
@@ -13,6 +14,7 @@ from extractor.source import make_source
 
 __all__ = [
     "INPUT_SUFFIXES",
+    "MAX_INPUT_BYTES",
     "article_from_document",
     "extract_content",
     "extract_file",
@@ -71,14 +73,32 @@ def extract_html(html: str, source: Source) -> Article:
 
 #: File types ``extract_file`` reads: wikitext, and HTML of either kind (legacy or Parsoid).
 INPUT_SUFFIXES = (".wikitext", ".html")
+#: The largest input read (bytes): 50 MB of wikitext took minutes and gigabytes; the largest real
+#: article is well under 1 MB.
+MAX_INPUT_BYTES = 20 * 2**20
 
 
-def extract_file(path: Path, title: str | None = None) -> Article:
-    """Extract one ``.wikitext`` or ``.html`` file; the title defaults to its name (``_`` as spaces)."""
+def extract_file(path: Path, title: str | None = None, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+    """Extract one ``.wikitext`` or ``.html`` file; the title defaults to its name (``_`` as spaces).
+
+    Only a regular file is read (a FIFO or a device would block forever), and none over
+    ``max_bytes`` (:class:`InputError` with ``setting="max_bytes"``).
+    """
     if path.suffix not in INPUT_SUFFIXES:
         raise InputError("expected a .wikitext or .html file", path=str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = path.stat()
+        if not stat.S_ISREG(mode.st_mode):
+            raise InputError("not a regular file (a FIFO, device or socket is not read)", path=str(path))
+        if mode.st_size > max_bytes:
+            raise InputError(
+                f"{mode.st_size} bytes, over the {max_bytes}-byte limit", path=str(path), setting="max_bytes"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:  # it grew since stat
+            raise InputError(f"over the {max_bytes}-byte limit", path=str(path), setting="max_bytes")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
     except OSError as error:

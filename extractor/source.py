@@ -6,11 +6,16 @@ a replayed recording, a local file.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
+from extractor.errors import InputError
 from extractor.models import Obtained, Source
 
 __all__ = ["licence_for", "make_source", "page_url"]
+
+# What MediaWiki never has in a title, and UTF-8 cannot write.
+_NOT_IN_TITLES = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 # English Wikipedia moved its text licence from CC BY-SA 3.0 to 4.0 on 2023-06-29.
 _LICENCE_SWITCH = "2023-06-29"
@@ -53,8 +58,12 @@ def make_source(
     """A :class:`Source` with its permalink, history link, licence and attribution filled in.
 
     ``site_url`` is the wiki's ``index.php`` (for a wiki other than Wikipedia); permalinks are
-    only made from a real revision id, never guessed.
+    only made from a real revision id, never guessed. A title holding a control character (a
+    line break) or an undecodable byte of a file name (a lone surrogate) names no article and
+    could not be written: :class:`~extractor.errors.InputError` with ``setting="title"``.
     """
+    if _NOT_IN_TITLES.search(title):
+        raise InputError(f"{title!r} is not a usable title (control characters or undecodable bytes)", setting="title")
     index = site_url or page_url(title, language).split("?")[0]
     encoded = quote(title.replace(" ", "_"), safe="")
     permalink = f"{index}?title={encoded}&oldid={revision_id}" if revision_id is not None else None

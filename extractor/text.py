@@ -6,7 +6,9 @@ items marked with :data:`BULLET`), so that the notes and dates they give can be 
 
 from __future__ import annotations
 
-__all__ = ["BULLET", "FLAG_TEMPLATES", "clean_spaces"]
+import re
+
+__all__ = ["BULLET", "FLAG_TEMPLATES", "clean_spaces", "readable_text"]
 
 #: Marks the start of a bullet item in rendered text (a private-use character, never in articles).
 BULLET = "\ue000"
@@ -16,6 +18,21 @@ BULLET = "\ue000"
 FLAG_TEMPLATES = frozenset(
     {"flag", "flagu", "flagcountry", "flag country", "flagicon", "flagdeco", "flag icon", "flagicon image"}
 )
+
+
+# Lone surrogates cannot be written as UTF-8 (a JSON "\\ud800" escape decodes to one), and NUL
+# breaks mwparserfromhell's tag attributes; MediaWiki and HTML5 show U+FFFD for both.
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def readable_text(text: str) -> str:
+    """An article's text as the parsers read it: a leading byte-order mark removed, NUL and lone
+    surrogates replaced by U+FFFD (the replacement character).
+
+    >>> readable_text("\\ufeffa\\x00b\\ud800c")
+    'a\\ufffdb\\ufffdc'
+    """
+    return _UNWRITABLE.sub("\ufffd", text.removeprefix("\ufeff"))
 
 
 def clean_spaces(text: str) -> str:

@@ -154,6 +154,29 @@ def bench_startup(runs: int = 10) -> None:
     report("python -m extractor --help (start-up)", help_time, pass_time, "python -c pass", 3.0)
 
 
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from extractor import extract_wikitext, make_source
+from extractor.export.dataset import dataset_files
+path = Path(sys.argv[1])
+title = path.stem.replace("_", " ")
+dataset_files(extract_wikitext(path.read_text(encoding="utf-8"), make_source(title, obtained="file")))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_memory(limit_mb: float = 300.0) -> None:
+    """Peak memory (RSS, a fresh process) of extracting and exporting the largest corpus article."""
+    largest = max(CORPUS.glob("*.wikitext"), key=lambda p: p.stat().st_size)
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(largest)], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    peak_mb = int(result.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+    verdict = "ok" if peak_mb <= limit_mb else "OVER"
+    print(f"{'peak memory, ' + largest.stem:<45} {peak_mb:8.0f} MB   [target <= {limit_mb:.0f} MB] {verdict}")
+
+
 def main() -> int:
     """Run every benchmark section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -167,6 +190,7 @@ def main() -> int:
     bench_batch(min(args.repeat, 3))  # seconds per run: a few runs give a stable median
     bench_history()
     bench_startup()
+    bench_memory()
     return 0
 
 

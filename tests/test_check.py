@@ -320,3 +320,27 @@ def test_unreachable_wiki_is_exit_2(tmp_path: Path, run_cli: Callable[..., CliRe
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert "connection to 127.0.0.1:9/w/api.php failed" in result.stderr
+
+
+def test_a_revision_that_lost_its_relation_table_is_refused(wiki: FakeWiki, tmp_path: Path) -> None:
+    """check --update on a revision without a relation table: exit 2, one line, the dataset kept byte for byte."""
+    store(tmp_path, V1, wiki.save(V1))
+    before = {p.name: p.read_bytes() for p in (tmp_path / SLUG).iterdir()}
+    wiki.save("Testland.\n== Bilateral relations ==\nBlanked.\n")
+    code = main(["check", "--title", TITLE, "--out", str(tmp_path), "--exit-code", "--update"])
+    assert code == 2
+    assert {p.name: p.read_bytes() for p in (tmp_path / SLUG).iterdir()} == before
+
+
+def test_check_reports_the_shrink_in_one_line(
+    wiki: FakeWiki, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """The shrink is one line naming the counts and the option, with or without --update."""
+    store(tmp_path, V1, wiki.save(V1))
+    wiki.save("Testland.\n")
+    result = run_cli("check", "--title", TITLE, "--out", str(tmp_path), "--exit-code")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {TITLE}: 2 → 0 relations; kept the previous dataset; --allow-shrink to write it\n"
+    written = run_cli("check", "--title", TITLE, "--out", str(tmp_path), "--update", "--allow-shrink")
+    assert written.returncode == 0, written.stderr
+    assert json.loads((tmp_path / SLUG / "article.json").read_text(encoding="utf-8"))["relations"] == []

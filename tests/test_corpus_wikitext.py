@@ -158,8 +158,8 @@ def test_row_separators_with_typos_attributes_and_blank_lines_still_separate_row
         ("{{flag|", [], ["no-relation-table"]),
         ("{| \n|}\n|}", [], ["no-relation-table"]),
         ("{|\n|-\n||||\n|}", [], ["no-relation-table"]),
-        # mwparserfromhell reads a table without its |} as text (see the xfail below).
-        ("{|\n! Country !! Since\n|-\n| {{flag|Chad", [], ["no-relation-table"]),
+        # The table is closed at the end of the page, as MediaWiki closes it; the template stays text.
+        ("{|\n! Country !! Since\n|-\n| {{flag|Chad", [("Chad", None)], []),
         (
             "{|\n! Country !! Since\n|-\n| {{flag|Chile}} || 1992\n|-\n| {{flag|Chad\n|}",
             [("Chile", "1992"), ("Chad", None)],
@@ -213,13 +213,42 @@ def test_malformed_tables_never_raise(text: str, rows: list[tuple[str, str | Non
     assert [diagnostic.code for diagnostic in document.diagnostics] == codes
 
 
-@pytest.mark.xfail(
-    strict=True, reason="an unclosed table is text to mwparserfromhell; MediaWiki closes it at the end of the page"
-)
 def test_a_table_left_open_at_the_end_of_the_page_is_still_read() -> None:
     """MediaWiki renders a table whose |} is missing as a table: its rows are readable."""
     document = parse_wikitext("{|\n! Country !! Since\n|-\n| {{flag|Chile}} || 1992\n|-\n| {{flag|Peru}} || 1993\n")
     assert [row.country for row in document.rows] == ["Chile", "Peru"]
+
+
+def test_a_table_left_open_holds_the_next_section_as_mediawiki_renders_it() -> None:
+    """An unclosed table runs to the end of the page: a heading and a table after it are in its last cell."""
+    text = (
+        "== Africa ==\n{|\n! Country !! Since\n|-\n| {{flag|Chad}} || 1992\n"
+        "== Asia ==\n{|\n! Country !! Since\n|-\n| {{flag|Laos}} || 1993\n|}\n"
+    )
+    document = parse_wikitext(text)
+    assert [(row.country, row.date.iso if row.date else None, row.line) for row in document.rows] == [
+        ("Laos", "1993", 10),
+        ("Chad", "1992", 5),
+    ]
+
+
+def test_a_byte_order_mark_before_the_first_table_is_ignored() -> None:
+    """A UTF-8 BOM at the start of the text is not text: the table right after it is read."""
+    document = parse_wikitext("\ufeff{|\n! Country !! Since\n|-\n| {{flag|Chile}} || 1992\n|}\n")
+    assert [row.country for row in document.rows] == ["Chile"]
+
+
+def test_kyrgyzstan_cut_before_its_last_table_end_keeps_every_relation(current_kyrgyzstan_text: str) -> None:
+    """The real article cut one character before its last |} gives the same relations as the whole one."""
+    from extractor.extract import article_from_document
+    from extractor.source import make_source
+
+    cut = current_kyrgyzstan_text[: current_kyrgyzstan_text.rindex("|}") - 1]
+    source = make_source("Foreign relations of Kyrgyzstan", obtained="file")
+    whole = article_from_document(parse_wikitext(current_kyrgyzstan_text), source)
+    broken = article_from_document(parse_wikitext(cut), source)
+    assert len(whole.relations) == 185
+    assert [r.country for r in broken.relations] == [r.country for r in whole.relations]
 
 
 def test_an_article_without_a_relation_table_says_so() -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from extractor import extract_wikitext, make_source, write_dataset
 from extractor.cli.options import load_snapshot
+from extractor.errors import InputError
 from extractor.export.dataset import dataset_files, schema_json, slugify
 from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
 
@@ -71,7 +72,7 @@ def test_cells_are_true_false_and_empty_for_unknown() -> None:
     chile, atlantis = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
     assert chile["date_conflict"] == "false" and chile["in_bilateral_table"] == "true"
     assert chile["main_article"] == "Chile–X relations"
-    assert chile["notes"] == "- One.\n- Two."
+    assert chile["notes"] == "• One.\n• Two."
     assert atlantis["iso3"] == "" and atlantis["established"] == "" and atlantis["established_raw"] == ""
     assert "None" not in _files()["relations.csv"].decode()
 
@@ -171,3 +172,22 @@ def test_written_article_json_validates_against_the_written_schema(snapshot: Art
     ]
     for document in broken:
         assert list(validator.iter_errors(document)) != [], document.keys()
+
+
+def test_titles_in_other_scripts_keep_their_letters() -> None:
+    """A non-Latin title keeps its letters and digits (NFKC, lower case); nothing left gives a short hash."""
+    assert slugify("Внешняя политика России") == "внешняя-политика-россии"
+    assert slugify("Foreign relations of Ｔａｉｗａｎ") == "foreign-relations-of-taiwan"  # NFKC
+    assert slugify("العلاقات الخارجية ٣") == "العلاقات-الخارجية-٣"
+    assert slugify("..").startswith("article-") and len(slugify("..")) == len("article-") + 8
+
+
+def test_two_different_titles_never_share_a_folder(tmp_path: Path) -> None:
+    """Titles that differ give different slugs, or the second is refused: no dataset overwrites another's."""
+    titles = ["Внешняя политика России", "Внешняя политика Украины", "..", "!!!", "Foreign relations of Chile"]
+    assert len({slugify(t) for t in titles}) == len(titles)
+    write_dataset(extract_wikitext("", make_source("A-B", obtained="file")), tmp_path)
+    before = (tmp_path / "a-b" / "article.json").read_bytes()
+    with pytest.raises(InputError, match="holds the dataset of 'A-B', not of 'A B'"):
+        write_dataset(extract_wikitext("", make_source("A B", obtained="file")), tmp_path)
+    assert (tmp_path / "a-b" / "article.json").read_bytes() == before

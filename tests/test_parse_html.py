@@ -151,7 +151,7 @@ def test_legacy_rows_read_country_date_notes_and_main_article() -> None:
     assert (kazakhstan.country, kazakhstan.country_article) == ("Kazakhstan", "Kazakhstan")
     assert (kazakhstan.established, kazakhstan.established_precision) == ("1992-10-15", "day")
     assert kazakhstan.main_article == "Kazakhstan–Kyrgyzstan relations"
-    assert kazakhstan.notes == "- Both countries are members of the CIS.\n- Kazakhstan has an embassy in Bishkek."
+    assert kazakhstan.notes == "• Both countries are members of the CIS.\n• Kazakhstan has an embassy in Bishkek."
     assert kazakhstan.section == "Bilateral relations"
     assert (atlantis.country, atlantis.country_article) == ("Atlantis", "Atlantis")
     assert (atlantis.established_raw, atlantis.established) == ("January 1993", "1993-01")
@@ -297,7 +297,7 @@ def test_parsoid_rows_citations_and_references() -> None:
     article = dataset(PARSOID)
     kazakhstan, atlantis = article.relations
     assert (kazakhstan.country, kazakhstan.established) == ("Kazakhstan", "1992-10-15")
-    assert kazakhstan.notes == "- Both are CIS members.\n- A note."
+    assert kazakhstan.notes == "• Both are CIS members.\n• A note."
     assert (atlantis.country, atlantis.main_article, atlantis.notes) == (
         "Atlantis",
         "Atlantis–X relations",
@@ -381,15 +381,14 @@ def test_every_truncation_of_a_page_parses_without_raising() -> None:
 
 
 def test_deeply_nested_html_does_not_raise() -> None:
-    """Deeply nested markup is read; pathologically nested markup (5000 levels) is reported as too deep
-    to read, with nothing guessed, rather than raising RecursionError."""
+    """Deeply nested markup is read, and so is pathologically nested markup (5000 levels of wrappers)."""
     row = '<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>'
     deep = parse_html("<div>" * 300 + bilateral(row))
     assert [(r.country, r.date.iso if r.date else None, r.notes) for r in deep.rows] == [("Chile", "1992", "x")]
     assert codes(deep) == []
     pathological = parse_html("<div>" * 5000 + bilateral(row))
-    assert pathological.rows == [] and pathological.references == []
-    assert codes(pathological) == ["html-too-deep", "no-relation-table"]
+    assert [(r.country, r.date.iso if r.date else None, r.notes) for r in pathological.rows] == [("Chile", "1992", "x")]
+    assert codes(pathological) == []
 
 
 def test_coins_entities_are_read_as_the_characters_a_reader_sees() -> None:
@@ -428,3 +427,44 @@ def test_saved_page_is_read_from_its_content_not_its_skin() -> None:
     content = legacy_page(bilateral('<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>'))
     page = f'<html><body>{notice}<div id="mw-content-text">{content}</div></body></html>'
     assert [r.country for r in parse_html(page).rows] == ["Chile"]
+
+
+def _deep_table(depth: int) -> str:
+    deep = "<span>" * depth + "1994" + "</span>" * depth
+    rows = "".join(
+        f'<tr><td><a href="/wiki/{name}">{name}</a></td><td>{date}</td></tr>'
+        for name, date in (("Chile", "1992"), ("Peru", deep), ("Chad", "1993"))
+    )
+    return f"<table><tr><th>Country</th><th>Since</th></tr>{rows}</table>"
+
+
+def test_a_cell_nested_too_deeply_keeps_every_row() -> None:
+    """A cell nested 5,000 deep keeps its row and the rows after it; its plain text is read, with a diagnostic."""
+    document = parse_html(_deep_table(5000))
+    assert [(row.country, row.date.iso if row.date else None) for row in document.rows] == [
+        ("Chile", "1992"),
+        ("Peru", "1994"),
+        ("Chad", "1993"),
+    ]
+    assert [d.code for d in document.diagnostics] == ["nested-too-deep"]
+
+
+def test_a_table_inside_deeply_nested_wrappers_is_read() -> None:
+    """A relation table wrapped in 5,000 nested divs is still found."""
+    html = "<div>" * 5000 + _deep_table(1) + "</div>" * 5000
+    document = parse_html(html)
+    assert [row.country for row in document.rows] == ["Chile", "Peru", "Chad"]
+    assert document.diagnostics == []
+
+
+def test_an_empty_file_gives_no_rows_and_says_so() -> None:
+    """Empty HTML parses to nothing, with the 'no-relation-table' diagnostic, never an error."""
+    document = parse_html("")
+    assert document.rows == []
+    assert [d.code for d in document.diagnostics] == ["no-relation-table"]
+
+
+def test_a_byte_order_mark_before_the_html_is_ignored() -> None:
+    """A UTF-8 BOM at the start of the HTML is not content."""
+    document = parse_html("\ufeff" + _deep_table(1))
+    assert [row.country for row in document.rows] == ["Chile", "Peru", "Chad"]

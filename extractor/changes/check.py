@@ -28,7 +28,7 @@ from extractor.atomic import atomic_write_bytes
 from extractor.changes.diff import DatasetDiff, diff_articles, load_dataset
 from extractor.changes.report import headline, markdown_escape, summary_markdown, summary_text
 from extractor.errors import DatasetError, PageMissingError
-from extractor.export.dataset import slugify, write_dataset
+from extractor.export.dataset import guard_shrink, slugify, write_dataset
 from extractor.extract import extract_content
 from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
 from extractor.models import Article
@@ -163,12 +163,15 @@ def load_stored(out_dir: Path, title: str, *, allow_missing: bool = False) -> Ar
 
 
 def check_article(
-    fetcher: Fetcher, title: str, out_dir: Path, stored: Article | None
+    fetcher: Fetcher, title: str, out_dir: Path, stored: Article | None, *, allow_shrink: bool = False
 ) -> tuple[CheckResult, Article | None]:
     """Compare ``stored`` (see :func:`load_stored`) with ``title``'s latest revision on the fetcher's wiki.
 
     Returns the result and the newly extracted article (``None`` when the revision is unchanged
-    and nothing was downloaded). Fetch errors propagate (:class:`~extractor.errors.FetchError`).
+    and nothing was downloaded). Fetch errors propagate (:class:`~extractor.errors.FetchError`);
+    a new revision that shrank the data (no relation table, or more than half of the relations
+    lost) raises :class:`~extractor.errors.ShrinkError` rather than be reported as a change to
+    commit, unless ``allow_shrink``.
     """
     known = known_revision(out_dir, title, stored)
     latest = fetcher.latest_revision(title)
@@ -231,6 +234,7 @@ def compare_page(
     """Extract ``page`` (the content of ``latest``) and compare its data with ``stored``."""
     known = known_revision(out_dir, title, stored)
     article = extract_content(page.content, page.source)
+    guard_shrink(article, folder, allow_shrink=allow_shrink)
     diff = diff_articles(stored if stored is not None else _empty_like(article), article)
     if known is not None and diff.old_revision != known:
         # The revisions compared are the dataset's and the latest, but the last one *checked* is newer.
@@ -250,7 +254,9 @@ def fetch_like(fetcher: Fetcher, title: str, revision: int, stored: Article | No
     return fetcher.fetch_wikitext(title, revision=revision)
 
 
-def apply_check(result: CheckResult, article: Article | None, out_dir: Path) -> Path | None:
+def apply_check(
+    result: CheckResult, article: Article | None, out_dir: Path, *, allow_shrink: bool = False
+) -> Path | None:
     """Bring ``out_dir`` up to date after a check; return what was written, if anything.
 
     Data changed: the new dataset replaces the old one atomically, and the record of checked
@@ -262,7 +268,7 @@ def apply_check(result: CheckResult, article: Article | None, out_dir: Path) -> 
         return None
     record = checked_path(out_dir, result.title)
     if result.data_changed:
-        folder = write_dataset(article, out_dir)
+        folder = write_dataset(article, out_dir, allow_shrink=allow_shrink)
         record.unlink(missing_ok=True)
         return folder
     checked = CheckedRevision(

@@ -44,12 +44,20 @@ _HINTS = {
     "update": "create it with --update",
     "since": "the first revision is chosen with --since",
     "until": "the last revision is chosen with --until",
+    "allow_shrink": "--allow-shrink to write it",
+    "max_bytes": "raise it with --max-bytes",
+    "lock_timeout": "wait longer with --lock-timeout",
 }
 
 
 def option_hint(setting: str) -> str:
     """The option (and how to use it) for a library setting; a setting not listed is named as its option."""
     return _HINTS.get(setting, f"see --{setting.replace('_', '-')}")
+
+
+def _one_line(message: str) -> str:
+    """An error message as one line: line breaks (a title or file name may hold one) shown escaped."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _dispatch(arguments: list[str]) -> int:
@@ -73,11 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(arguments)
     except ExtractorError as error:
         hint = f"; {option_hint(error.setting)}" if error.setting else ""
-        print(f"error: {error}{hint}", file=sys.stderr)
+        print(f"error: {_one_line(str(error))}{hint}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"error: {_one_line(f'{where}{error.strerror or error}')}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

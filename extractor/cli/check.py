@@ -64,6 +64,12 @@ def check_parser() -> Parser:
         help="bring DIR up to date: write the new dataset when the data changed (creating it when "
         "missing), or record the new revision in DIR/<slug>.checked.json when only the revision changed",
     )
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a new revision with no relation table or fewer than half the stored relations "
+        "(refused by default: exit 2, the stored dataset kept)",
+    )
     add_fetch_options(parser)
     return parser
 
@@ -81,8 +87,8 @@ def run_check(argv: Sequence[str]) -> int:
     # The stored dataset first: an unreadable one is an error before any request is made.
     stored = load_stored(args.out, args.title, allow_missing=args.update)
     with fetcher_from_args(args) as fetcher:
-        result, article = check_article(fetcher, args.title, args.out, stored)
-    written = apply_check(result, article, args.out) if args.update else None
+        result, article = check_article(fetcher, args.title, args.out, stored, allow_shrink=args.allow_shrink)
+    written = apply_check(result, article, args.out, allow_shrink=args.allow_shrink) if args.update else None
 
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))

@@ -62,6 +62,19 @@ def extract_parser() -> Parser:
     )
     parser.add_argument("--title", help=f"article title (default: {DEFAULT_TITLE!r}, or the file name)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("out"), help="output folder (default: out/)")
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="write a new extraction of an article even when it has no relation table or fewer than "
+        "half the relations of the dataset it replaces (refused by default: exit 2, the old dataset kept)",
+    )
+    parser.add_argument(
+        "--lock-timeout",
+        metavar="S",
+        type=positive_int,
+        default=300,
+        help="seconds to wait for another run writing the same --out before giving up (300)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     fetching = add_fetch_options(parser, title="fetching (live unless --offline or --input)", replay=True)
     fetching.add_argument("--revision", metavar="N", type=positive_int, help="that revision instead of the latest one")
@@ -85,8 +98,8 @@ def run_extract(argv: Sequence[str]) -> int:
     from extractor.export.dataset import write_dataset
     from extractor.extract import extract_file
 
-    article = extract_file(args.input, args.title) if args.input is not None else _fetch(args)
-    folder = write_dataset(article, args.out)
+    article = extract_file(args.input, args.title, max_bytes=args.max_bytes) if args.input is not None else _fetch(args)
+    folder = write_dataset(article, args.out, allow_shrink=args.allow_shrink, lock_timeout=args.lock_timeout)
     note(
         args,
         f"{article.source.title}: {len(article.relations)} relations, {len(article.references)} references -> {folder}",
@@ -145,7 +158,14 @@ def _run_batch(parser: Parser, args: argparse.Namespace) -> int:
     # A progress bar, but never in logs, and not with -q.
     progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
     if args.input is not None:
-        report = extract_folder(args.input, args.out, progress=progress)
+        report = extract_folder(
+            args.input,
+            args.out,
+            progress=progress,
+            allow_shrink=args.allow_shrink,
+            lock_timeout=args.lock_timeout,
+            max_bytes=args.max_bytes,
+        )
     else:
         report = _fetch_batch(args, progress)
     for outcome in report.failed:
@@ -174,6 +194,8 @@ def _fetch_batch(args: argparse.Namespace, progress: TextIO | None) -> BatchRepo
             progress=progress,
             obtained=_provenance(args.recording),
             record_titles=args.all,
+            allow_shrink=args.allow_shrink,
+            lock_timeout=args.lock_timeout,
         )
 
 

@@ -163,6 +163,20 @@ def add_fetch_options(
     )
     add("--user-agent", metavar="UA", help="the whole User-Agent header instead of the default")
     add("--max-retries", metavar="N", type=non_negative_int, default=5, help="retries of a failing request (5)")
+    add(
+        "--max-bytes",
+        metavar="N",
+        type=positive_int,
+        default=20 * 2**20,
+        help="refuse an input file or an answer over N bytes (default 20971520, 20 MiB)",
+    )
+    add(
+        "--deadline",
+        metavar="S",
+        type=positive_int,
+        default=120,
+        help="seconds one request may take in all, connection and whole body, before it is retried (120)",
+    )
     if replay:
         add("--record", metavar="DIR", type=Path, help="store the answers and their requests in DIR")
         add(
@@ -194,6 +208,8 @@ def fetcher_from_args(args: argparse.Namespace) -> Fetcher:
         contact=args.contact,
         max_retries=args.max_retries,
         record_dir=args.record,
+        deadline=float(args.deadline),
+        max_response_bytes=args.max_bytes,
     )
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from extractor.atomic import replace_directory, staging_directory
 from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
-from extractor.export.dataset import csv_bytes, package_source
+from extractor.export.dataset import csv_bytes, formula_safe, package_source
 from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article, Relation
 
@@ -48,6 +48,7 @@ __all__ = [
     "article_sides",
     "combined_package_json",
     "combined_relations_csv",
+    "folder_parts",
     "pairs_csv",
     "pairs_of",
     "write_combined",
@@ -221,7 +222,7 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
             writer.writerow(["subject", "subject_iso3", *header])
             header_written = True
         for row in rows:
-            writer.writerow([sides.subject, sides.subject_iso3 or "", *row])
+            writer.writerow([formula_safe(sides.subject), sides.subject_iso3 or "", *row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -234,6 +235,23 @@ def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations
     sources = [sides.origin for sides, _ in parts if sides.origin is not None]
     title = 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles, combined'
     return package_json(COMBINED_FOLDER, title, resources, sources)
+
+
+def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
+    """Every article folder of ``out_dir`` as it stands (sorted by slug): its sides and its
+    ``relations.csv``. The combined dataset is built from these, not from one run's outcomes, so
+    that an article that failed keeps its rows (its folder kept the previous dataset)."""
+    parts = []
+    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
+        if folder.name == COMBINED_FOLDER or folder.name.startswith(".") or not folder.is_dir():
+            continue
+        try:
+            article = Article.model_validate_json((folder / "article.json").read_bytes())
+            relations = (folder / "relations.csv").read_bytes()
+        except (OSError, ValueError):  # not a dataset folder (or a damaged one): nothing to combine
+            continue
+        parts.append((article_sides(article), relations))
+    return parts
 
 
 def write_combined(

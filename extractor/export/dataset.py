@@ -8,21 +8,25 @@ Output is deterministic (same input, same bytes): no run timestamps, stable colu
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
+from extractor.errors import InputError, ShrinkError
 from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "FORMULA_TRIGGERS",
     "KEPT_FOLDERS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
@@ -32,6 +36,9 @@ __all__ = [
     "csv_cell",
     "datapackage_json",
     "dataset_files",
+    "formula_safe",
+    "guard_folder",
+    "guard_shrink",
     "package_source",
     "schema_json",
     "slugify",
@@ -81,13 +88,32 @@ SCHEMA_FILE = "article.schema.json"
 KEPT_FOLDERS = ("history",)
 
 
+def _latin_only(title: str) -> bool:
+    """Whether every letter and digit of ``title`` is Latin script (accented or not) or ASCII."""
+    return all(ch.isascii() or not ch.isalnum() or unicodedata.name(ch, "").startswith("LATIN") for ch in title)
+
+
 def slugify(title: str) -> str:
     """The folder name of an article: lower case, each run of other characters one ``-``.
 
+    A title in Latin script keeps the ASCII slug it always had (accented letters are runs of other
+    characters: folders already written stay where they are). A title with letters or digits of
+    another script keeps them (NFKC, lower-cased), so that non-Latin titles do not all fall back
+    to one folder. When nothing is left (``..``, ``!!!``), a short hash of the title is the slug.
+
     >>> slugify("Foreign relations of Kyrgyzstan")
     'foreign-relations-of-kyrgyzstan'
+    >>> slugify("Внешняя политика России")
+    'внешняя-политика-россии'
+    >>> slugify("!!!")
+    'article-e84c538e'
     """
-    return re.sub(r"[^0-9a-z]+", "-", title.lower()).strip("-") or "article"
+    title = unicodedata.normalize("NFKC", title)
+    if _latin_only(title):
+        slug = re.sub(r"[^0-9a-z]+", "-", title.lower()).strip("-")
+    else:
+        slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")
+    return slug or "article-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -104,17 +130,32 @@ def schema_json() -> bytes:
     return _json_bytes(Article.model_json_schema())
 
 
-def csv_cell(value: object) -> str:
-    """One CSV cell: unknown values empty, booleans ``true``/``false``, anything else its ``str``.
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-    >>> [csv_cell(v) for v in (None, True, False, 0, "x")]
-    ['', 'true', 'false', '0', 'x']
+
+def formula_safe(text: str) -> str:
+    """``text`` with a leading ``'`` when it begins with a formula trigger, so that a spreadsheet
+    shows it as text (OWASP's advice); the JSON keeps the exact value.
+
+    >>> [formula_safe(v) for v in ("=HYPERLINK(1)", "-5", "x-y", "")]
+    ["'=HYPERLINK(1)", "'-5", 'x-y', '']
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: unknown values empty, booleans ``true``/``false``, anything else its ``str``,
+    made formula-safe (:func:`formula_safe`).
+
+    >>> [csv_cell(v) for v in (None, True, False, 0, "x", "@x")]
+    ['', 'true', 'false', '0', 'x', "'@x"]
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return formula_safe(str(value))
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
@@ -173,20 +214,76 @@ def dataset_files(article: Article) -> dict[str, bytes]:
     }
 
 
-def write_dataset(article: Article, out_dir: Path) -> Path:
+def _stored_relations(folder: Path) -> tuple[str, int] | None:
+    """The title and relation count of the dataset stored in ``folder``; ``None`` when there is
+    none or it cannot be read (then there is nothing to protect that a comparison could trust)."""
+    try:
+        data = json.loads((folder / "article.json").read_bytes())
+        title, relations = data["source"]["title"], data["relations"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(title, str) or not isinstance(relations, list):
+        return None
+    return title, len(relations)
+
+
+def guard_folder(article: Article, folder: Path) -> None:
+    """Refuse to write ``article`` into a folder that holds another title's dataset: two titles
+    with one slug (``A–B`` and ``A B``) must not overwrite each other (:class:`InputError`)."""
+    stored = _stored_relations(folder)
+    if stored is not None and stored[0] != article.source.title:
+        raise InputError(
+            f"holds the dataset of {stored[0]!r}, not of {article.source.title!r}; nothing written",
+            path=str(folder),
+            setting="out",
+        )
+
+
+def guard_shrink(article: Article, folder: Path, *, allow_shrink: bool = False) -> None:
+    """Refuse to replace the dataset in ``folder`` with a new extraction of the same article that
+    has no relation table or lost more than half of its relations (:class:`ShrinkError`).
+
+    A scheduled job commits whatever is written: a table that lost its closing line, a truncated
+    download or an empty file would otherwise silently replace good data with none.
+    """
+    if allow_shrink:
+        return
+    stored = _stored_relations(folder)
+    if stored is None:
+        return
+    title, old = stored
+    new = len(article.relations)
+    if title != article.source.title or old == 0:
+        return
+    no_table = new == 0 or any(d.code == "no-relation-table" for d in article.diagnostics)
+    if no_table or 2 * new < old:
+        raise ShrinkError(article.source.title, old, new)
+
+
+def write_dataset(
+    article: Article, out_dir: Path, *, allow_shrink: bool = False, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> Path:
     """Write ``out_dir/<slug>/`` and ``out_dir/article.schema.json``; return the dataset folder.
 
     The folder is replaced in one step: a failure leaves the previous dataset as it was. Its
-    ``history/`` subfolder, if any, is kept as it is.
+    ``history/`` subfolder, if any, is kept as it is. A new extraction that shrank
+    (:func:`guard_shrink`) raises :class:`~extractor.errors.ShrinkError` and writes nothing,
+    unless ``allow_shrink``.
     """
     target = out_dir / slugify(article.source.title)
-    with staging_directory(target) as staging:
-        for name, data in dataset_files(article).items():
-            (staging / name).write_bytes(data)
-        for kept in KEPT_FOLDERS:
-            if (target / kept).is_dir():
-                # Hard links: instant, and safe because these files are only ever replaced, never edited.
-                shutil.copytree(target / kept, staging / kept, copy_function=os.link)
-        replace_directory(staging, target)
-    atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
+    files = dataset_files(article)
+    # One run at a time per output folder (output_lock), from the comparison to the swap: another
+    # run's staging folder is never taken for a leftover, nor its dataset compared half-written.
+    with output_lock(out_dir, lock_timeout):
+        guard_folder(article, target)
+        guard_shrink(article, target, allow_shrink=allow_shrink)
+        with staging_directory(target) as staging:
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+            for kept in KEPT_FOLDERS:
+                if (target / kept).is_dir():
+                    # Hard links: instant, and safe because these files are only ever replaced, never edited.
+                    shutil.copytree(target / kept, staging / kept, copy_function=os.link)
+            replace_directory(staging, target)
+        atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     return target

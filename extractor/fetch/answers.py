@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from extractor.errors import ApiError, FetchError, PageMissingError, TransportError
 from extractor.fetch.params import RETRY_CODE_PREFIX, RETRY_CODES, RETRY_STATUSES, retry_after_seconds
+from extractor.fetch.shapes import answer_problem
 from extractor.models import Source
 
 __all__ = [
@@ -154,7 +155,8 @@ def read_json(answer: Answer, title: str | None, revision: int | None, *, clock:
     _status_problem(answer, title, revision, clock)
     about = subject(title, revision)
     data: Any = None
-    with contextlib.suppress(UnicodeDecodeError, ValueError):
+    # RecursionError: JSON nested thousands deep is as unreadable as malformed JSON.
+    with contextlib.suppress(UnicodeDecodeError, ValueError, RecursionError):
         data = json.loads(answer.body.decode("utf-8"))
     if answer.status != 200:
         hint = " (Wikimedia refuses User-Agents that break its policy)" if answer.status == 403 else ""
@@ -172,6 +174,13 @@ def read_json(answer: Answer, title: str | None, revision: int | None, *, clock:
             f"{about}: the answer is {what}: {start!r}", status=answer.status, title=title, revision=revision
         )
     problem = data.get("error")
+    if not isinstance(problem, dict) and (wrong := answer_problem(data)):
+        raise TransportError(
+            f"{about}: the answer is not in MediaWiki's format: {wrong}",
+            status=answer.status,
+            title=title,
+            revision=revision,
+        )
     if isinstance(problem, dict):
         code = str(problem.get("code", "unknown"))
         info = one_line(str(problem.get("info", "")))
@@ -218,7 +227,7 @@ def rest_error(answer: Answer) -> str:
     """What a REST API error answer says went wrong (its ``errorKey``), or its status."""
     try:
         data = json.loads(answer.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return f"HTTP {answer.status}"
     if isinstance(data, dict):
         return str(data.get("errorKey") or data.get("messageTranslations", {}).get("en") or data.get("httpCode"))

@@ -39,6 +39,7 @@ from extractor.fetch.answers import (
 from extractor.fetch.params import (
     CONTACT_ENV,
     DEFAULT_API_URL,
+    DEFAULT_DEADLINE,
     DEFAULT_MAXLAG,
     MAX_RESPONSE_BYTES,
     api_params,
@@ -92,6 +93,7 @@ class Fetcher:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.time,
         transport: Transport | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         if record_dir is not None and replay_dir is not None:
             raise ValueError("record_dir and replay_dir exclude each other")
@@ -112,6 +114,7 @@ class Fetcher:
                     timeout=timeout,
                     max_response_bytes=max_response_bytes,
                     sleep=sleep,
+                    deadline=deadline,
                 )
         elif replay_dir is not None or session is not None:
             raise ValueError("transport excludes replay_dir and session")

@@ -25,6 +25,7 @@ __all__ = [
     "BACKOFF_CAP",
     "CONTACT_ENV",
     "DEFAULT_API_URL",
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAXLAG",
     "LOCAL_CONTACT",
     "MAX_RESPONSE_BYTES",
@@ -60,6 +61,9 @@ BACKOFF_CAP = 120.0
 #: The largest answer read; a bigger one is refused, not retried. enwiki's longest articles
 #: answer with a few MB; this is far beyond and still fits in memory.
 MAX_RESPONSE_BYTES = 64 * 2**20
+#: Seconds one request may take in all, connection and whole body (a server that drips one byte
+#: at a time never trips the per-read timeout).
+DEFAULT_DEADLINE = 120.0
 #: Seconds of replication lag beyond which the API asks us to wait (``maxlag``).
 DEFAULT_MAXLAG = 5
 # Wikimedia's User-Agent policy applies to these hosts (and their language subdomains).
@@ -161,7 +165,11 @@ def request_context(params: Mapping[str, str]) -> tuple[str | None, int | None]:
 
 def script_base(api_url: str) -> str:
     """``https://host/w/`` from ``https://host/w/api.php``; the REST and index URLs sit beside it."""
-    parts = urlsplit(api_url)
+    try:
+        parts = urlsplit(api_url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket: "http://[::1/api.php"
+        raise FetchError(f"the API URL {api_url!r} cannot be read: {error}", setting="api_url") from None
     if parts.scheme not in {"http", "https"} or not parts.netloc or not parts.path.endswith("/api.php"):
         raise FetchError(f"the API URL must be the http(s) URL of a wiki's api.php, not {api_url!r}", setting="api_url")
     if parts.query or parts.fragment:

@@ -29,14 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from extractor.errors import FetchError, TransportError
 from extractor.fetch.answers import Answer, Retry, one_line, subject
 from extractor.fetch.params import (
     CONTACT_ENV,
+    DEFAULT_DEADLINE,
     MAX_RESPONSE_BYTES,
     backoff_seconds,
     default_user_agent,
@@ -138,8 +141,11 @@ class LiveTransport:
         timeout: float = 30.0,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         sleep: Callable[[float], None] = time.sleep,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self._script_base = script_base(api_url)  # first: a wrong URL is the error to report
+        self._host = urlsplit(api_url).netloc.lower()
+        self.deadline = deadline
         self._api_url = api_url
         self._language = wiki_language(api_url)
         self._user_agent = _checked_user_agent(api_url, user_agent, contact)
@@ -217,8 +223,10 @@ class LiveTransport:
                 revision=request.revision,
             )
 
+        started = time.monotonic()
         try:
             with self._session.get(url, params=request.params or None, timeout=self.timeout, stream=True) as response:
+                self._same_host(response, error)
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > limit:
                     raise error(
@@ -227,15 +235,22 @@ class LiveTransport:
                     )
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in response.iter_content(_CHUNK):
+                # read1, not iter_content: it returns what has arrived, so that the deadline is
+                # checked while a server drips its body (iter_content waits for whole chunks).
+                while chunk := response.raw.read1(_CHUNK, decode_content=True):
                     size += len(chunk)
                     if size > limit:
                         raise error(f"answer from {where} exceeds the {limit}-byte limit", response.status_code)
+                    if time.monotonic() - started > self.deadline:
+                        raise Retry(error(f"no complete answer from {where} within {self.deadline:g} s"))
                     chunks.append(chunk)
                 headers = CaseInsensitiveDict(response.headers)  # MediaWiki's REST sends "Content-type"
                 return Answer(response.status_code, response.reason or "", headers, b"".join(chunks))
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
             raise Retry(error(f"no answer from {where} within {self.timeout:g} s")) from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as failure:
+            # read1 raises urllib3's errors, which iter_content used to wrap: a body cut short.
+            raise Retry(error(f"connection to {where} failed: {_reason(failure)}")) from None
         except requests.exceptions.SSLError as failure:
             raise error(f"TLS failure talking to {where}: {one_line(str(failure))}") from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as failure:
@@ -243,6 +258,14 @@ class LiveTransport:
             raise Retry(error(f"connection to {where} failed: {_reason(failure)}")) from None
         except requests.RequestException as failure:
             raise error(f"request to {where} failed: {_reason(failure)}") from None
+
+    def _same_host(self, response: requests.Response, error: Callable[[str], TransportError]) -> None:
+        """Refuse an answer redirected to another host: the dataset's ``api_url`` and permalink
+        would name the first while the content came from the second."""
+        for hop in [*response.history, response]:
+            host = urlsplit(hop.url).netloc.lower()
+            if host != self._host:
+                raise error(f"redirected from {self._host} to another host, {host}; refused")
 
 
 class ReplayTransport:

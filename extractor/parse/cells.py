@@ -31,7 +31,7 @@ def date_from_text(shown: str) -> EstablishedDate:
 
 
 def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[str]]:
-    """Notes text (bullets as ``- item`` lines) and its bullet items, "See X" line removed."""
+    """Notes text (bullets as ``• item`` lines) and its bullet items, "See X" line removed."""
     lines: list[str] = []
     items: list[str] = []
     for raw_line in text.replace(BULLET, "\n" + BULLET).splitlines():
@@ -43,7 +43,8 @@ def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[s
             continue
         if is_item:
             items.append(line)
-            lines.append(f"- {line}")
+            # U+2022, not "- ": a CSV cell starting with "-" is a formula to a spreadsheet (OWASP).
+            lines.append(f"\u2022 {line}")
         else:
             lines.append(line)
     return ("\n".join(lines) or None), items

@@ -9,7 +9,7 @@ The conventions are the wikitext parser's (:mod:`extractor.parse.wikitext`; the 
 table are read by both through :mod:`extractor.parse.rows`), so that the two
 parsers check each other: a table is a relation table by the meaning of its header row; the
 country comes from the country cell's link (blue or red), the date from the cell's visible text,
-the notes are plain text with bullet items as ``- item`` lines, the "See X" line and ``{{Main}}``
+the notes are plain text with bullet items as ``• item`` lines, the "See X" line and ``{{Main}}``
 hatnote give the main article. References are numbered as their list numbers them, and every
 inline citation is linked to its row, cell and reference. Nothing here raises on bad HTML: what
 cannot be read becomes a :class:`~extractor.models.Diagnostic`.
@@ -32,7 +32,7 @@ from extractor.parse.html.references import NoteList, read_note_list, reference_
 from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
 from extractor.parse.layout import Column, span_value
 from extractor.parse.rows import Shown, read_relation_table
-from extractor.text import clean_spaces
+from extractor.text import clean_spaces, readable_text
 
 __all__ = ["Flavour", "detect_flavour", "parse_html"]
 
@@ -48,6 +48,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
 _SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
 _LABEL_NUMBER = re.compile(r"^\[(\d+)\]$")
+_END = object()  # the end of a container's children in the walk's stack
 
 
 def detect_flavour(html: str) -> Flavour:
@@ -145,14 +146,38 @@ class _Walk:
     sups: list[Tag] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
 
+    def too_deep(self) -> None:
+        """Say once that part of the document was nested past what a recursive walk can follow."""
+        if not any(d.code == "nested-too-deep" for d in self.diagnostics):
+            self.diagnostics.append(
+                Diagnostic(
+                    severity="warning",
+                    code="nested-too-deep",
+                    message="part of the HTML is nested too deeply to read; its plain text is kept",
+                )
+            )
+
     def container(self, tag: Tag) -> None:
-        for child in tag.contents:
+        try:
+            self._container(tag)
+        except RecursionError:  # a pathologically deep branch: the rest of the document is still read
+            self.too_deep()
+
+    def _container(self, root: Tag) -> None:
+        # An explicit stack, not recursion: wrappers nested thousands deep (which lxml keeps) must
+        # not stop the walk before the tables inside them.
+        stack = [iter(root.contents)]
+        while stack:
+            child = next(stack[-1], _END)
+            if child is _END:
+                stack.pop()
+                continue
             if not isinstance(child, Tag):
                 continue
             name = child.name
             if name in _HEADINGS:
                 self.section = _heading_text(child)
-                self.container(child)  # a heading may cite
+                stack.append(iter(child.contents))  # a heading may cite
             elif name == "table":
                 self.table(child)
             elif name == "sup" and is_citation(child):
@@ -161,11 +186,11 @@ class _Walk:
                 continue
             elif name == "ol" and {"references", "mw-references"} & set(classes_of(child)):
                 self.lists.append(read_note_list(child))
-                self.container(child)  # a note may cite another reference
+                stack.append(iter(child.contents))  # a note may cite another reference
             elif child.attrs.get("id") == "toc" or "toc" in classes_of(child):
                 continue
             else:
-                self.container(child)
+                stack.append(iter(child.contents))
 
     def _outside(self, tag: Tag) -> None:
         """Text of a cell or table we do not read: only its citations are recorded."""
@@ -184,12 +209,19 @@ class _Walk:
     # resolved to a reference number once the reference lists are read (they come after the tables).
 
     def header_text(self, cell: _Cell) -> str:
-        """A header cell's text."""
-        return strip_link_marks(HtmlText().text(cell.tag))
+        """A header cell's text (its plain text when nested too deeply for the renderer)."""
+        try:
+            return strip_link_marks(HtmlText().text(cell.tag))
+        except RecursionError:
+            self.too_deep()
+            return clean_spaces(cell.tag.get_text(" "))
 
     def scan(self, cell: _Cell) -> None:
         """Record the citations of a cell that is not read."""
-        self._outside(cell.tag)
+        try:
+            self._outside(cell.tag)
+        except RecursionError:
+            self.too_deep()
 
     def read(self, cell: _Cell, column: Column, cites: list[Tag] | None) -> Shown:
         """A read cell's text (and main article, for notes); its citations into ``cites``.
@@ -217,15 +249,25 @@ class _Walk:
         notes = column == "notes"
         # Notes are rendered with link marks: the "See X" line is known by its leading link.
         renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=notes)
-        text = renderer.text(cell.tag)
+        try:
+            text = renderer.text(cell.tag)
+        except RecursionError:
+            # A cell nested past the recursion limit: bs4's get_text walks iteratively, so the
+            # row keeps the cell's plain text (without the finer rendering rules) rather than be lost.
+            self.too_deep()
+            return Shown(clean_spaces(cell.tag.get_text(" ")))
         if not notes:
             return Shown(text)
         main = hatnote_main(renderer.hatnotes) or see_line(text, renderer.links)
         return Shown(strip_link_marks(text), main)
 
     def partners(self, cell: _Cell) -> list[tuple[str, str | None]]:
-        """The partners a country cell names."""
-        return read_partners(cell.tag)
+        """The partners a country cell names (none when the cell is nested too deeply to read)."""
+        try:
+            return read_partners(cell.tag)
+        except RecursionError:
+            self.too_deep()
+            return []
 
     def no_country(self, cell: _Cell) -> str:
         """The HTML does not tell why a country cell names no country."""
@@ -383,14 +425,13 @@ def parse_html(html: str) -> ParsedDocument:
 
     Accepts the legacy parser's output and Parsoid's, a whole page or only its content.
     """
+    html = readable_text(html)  # a byte-order mark is not content; NUL and lone surrogates become U+FFFD
     walk = _Walk(detect_flavour(html))
     try:
         soup = BeautifulSoup(html, "lxml")
         walk.container(_content_root(soup, html))
-    except RecursionError:
-        walk.diagnostics.append(
-            Diagnostic(severity="error", code="html-too-deep", message="the HTML is nested too deeply to read")
-        )
+    except RecursionError:  # only outside the walk's own guards (bs4 itself): nothing could be read
+        walk.too_deep()
     resolver = _Resolver(walk)
     _resolve_citations(walk, resolver)
     references = _references(walk, resolver)

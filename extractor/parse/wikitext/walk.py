@@ -29,14 +29,18 @@ from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
 from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.tables import Cell, read_table
 from extractor.parse.wikitext.templates import template_name
-from extractor.text import clean_spaces
+from extractor.text import clean_spaces, readable_text
 
-__all__ = ["Walk", "list_definitions", "parse_wikitext"]
+__all__ = ["Walk", "close_open_tables", "list_definitions", "parse_wikitext"]
 
 _UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
 _REFERENCE_LISTS = frozenset({"reflist", "notelist", "references"})
 _REFS_PARAMETER = re.compile(r"\|\s*refs\s*=")
 _PLAIN = Renderer()
+# MediaWiki's table lines (Parser::handleTables): ``{|`` opens a table and ``|}`` closes one when
+# they start a line, after any indent (``:{|``) and spaces.
+_TABLE_OPEN = re.compile(r"[ \t]*:*[ \t]*\{\|")
+_TABLE_CLOSE = re.compile(r"[ \t]*:*[ \t]*\|\}")
 
 
 class _Lines:
@@ -211,9 +215,49 @@ def parse_wikitext(text: str) -> ParsedDocument:
 Walk = _Walk
 
 
+def close_open_tables(text: str) -> str:
+    """The text with every table left open closed as MediaWiki closes it: at the end of the page.
+
+    mwparserfromhell reads a ``{|`` without its ``|}`` as plain text, so a relation table whose
+    closing line was lost would give no rows at all; MediaWiki renders it as a table. Not at the
+    next heading: MediaWiki renders a heading inside an open table as part of its last cell, and
+    real articles have headings inside a notes cell (Singapore's Taiwan row). Only lines are added
+    (``|}``), so the rows keep their text; line numbers are taken from the original.
+
+    >>> close_open_tables("{|\\n| a\\n== Next ==\\n{|\\n| b")
+    '{|\\n| a\\n== Next ==\\n{|\\n| b\\n|}\\n|}'
+    """
+    if "{|" not in text:
+        return text
+    depth = 0
+    out: list[str] = []
+    for line in text.split("\n"):
+        if _TABLE_OPEN.match(line):
+            depth += 1
+        elif depth and _TABLE_CLOSE.match(line):
+            depth -= 1
+        out.append(line)
+    if depth:
+        if out and out[-1] == "":
+            out.pop()
+        out.extend(["|}"] * depth)
+        return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+    return "\n".join(out)
+
+
 def _parse(text: str) -> ParsedDocument:
+    # A byte-order mark is not text (a file saved by some editors starts with one); NUL and lone
+    # surrogates become U+FFFD, as MediaWiki shows them.
+    text = readable_text(text)
     walk = _Walk(text)
-    walk.document(mwparserfromhell.parse(text))
+    try:
+        code = mwparserfromhell.parse(close_open_tables(text))
+    except Exception as error:  # the library's own failure on some input: nothing to read, no traceback
+        walk.diagnostics.append(
+            Diagnostic(severity="error", code="unreadable-text", message=f"the wikitext could not be parsed: {error!r}")
+        )
+        code = mwparserfromhell.parse("")
+    walk.document(code)
     if not walk.rows:
         walk.diagnostics.append(
             Diagnostic(severity="warning", code="no-relation-table", message="no relation table found")
