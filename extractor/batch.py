@@ -16,19 +16,21 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.entities import PageIdentity, titles_to_resolve, with_entities
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
+from extractor.fetch.pageprops import resolve_titles
 from extractor.models import Article, Obtained, Source
 
 __all__ = ["BatchOutcome", "BatchReport", "extract_folder", "extract_titles"]
@@ -98,8 +100,10 @@ class _Progress:
             self.stream.flush()
 
 
-def _finish(article: Article, out_dir: Path) -> BatchOutcome:
+def _finish(article: Article, out_dir: Path, resolved: Mapping[str, PageIdentity] | None = None) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
+    if resolved:
+        article = with_entities(article, resolved)
     folder = out_dir / slugify(article.source.title)
     files = dataset_files(article)
     with staging_directory(folder) as staging:
@@ -132,10 +136,10 @@ def _extract_file(path: Path, out_dir: Path) -> BatchOutcome:
         return _failure(title, error)
 
 
-def _extract_page(content: str, source: Source, out_dir: Path) -> BatchOutcome:
-    """Worker: one fetched page to one dataset folder."""
+def _extract_page(content: str, source: Source) -> Article | BatchOutcome:
+    """Worker: one fetched page to its dataset (written later, once the entities are resolved)."""
     try:
-        return _finish(extract_content(content, source), out_dir)
+        return extract_content(content, source)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(source.title, error)
 
@@ -155,15 +159,20 @@ def _collect(futures: list[tuple[str, Future[BatchOutcome]]]) -> list[BatchOutco
     return outcomes
 
 
-def _watch(future: Future[BatchOutcome], title: str, progress: _Progress) -> None:
+def _watch(future: Future[Any], title: str, progress: _Progress) -> None:
     future.add_done_callback(lambda _: progress.advance(title))
 
 
-def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] | None) -> BatchReport:
+def _report(
+    outcomes: Iterable[BatchOutcome],
+    out_dir: Path,
+    titles: list[str] | None,
+    resolved: Mapping[str, PageIdentity] | None = None,
+) -> BatchReport:
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     parts = [(o.sides, o.relations_csv) for o in ordered if o.error is None and o.sides is not None]
-    combined = write_combined(out_dir, parts, titles=titles)
+    combined = write_combined(out_dir, parts, titles=titles, resolved=resolved)
     return BatchReport(ordered, combined)
 
 
@@ -215,10 +224,12 @@ def extract_titles(
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
     With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (the list a discovery found).
+    Once every article is parsed, the pages their subjects and partners name are resolved (redirects,
+    Wikidata items) in ⌈N/50⌉ more requests for N distinct titles, before anything is written.
     """
     bar = _Progress(len(titles), progress)
     outcomes: list[BatchOutcome] = []
-    futures: list[tuple[str, Future[BatchOutcome]]] = []
+    futures: list[tuple[str, Future[Article | BatchOutcome]]] = []
     with _executor(workers) as pool:
         for batch in fetch_pages(fetcher, titles, obtained=obtained):
             for outcome in batch:
@@ -226,9 +237,24 @@ def extract_titles(
                     outcomes.append(_failure(outcome.title, outcome.error or FetchError("not fetched")))
                     bar.advance(outcome.title)
                     continue
-                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source, out_dir)
+                future = pool.submit(_extract_page, outcome.page.content, outcome.page.source)
                 _watch(future, outcome.page.source.title, bar)
                 futures.append((outcome.page.source.title, future))
-        outcomes += _collect(futures)
+        articles: list[Article] = []
+        for title, parsed in futures:
+            try:
+                result = parsed.result()
+            except Exception as error:  # a worker that died (BrokenProcessPool) fails its article
+                result = _failure(title, error)
+            if isinstance(result, Article):
+                articles.append(result)
+            else:
+                outcomes.append(result)
     bar.close()
-    return _report(outcomes, out_dir, titles if record_titles else None)
+    resolved = resolve_titles(fetcher, titles_to_resolve(articles))
+    for article in articles:
+        try:
+            outcomes.append(_finish(article, out_dir, resolved))
+        except OSError as error:
+            outcomes.append(_failure(article.source.title, error))
+    return _report(outcomes, out_dir, titles if record_titles else None, resolved)

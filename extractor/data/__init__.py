@@ -1,0 +1,1 @@
+"""Reviewed data tables read by :mod:`extractor.entities` (see README.md beside this file)."""
