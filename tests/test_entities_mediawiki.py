@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,12 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def wiki(mediawiki: Any) -> Any:
-    """The test wiki with the country pages, their redirects, page props and the four articles."""
+def wiki(mediawiki: Any) -> Iterator[Any]:
+    """The test wiki with the country pages, their redirects, page props and the four articles.
+
+    They are deleted afterwards: other modules' articles name these countries too, and expect
+    no Wikidata item for them.
+    """
     for title, text in ARTICLES.items():
         mediawiki.edit(title, text, "entities test")
     for country in [*QIDS, *(f"Entityland {n}" for n in range(1, FILLERS + 1))]:
@@ -53,8 +59,10 @@ def wiki(mediawiki: Any) -> Any:
     for country, qid in QIDS.items():
         mediawiki.set_page_prop(country, "wikibase_item", qid)
     for n in range(1, FILLERS + 1):
-        mediawiki.set_page_prop(f"Entityland {n}", "wikibase_item", f"Q{900000 + n}")
-    return mediawiki
+        mediawiki.set_page_prop(f"Entityland {n}", "wikibase_item", f"Q{900000 + n}")  # stand-ins of the test wiki
+    yield mediawiki
+    for title in [*ARTICLES, *QIDS, *REDIRECTS, *(f"Entityland {n}" for n in range(1, FILLERS + 1))]:
+        mediawiki.delete(title, "entities test done")
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -135,8 +143,6 @@ def test_a_recorded_batch_replays_its_qids_offline(wiki: Any, tmp_path: Path) ->
 def test_a_single_live_run_writes_its_entities_into_article_json(wiki: Any, tmp_path: Path) -> None:
     """One article fetched alone carries the entities it used, with the wiki's items."""
     assert main(["--title", "Foreign relations of Chile", "--api-url", wiki.api_url, "--out", str(tmp_path)]) == 0
-    import json
-
     data = json.loads((tmp_path / "foreign-relations-of-chile" / "article.json").read_text(encoding="utf-8"))
     assert {e["key"]: e["qid"] for e in data["entities"]} == {
         "Chile": "Q298",

@@ -27,10 +27,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from extractor.atomic import atomic_write_bytes
 from extractor.changes.diff import DatasetDiff, diff_articles, load_dataset
 from extractor.changes.report import headline, markdown_escape, summary_markdown, summary_text
+from extractor.entities import titles_to_resolve, with_entities
 from extractor.errors import DatasetError, PageMissingError
 from extractor.export.dataset import slugify, write_dataset
 from extractor.extract import extract_content
 from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
+from extractor.fetch.pageprops import resolve_titles
 from extractor.models import Article
 
 __all__ = [
@@ -193,6 +195,8 @@ def check_article(
 
     page = _fetch_like(fetcher, title, latest.revision_id, stored)
     article = extract_content(page.content, page.source)
+    # As an extraction does: the partners' pages and items, so that an --update writes the same dataset.
+    article = with_entities(article, resolve_titles(fetcher, titles_to_resolve([article])))
     diff = diff_articles(stored if stored is not None else _empty_like(article), article)
     if known is not None and diff.old_revision != known:
         # The revisions compared are the dataset's and the latest, but the last one *checked* is newer.
