@@ -286,7 +286,8 @@ def test_offline_replay_of_a_recording_is_byte_identical_to_the_live_run(wiki: W
     assert result.returncode == 0, result.stderr
     index = json.loads((recording / "recording.json").read_text(encoding="utf-8"))
     assert index["api_url"] == wiki.server.api_url and DEFAULT_AGENT.fullmatch(index["user_agent"])
-    assert [e["params"]["titles"] for e in index["exchanges"]] == [TITLE]
+    first, *pageprops = index["exchanges"]
+    assert first["params"]["titles"] == TITLE and {e["params"]["prop"] for e in pageprops} == {"pageprops"}
     log.clear_requests()
     result = run("--offline", "--recording", str(recording), "--out", str(replay))
     assert result.returncode == 0, result.stderr
