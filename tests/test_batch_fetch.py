@@ -57,6 +57,9 @@ def serve_pages(mock: responses.RequestsMock) -> None:
 
     def answer(request: Any) -> tuple[int, dict[str, str], str]:
         titles = params_of(request)["titles"].split("|")
+        if params_of(request)["prop"] == "pageprops":  # the partners' pages: none on this wiki
+            pages = [{"ns": 0, "title": t, "missing": True} for t in titles]
+            return 200, {}, json.dumps({"batchcomplete": True, "query": {"pages": pages}})
         pages = [page(t, int(t.rsplit(" ", 1)[1])) for t in titles]
         return 200, {}, json.dumps({"batchcomplete": True, "query": {"pages": pages}})
 
@@ -214,12 +217,12 @@ def test_the_cli_fetches_a_titles_file_and_reports_a_missing_page(
 
 
 def test_the_cli_all_discovers_then_fetches(api: responses.RequestsMock, tmp_path: Path) -> None:
-    """`--all` asks allpages first, then the pages it found, and records the list."""
+    """`--all` asks allpages first, then the pages it found, then their partners' pages, and records the list."""
     api.get(API, json={"query": {"allpages": [{"title": "Foreign relations of Land 1"}]}})
     serve_pages(api)
     out = tmp_path / "out"
     assert main(["--all", "--api-url", API, "--out", str(out)]) == 0
-    assert [r.get("list") or r.get("prop") for r in sent(api)] == ["allpages", "revisions"]
+    assert [r.get("list") or r.get("prop") for r in sent(api)] == ["allpages", "revisions", "pageprops"]
     assert (out / "all" / "titles.txt").read_text() == "Foreign relations of Land 1\n"
 
 
