@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ import pycountry
 import pytest
 
 from extractor import extract_wikitext, make_source
+from extractor.countries import iso3_for, subject_of_title
 from extractor.entities import (
     EntityTable,
     Mention,
@@ -158,3 +160,21 @@ def test_over_the_corpus_every_entity_is_one_row_and_every_partner_has_a_kind(
     cyprus = next(e for e in entities if e["key"] == "Northern Cyprus")
     assert cyprus["names"] == "Northern Cyprus; Turkish Republic of Northern Cyprus"
     assert all(e["qid"] == "" for e in entities)  # offline: no wiki answered
+
+
+# "Iceland has been a member of the United Nations since 1946", "joined the United Nations on 17 September 1991"
+_JOINED = re.compile(
+    r"\b(?:joined|was admitted to|became a member of|has been a member of|was a founding member of|admission to) "
+    r"the (?:\[\[)?United Nations(?:\]\])?(?: on (?:\d{1,2} )?[A-Z][a-z]+ (?:\d{1,2}, )?| in | since )(\d{4})\b"
+)
+
+
+def test_where_an_article_says_when_its_country_joined_the_un_the_table_agrees(corpus_dir: Path) -> None:
+    """The UN table, written from the UN's list, against what the corpus articles say of their own country."""
+    said = {}
+    for path in sorted(corpus_dir.glob("*.wikitext")):
+        years = {int(m.group(1)) for m in _JOINED.finditer(path.read_text(encoding="utf-8"))}
+        if years:
+            said[iso3_for(subject_of_title(path.stem))] = years
+    assert len(said) >= 10
+    assert {iso3: years for iso3, years in said.items() if un_members().get(iso3 or "") not in years} == {}
