@@ -57,6 +57,8 @@ class BatchReport:
 
     outcomes: list[BatchOutcome]
     combined: Path | None
+    #: Why the partners' pages could not be resolved (the wiki stopped answering); their QIDs are then null.
+    entities_error: str | None = None
 
     @property
     def failed(self) -> list[BatchOutcome]:
@@ -70,6 +72,8 @@ class BatchReport:
         parts = [f"{len(self.outcomes)} articles: {written} written", f"{len(self.failed)} failed"]
         if empty:
             parts.append(f"{empty} without a relation table")
+        if self.entities_error is not None:
+            parts.append(f"Wikidata items not resolved ({self.entities_error})")
         where = f" -> {self.combined}" if self.combined is not None else ""
         return ", ".join(parts) + where
 
@@ -251,10 +255,17 @@ def extract_titles(
             else:
                 outcomes.append(result)
     bar.close()
-    resolved = resolve_titles(fetcher, titles_to_resolve(articles))
+    entities_error = None
+    try:
+        resolved = resolve_titles(fetcher, titles_to_resolve(articles))
+    except ExtractorError as error:
+        # The articles are fetched and parsed: write them, with their QIDs unknown, and say so,
+        # rather than lose the whole run to the last requests.
+        resolved, entities_error = {}, " ".join(str(error).split())
     for article in articles:
         try:
             outcomes.append(_finish(article, out_dir, resolved))
         except OSError as error:
             outcomes.append(_failure(article.source.title, error))
-    return _report(outcomes, out_dir, titles if record_titles else None, resolved)
+    report = _report(outcomes, out_dir, titles if record_titles else None, resolved)
+    return BatchReport(report.outcomes, report.combined, entities_error)

@@ -132,7 +132,7 @@ def _run_batch(parser: Parser, args: argparse.Namespace) -> int:
     for outcome in report.failed:
         print(f"failed: {outcome.title}: {outcome.error}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
-    return EXIT_ERROR if report.failed else EXIT_OK
+    return EXIT_ERROR if report.failed or report.entities_error is not None else EXIT_OK
 
 
 def _fetch_batch(args: argparse.Namespace, progress: TextIO | None) -> BatchReport:
