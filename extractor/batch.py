@@ -16,22 +16,24 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
 from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
+from extractor.entities import PageIdentity, titles_to_resolve, with_entities
 from extractor.errors import ExtractorError, FetchError, InputError
 from extractor.export.combined import ArticleSides, article_sides, folder_parts, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, MAX_INPUT_BYTES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
+from extractor.fetch.pageprops import resolve_titles
 from extractor.models import Article, Obtained, Source
 
 __all__ = ["BatchOutcome", "BatchReport", "extract_folder", "extract_titles"]
@@ -58,6 +60,8 @@ class BatchReport:
 
     outcomes: list[BatchOutcome]
     combined: Path | None
+    #: Why the partners' pages could not be resolved (the wiki stopped answering); their QIDs are then null.
+    entities_error: str | None = None
 
     @property
     def failed(self) -> list[BatchOutcome]:
@@ -71,6 +75,8 @@ class BatchReport:
         parts = [f"{len(self.outcomes)} articles: {written} written", f"{len(self.failed)} failed"]
         if empty:
             parts.append(f"{empty} without a relation table")
+        if self.entities_error is not None:
+            parts.append(f"Wikidata items not resolved ({self.entities_error})")
         where = f" -> {self.combined}" if self.combined is not None else ""
         return ", ".join(parts) + where
 
@@ -94,8 +100,15 @@ class _Progress:
             self._bar.close()
 
 
-def _finish(article: Article, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
+def _finish(
+    article: Article,
+    out_dir: Path,
+    allow_shrink: bool = False,
+    resolved: Mapping[str, PageIdentity] | None = None,
+) -> BatchOutcome:
     # export.write_dataset, less the schema file: the batch writes that once, not once per article.
+    if resolved:
+        article = with_entities(article, resolved)
     folder = out_dir / slugify(article.source.title)
     guard_folder(article, folder)  # another title with the same slug fails rather than overwrite it
     guard_shrink(article, folder, allow_shrink=allow_shrink)  # a shrunk article fails, keeping its folder
@@ -132,10 +145,10 @@ def _extract_file(
         return _failure(title, error)
 
 
-def _extract_page(content: str, source: Source, out_dir: Path, allow_shrink: bool = False) -> BatchOutcome:
-    """Worker: one fetched page to one dataset folder."""
+def _extract_page(content: str, source: Source) -> Article | BatchOutcome:
+    """Worker: one fetched page to its dataset (written later, once the entities are resolved)."""
     try:
-        return _finish(extract_content(content, source), out_dir, allow_shrink)
+        return extract_content(content, source)
     except Exception as error:  # one article's failure, whatever it is, must not stop the batch
         return _failure(source.title, error)
 
@@ -178,15 +191,20 @@ def _collect(futures: list[tuple[str, Future[BatchOutcome]]]) -> list[BatchOutco
     return outcomes
 
 
-def _watch(future: Future[BatchOutcome], title: str, progress: _Progress) -> None:
+def _watch(future: Future[Any], title: str, progress: _Progress) -> None:
     future.add_done_callback(lambda _: progress.advance(title))
 
 
-def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] | None) -> BatchReport:
+def _report(
+    outcomes: Iterable[BatchOutcome],
+    out_dir: Path,
+    titles: list[str] | None,
+    resolved: Mapping[str, PageIdentity] | None = None,
+) -> BatchReport:
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     # From the folders as they stand, not this run's outcomes: a failed article keeps its rows.
-    combined = write_combined(out_dir, folder_parts(out_dir), titles=titles)
+    combined = write_combined(out_dir, folder_parts(out_dir), titles=titles, resolved=resolved)
     return BatchReport(ordered, combined)
 
 
@@ -252,11 +270,13 @@ def extract_titles(
     """Fetch ``titles`` (50 a request, serial) and extract each to ``out_dir/<slug>/``, then ``out_dir/all/``.
 
     With ``record_titles`` the titles are kept in ``out_dir/all/titles.txt`` (the list a discovery found).
+    Once every article is parsed, the pages their subjects and partners name are resolved (redirects,
+    Wikidata items) in ⌈N/50⌉ more requests for N distinct titles, before anything is written.
     """
     with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
         bar = _Progress(len(titles), progress)
         outcomes: list[BatchOutcome] = []
-        futures: list[tuple[str, Future[BatchOutcome]]] = []
+        futures: list[tuple[str, Future[Article | BatchOutcome]]] = []
         # A redirect and its target (or two spellings of one title) are one article: the page the
         # wiki answered with, its canonical title, is extracted once.
         seen: set[str] = set()
@@ -271,11 +291,31 @@ def extract_titles(
                         bar.advance(outcome.title)
                         continue
                     seen.add(outcome.page.source.title)
-                    future = pool.submit(
-                        _extract_page, outcome.page.content, outcome.page.source, out_dir, allow_shrink
-                    )
+                    future = pool.submit(_extract_page, outcome.page.content, outcome.page.source)
                     _watch(future, outcome.page.source.title, bar)
                     futures.append((outcome.page.source.title, future))
-            outcomes += _collect(futures)
+            articles: list[Article] = []
+            for title, parsed in futures:
+                try:
+                    result = parsed.result()
+                except Exception as error:  # a worker that died (BrokenProcessPool) fails its article
+                    result = _failure(title, error)
+                if isinstance(result, Article):
+                    articles.append(result)
+                else:
+                    outcomes.append(result)
         bar.close()
-        return _report(outcomes, out_dir, titles if record_titles else None)
+        entities_error = None
+        try:
+            resolved = resolve_titles(fetcher, titles_to_resolve(articles))
+        except ExtractorError as error:
+            # The articles are fetched and parsed: write them, with their QIDs unknown, and say so,
+            # rather than lose the whole run to the last requests.
+            resolved, entities_error = {}, " ".join(str(error).split())
+        for article in articles:
+            try:
+                outcomes.append(_finish(article, out_dir, allow_shrink, resolved))
+            except (ExtractorError, OSError) as error:  # a shrunk article or a full disk fails alone
+                outcomes.append(_failure(article.source.title, error))
+        report = _report(outcomes, out_dir, titles if record_titles else None, resolved)
+        return BatchReport(report.outcomes, report.combined, entities_error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from extractor.entities import with_entities
 from extractor.errors import InputError
 from extractor.merge import merge_rows
 from extractor.models import Article, Source
@@ -24,15 +25,20 @@ __all__ = [
 
 
 def article_from_document(document: ParsedDocument, source: Source) -> Article:
-    """Merge what a parser read into the dataset of one article."""
+    """Merge what a parser read into the dataset of one article.
+
+    Its entities are those the reviewed tables give; what needs the wiki's answer (the Wikidata
+    items, redirects) is added by :func:`extractor.entities.with_entities` where it was fetched.
+    """
     relations, citations, merge_diagnostics = merge_rows(document.rows)
-    return Article(
+    article = Article(
         source=source,
         relations=relations,
         references=document.references,
         citations=citations,
         diagnostics=[*document.diagnostics, *merge_diagnostics],
     )
+    return with_entities(article, {})
 
 
 def extract_wikitext(text: str, source: Source) -> Article:

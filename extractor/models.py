@@ -26,6 +26,8 @@ __all__ = [
     "ContentFormat",
     "DatePrecision",
     "Diagnostic",
+    "Entity",
+    "EntityKind",
     "EstablishedDate",
     "Obtained",
     "Reference",
@@ -43,6 +45,12 @@ TableKind = Literal["list", "bilateral-table"]
 CellKind = Literal["country", "date", "notes"]
 Obtained = Literal["api", "recording", "file", "reconstruction"]
 ContentFormat = Literal["wikitext", "html", "parsoid"]
+#: What a partner or subject is: a UN member state, a non-member observer state, a state with
+#: limited recognition, an international organisation, a state that no longer exists, a dependent
+#: territory (an ISO 3166-1 code without statehood), or none of these (or not known).
+EntityKind = Literal[
+    "un-member", "un-observer", "partially-recognised", "organisation", "historical", "territory", "other"
+]
 
 
 class _Model(BaseModel):
@@ -125,6 +133,11 @@ class Relation(_Model):
     notes: str | None = Field(default=None, description="Notes as plain text; bullet items one per line.")
     notes_items: list[str] = Field(default_factory=list, description="Bullet items of the notes, in order.")
     section: str | None = Field(default=None, description="Heading of the section holding the row.")
+    country_qid: str | None = Field(
+        default=None,
+        description="Wikidata item of the partner's page (after redirects), as the wiki answered; null unknown.",
+    )
+    country_kind: EntityKind | None = Field(default=None, description="What the partner is (see Entity.kind).")
 
 
 class Reference(_Model):
@@ -155,6 +168,19 @@ class Citation(_Model):
     table: TableKind
 
 
+class Entity(_Model):
+    """One country, state, organisation or territory, the same whatever the spelling an article uses."""
+
+    key: str = Field(description="The page title of the entity (after redirects when the wiki was asked).")
+    name: str = Field(description="The name most articles use for it.")
+    qid: str | None = Field(default=None, description="Wikidata item of its page, as the wiki answered; null unknown.")
+    iso3: str | None = Field(default=None, description="ISO 3166-1 alpha-3 code (Kosovo: XKX).")
+    gw_code: int | None = Field(default=None, description="Gleditsch–Ward code; null (no such table is shipped).")
+    un_member_since: int | None = Field(default=None, description="Year admitted to the UN, for a member.")
+    kind: EntityKind
+    names: list[str] = Field(default_factory=list, description="Every spelling seen (names and page titles).")
+
+
 class Article(_Model):
     """The dataset of one article revision."""
 
@@ -164,6 +190,7 @@ class Article(_Model):
     references: list[Reference]
     citations: list[Citation]
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list, description="The subject and partners as entities.")
 
     def citations_of(self, relation: Relation) -> list[Citation]:
         """The citations inside ``relation``'s row (its cells in either table), in the article's order."""

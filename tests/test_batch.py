@@ -64,18 +64,24 @@ def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(f
     assert report.failed == []
     for outcome in report.outcomes:
         assert (out / outcome.slug / "article.json").is_file()
-    assert sorted(p.name for p in (out / "all").iterdir()) == ["datapackage.json", "pairs.csv", "relations.csv"]
+    assert sorted(p.name for p in (out / "all").iterdir()) == [
+        "datapackage.json",
+        "entities.csv",
+        "pairs.csv",
+        "relations.csv",
+    ]
     assert (out / "article.schema.json").is_file()
 
 
 def test_the_combined_relations_are_every_articles_rows_with_its_subject(folder: Path, tmp_path: Path) -> None:
-    """all/relations.csv is each article's relations.csv, sorted by article, with subject columns first."""
+    """all/relations.csv is each article's relations.csv, sorted by article, with subject columns first
+    and the two entity keys last."""
     out = tmp_path / "out"
     run(folder, out)
     combined = (out / "all" / "relations.csv").read_bytes()
     single = (out / "foreign-relations-of-testland" / "relations.csv").read_bytes()
     header = combined.decode().splitlines()[0]
-    assert header == "subject,subject_iso3," + single.decode().splitlines()[0]
+    assert header == "subject,subject_iso3,subject_qid," + single.decode().splitlines()[0] + ",subject_key,country_key"
     rows = table(combined)
     assert [(r["subject"], r["subject_iso3"], r["country"]) for r in rows] == [
         ("Chile", "CHL", "Testland"),
@@ -93,12 +99,16 @@ def test_pairs_give_both_sides_dates_and_whether_they_agree(folder: Path, tmp_pa
     run(folder, out)
     data = (out / "all" / "pairs.csv").read_bytes()
     assert data.decode().splitlines()[0] == ",".join(PAIR_COLUMNS)
-    rows = [tuple(r[c] for c in PAIR_COLUMNS) for r in table(data)]
+    rows = [tuple(r[c] for c in PAIR_COLUMNS[:11]) for r in table(data)]
     assert rows == [
         ("Chile", "Otherland", "CHL", "", "false", "true", "", "", "1995", "year", ""),
         ("Chile", "Testland", "CHL", "", "true", "true", "1993", "year", "1992", "year", "false"),
         ("Noland", "Testland", "", "", "", "true", "", "", "", "", ""),
         ("Otherland", "Testland", "", "", "true", "true", "2000-03", "month", "2000-03-01", "day", "true"),
+    ]
+    # keyed by entity (here each name is its page); offline no Wikidata item is known
+    assert [(r["key_a"], r["key_b"], r["qid_a"], r["qid_b"]) for r in table(data)] == [
+        (r[0], r[1], "", "") for r in rows
     ]
 
 

@@ -57,6 +57,9 @@ def serve_pages(mock: responses.RequestsMock) -> None:
 
     def answer(request: Any) -> tuple[int, dict[str, str], str]:
         titles = params_of(request)["titles"].split("|")
+        if params_of(request)["prop"] == "pageprops":  # the partners' pages: none on this wiki
+            pages = [{"ns": 0, "title": t, "missing": True} for t in titles]
+            return 200, {}, json.dumps({"batchcomplete": True, "query": {"pages": pages}})
         pages = [page(t, int(t.rsplit(" ", 1)[1])) for t in titles]
         return 200, {}, json.dumps({"batchcomplete": True, "query": {"pages": pages}})
 
@@ -214,12 +217,12 @@ def test_the_cli_fetches_a_titles_file_and_reports_a_missing_page(
 
 
 def test_the_cli_all_discovers_then_fetches(api: responses.RequestsMock, tmp_path: Path) -> None:
-    """`--all` asks allpages first, then the pages it found, and records the list."""
+    """`--all` asks allpages first, then the pages it found, then their partners' pages, and records the list."""
     api.get(API, json={"query": {"allpages": [{"title": "Foreign relations of Land 1"}]}})
     serve_pages(api)
     out = tmp_path / "out"
     assert main(["--all", "--api-url", API, "--out", str(out)]) == 0
-    assert [r.get("list") or r.get("prop") for r in sent(api)] == ["allpages", "revisions"]
+    assert [r.get("list") or r.get("prop") for r in sent(api)] == ["allpages", "revisions", "pageprops"]
     assert (out / "all" / "titles.txt").read_text() == "Foreign relations of Land 1\n"
 
 
@@ -236,3 +239,22 @@ def test_a_recorded_batch_replays_to_the_same_files(api: responses.RequestsMock,
     files = sorted(p.relative_to(live) for p in live.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(replay) for p in replay.rglob("*") if p.is_file())
     assert all((live / f).read_bytes() == (replay / f).read_bytes() for f in files)
+
+
+def test_a_wiki_failing_to_resolve_the_partners_still_gets_the_articles_written(
+    api: responses.RequestsMock, tmp_path: Path
+) -> None:
+    """The pageprops request failing leaves the QIDs empty, writes the articles, and says so in the summary."""
+
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        params = params_of(request)
+        if params["prop"] == "pageprops":
+            return 404, {}, "not here"
+        pages = [page(t, int(t.rsplit(" ", 1)[1])) for t in params["titles"].split("|")]
+        return 200, {}, json.dumps({"batchcomplete": True, "query": {"pages": pages}})
+
+    api.add_callback(responses.GET, API, callback=answer, content_type="application/json")
+    report = extract_titles(fetcher(), ["Foreign relations of Land 1"], tmp_path / "out", workers=1)
+    assert report.failed == [] and report.entities_error is not None and "404" in report.entities_error
+    assert "Wikidata items not resolved (" in report.summary()
+    assert (tmp_path / "out" / "foreign-relations-of-land-1" / "relations.csv").is_file()

@@ -72,6 +72,11 @@ class FakeWiki:
         source = make_source(self.title, obtained="api", page_id=7, revision_id=revision, api_url=self.api_url)
         return FetchedPage(self.revisions[revision], source)
 
+    def query(self, params: dict[str, str]) -> dict[str, Any]:
+        """The pageprops query: this wiki has no page for any partner (so no Wikidata item)."""
+        assert params["prop"] == "pageprops"
+        return {"query": {"pages": [{"title": t, "missing": True} for t in params["titles"].split("|")]}}
+
     def fetched(self) -> list[Any]:
         return [arg for name, arg in self.calls if name.startswith("fetch")]
 

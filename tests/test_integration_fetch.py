@@ -9,6 +9,7 @@ user runs it; the server's request log shows what the client really sent.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -126,15 +127,17 @@ def test_latest_by_title_is_the_current_layout_with_the_wikis_real_ids(wiki: Wik
 
 
 def test_regeneration_is_one_polite_request(wiki: Wiki, log: Any, tmp_path: Path) -> None:
-    """One regeneration = exactly one request, with the User-Agent, format=json, formatversion=2, maxlag=5."""
+    """One regeneration = one content request, with the User-Agent, format=json, formatversion=2, maxlag=5,
+    then ⌈N/50⌉ pageprops requests for the N distinct pages its subject and partners name."""
     assert run("--api-url", wiki.server.api_url, "--out", str(tmp_path)).returncode == 0
-    requests = log.requests()
-    assert len(requests) == 1
-    params = {key: values[0] for key, values in requests[0]["params"].items()}
+    content, *pageprops = log.requests()
+    titles = {r["country_article"] or r["country"] for r in article(tmp_path)["relations"]} | {"Kyrgyzstan"}
+    assert [r["params"]["prop"] for r in pageprops] == [["pageprops"]] * math.ceil(len(titles) / 50)
+    params = {key: values[0] for key, values in content["params"].items()}
     assert (params["format"], params["formatversion"], params["maxlag"]) == ("json", "2", "5")
     assert (params["action"], params["prop"], params["titles"]) == ("query", "revisions", TITLE)
-    assert DEFAULT_AGENT.fullmatch(requests[0]["user_agent"])
-    assert "gzip" in {k.lower(): v for k, v in requests[0]["headers"].items()}["accept-encoding"]
+    assert all(DEFAULT_AGENT.fullmatch(r["user_agent"]) for r in [content, *pageprops])
+    assert "gzip" in {k.lower(): v for k, v in content["headers"].items()}["accept-encoding"]
 
 
 def test_the_old_revision_by_revision_is_the_seed(wiki: Wiki, log: Any, tmp_path: Path) -> None:
@@ -145,7 +148,9 @@ def test_the_old_revision_by_revision_is_the_seed(wiki: Wiki, log: Any, tmp_path
     assert len(data["relations"]) == 39
     assert data["source"]["revision_id"] == wiki.seed_revision
     assert data["source"]["permalink"] == wiki.server.permalink(wiki.seed_revision, TITLE)
-    assert [p["params"]["revids"] for p in log.requests()] == [[str(wiki.seed_revision)]]
+    assert [p["params"]["revids"] for p in log.requests() if p["params"]["prop"] != ["pageprops"]] == [
+        [str(wiki.seed_revision)]
+    ]
     snapshot = ROOT / "out" / SLUG  # what --offline writes from the stored snapshot of the same text
     for name in ("relations.csv", "references.csv", "citations.csv"):
         assert (tmp_path / SLUG / name).read_bytes() == (snapshot / name).read_bytes(), name
@@ -281,7 +286,8 @@ def test_offline_replay_of_a_recording_is_byte_identical_to_the_live_run(wiki: W
     assert result.returncode == 0, result.stderr
     index = json.loads((recording / "recording.json").read_text(encoding="utf-8"))
     assert index["api_url"] == wiki.server.api_url and DEFAULT_AGENT.fullmatch(index["user_agent"])
-    assert [e["params"]["titles"] for e in index["exchanges"]] == [TITLE]
+    first, *pageprops = index["exchanges"]
+    assert first["params"]["titles"] == TITLE and {e["params"]["prop"] for e in pageprops} == {"pageprops"}
     log.clear_requests()
     result = run("--offline", "--recording", str(recording), "--out", str(replay))
     assert result.returncode == 0, result.stderr

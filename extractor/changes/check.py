@@ -27,10 +27,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from extractor.atomic import atomic_write_bytes
 from extractor.changes.diff import DatasetDiff, diff_articles, load_dataset
 from extractor.changes.report import headline, markdown_escape, summary_markdown, summary_text
+from extractor.entities import titles_to_resolve, with_entities
 from extractor.errors import DatasetError, PageMissingError
 from extractor.export.dataset import guard_shrink, slugify, write_dataset
 from extractor.extract import extract_content
 from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
+from extractor.fetch.pageprops import resolve_titles
 from extractor.models import Article
 
 __all__ = [
@@ -179,7 +181,9 @@ def check_article(
     if latest.revision_id == known:
         return unchanged_result(fetcher.api_url, title, out_dir, stored, latest), None
     page = fetch_like(fetcher, title, latest.revision_id, stored)
-    return compare_page(fetcher.api_url, title, out_dir, stored, latest, page)
+    return compare_page(
+        fetcher.api_url, title, out_dir, stored, latest, page, fetcher=fetcher, allow_shrink=allow_shrink
+    )
 
 
 def known_revision(out_dir: Path, title: str, stored: Article | None) -> int | None:
@@ -230,11 +234,21 @@ def compare_page(
     stored: Article | None,
     latest: RevisionInfo,
     page: FetchedPage,
+    *,
+    fetcher: Fetcher | None = None,
+    allow_shrink: bool = False,
 ) -> tuple[CheckResult, Article]:
-    """Extract ``page`` (the content of ``latest``) and compare its data with ``stored``."""
+    """Extract ``page`` (the content of ``latest``) and compare its data with ``stored``.
+
+    With ``fetcher`` the partners' pages are resolved to entities (⌈N/50⌉ requests); a new
+    extraction that shrank raises :class:`~extractor.errors.ShrinkError` unless ``allow_shrink``.
+    """
     known = known_revision(out_dir, title, stored)
     article = extract_content(page.content, page.source)
-    guard_shrink(article, folder, allow_shrink=allow_shrink)
+    guard_shrink(article, out_dir / slugify(title), allow_shrink=allow_shrink)
+    if fetcher is not None:
+        # As an extraction does: the partners' pages and items, so that an --update writes the same dataset.
+        article = with_entities(article, resolve_titles(fetcher, titles_to_resolve([article])))
     diff = diff_articles(stored if stored is not None else _empty_like(article), article)
     if known is not None and diff.old_revision != known:
         # The revisions compared are the dataset's and the latest, but the last one *checked* is newer.

@@ -195,7 +195,9 @@ def check_titles(fetcher: Fetcher, titles: list[str], out_dir: Path, *, allow_mi
                     )
             else:
                 page = fetch_like(fetcher, check.title, revision, article)
-            check.result, check.article = compare_page(fetcher.api_url, check.title, out_dir, article, info, page)
+            check.result, check.article = compare_page(
+                fetcher.api_url, check.title, out_dir, article, info, page, fetcher=fetcher
+            )
         except ExtractorError as error:
             check.error = error
     return family

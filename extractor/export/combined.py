@@ -1,9 +1,10 @@
-"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv`` and their
-``datapackage.json``.
+"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv``, ``all/entities.csv``
+and their ``datapackage.json``.
 
 ``relations.csv`` is every article's ``relations.csv`` one after the other, each row prefixed with
 the article's ``subject`` (the country the article is about: "Foreign relations of the United
-States" is about "United States") and its ISO code.
+States" is about "United States"), its ISO code and Wikidata item; each row ends with the
+entity keys of the subject and the partner.
 
 ``pairs.csv`` has one row per unordered pair of countries {A, B} where A's article lists B or B's
 article lists A, with the date each side's article gives and whether the two agree:
@@ -17,24 +18,26 @@ date_in_a/_b       the date relations began according to that side's article (IS
                    precision), with ``precision_in_a/_b``
 agree              ``true``/``false`` when both sides give a date: equal at the coarser precision;
                    empty otherwise
+key_a/_b           the two entities' keys (see ``entities.csv``)
+qid_a/_b           their Wikidata items, where the wiki gave one
 =================  =============================================================================
 
-A country is the same country in two articles when their ISO codes match, or, for a country
-without a code (Abkhazia, the Sahrawi Republic, the European Union), when their names match.
+A country is the same entity in two articles whatever the spelling (see :mod:`extractor.entities`):
+the same page after redirects, the same ISO code, or the same row of the reviewed entities file.
+``entities.csv`` lists each entity once (:data:`~extractor.entities.ENTITY_COLUMNS`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from extractor.atomic import replace_directory, staging_directory
-from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
+from extractor.entities import ENTITY_COLUMNS, EntityTable, Mention, PageIdentity, mentions_of
 from extractor.export.dataset import csv_bytes, formula_safe, package_source
 from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article, Relation
@@ -48,6 +51,7 @@ __all__ = [
     "article_sides",
     "combined_package_json",
     "combined_relations_csv",
+    "family_table",
     "folder_parts",
     "pairs_csv",
     "pairs_of",
@@ -68,59 +72,61 @@ PAIR_COLUMNS = (
     "date_in_b",
     "precision_in_b",
     "agree",
+    "key_a",
+    "key_b",
+    "qid_a",
+    "qid_b",
 )
-
-
-def _key(country: str, article: str | None, iso3: str | None) -> str:
-    """The identity of a country across the articles of a batch: its ISO code, else its name.
-
-    Not the within-article :func:`~extractor.countries.partner_key` alone: two articles link one
-    country differently ("[[China]]", "[[People's Republic of China]]"), and an article's subject
-    has no link at all, so the ISO code decides first. A country without a code (Abkhazia, the
-    European Union) falls back to the within-article key, whitespace runs made one space, since
-    different editors wrote the two articles.
-    """
-    return iso3 or "name:" + " ".join(partner_key(country, article).split())
 
 
 @dataclass(frozen=True)
 class Side:
-    """One partner as one article gives it: who, and the date relations began."""
+    """One partner as one article gives it: who (its mention), and the date relations began."""
 
-    key: str
-    name: str
-    iso3: str | None
+    mention: Mention
     date: str | None
     precision: str | None
     parsed: ParsedDate | None
     #: The date cell as the article writes it (``established_raw``), for a reader to review.
     raw: str | None = None
 
+    @property
+    def name(self) -> str:
+        """The partner's name as the article shows it."""
+        return self.mention.name
+
 
 @dataclass(frozen=True)
 class ArticleSides:
-    """The subject of one article and every partner it lists (the first row per partner)."""
+    """The subject of one article and each of its relations in order (every row, repeats included)."""
 
     title: str
     subject: str
     subject_iso3: str | None
-    partners: dict[str, Side] = field(default_factory=dict)
+    subject_mention: Mention
+    sides: tuple[Side, ...] = ()
     #: The article's revision and licence, named as a source of ``all/datapackage.json``.
     origin: PackageSource | None = None
 
-    @property
-    def key(self) -> str:
-        """The subject's identity across articles."""
-        return _key(self.subject, None, self.subject_iso3)
+    def mentions(self) -> list[Mention]:
+        """The subject's and every partner's mention."""
+        return [self.subject_mention, *(side.mention for side in self.sides)]
+
+    def partners(self, table: EntityTable) -> dict[str, Side]:
+        """The first side per partner entity, by entity key (the subject itself left out)."""
+        subject = table.entity(self.subject_mention).key
+        partners: dict[str, Side] = {}
+        for side in self.sides:
+            key = table.entity(side.mention).key
+            if key != subject:
+                partners.setdefault(key, side)
+        return partners
 
 
-def _side(relation: Relation) -> Side:
-    iso3 = relation.iso3
+def _side(relation: Relation, mention: Mention) -> Side:
     parsed = ParsedDate(relation.year, relation.month, relation.day) if relation.year is not None else None
     return Side(
-        key=_key(relation.country, relation.country_article, iso3),
-        name=relation.country,
-        iso3=iso3,
+        mention=mention,
         date=relation.established,
         precision=relation.established_precision,
         parsed=parsed,
@@ -130,13 +136,20 @@ def _side(relation: Relation) -> Side:
 
 def article_sides(article: Article) -> ArticleSides:
     """The subject and partners of one article's dataset."""
-    subject = subject_of_title(article.source.title)
-    sides = ArticleSides(article.source.title, subject, iso3_for(subject), origin=package_source(article))
-    for relation in article.relations:
-        side = _side(relation)
-        if side.key != sides.key:
-            sides.partners.setdefault(side.key, side)
-    return sides
+    subject, *mentions = mentions_of(article)
+    return ArticleSides(
+        title=article.source.title,
+        subject=subject.name,
+        subject_iso3=subject.iso3,
+        subject_mention=subject,
+        sides=tuple(_side(r, m) for r, m in zip(article.relations, mentions, strict=True)),
+        origin=package_source(article),
+    )
+
+
+def family_table(articles: Iterable[ArticleSides], resolved: Mapping[str, PageIdentity] | None = None) -> EntityTable:
+    """The entities of a batch: every subject and partner of its articles."""
+    return EntityTable([m for a in articles for m in a.mentions()], resolved or {})
 
 
 @dataclass(frozen=True)
@@ -154,28 +167,23 @@ class Pair:
     date_in_b: str | None
     precision_in_b: str | None
     agree: bool | None
+    key_a: str = ""
+    key_b: str = ""
+    qid_a: str | None = None
+    qid_b: str | None = None
 
 
-def _names(articles: Sequence[ArticleSides]) -> dict[str, str]:
-    """A display name per country: its article's subject, else the name articles use most."""
-    seen: dict[str, Counter[str]] = {}
-    for article in articles:
-        for side in article.partners.values():
-            seen.setdefault(side.key, Counter())[side.name] += 1
-    names = {key: min(counts, key=lambda n: (-counts[n], n)) for key, counts in seen.items()}
-    names.update({article.key: article.subject for article in articles})
-    return names
-
-
-def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
-    """Every unordered pair of countries that at least one article of the batch links, sorted."""
-    by_subject: dict[str, ArticleSides] = {}
+def pairs_of(articles: Sequence[ArticleSides], table: EntityTable | None = None) -> list[Pair]:
+    """Every unordered pair of entities that at least one article of the batch links, sorted."""
+    table = table or family_table(articles)
+    by_subject: dict[str, tuple[ArticleSides, dict[str, Side]]] = {}
     for article in sorted(articles, key=lambda a: a.title):
-        by_subject.setdefault(article.key, article)  # two articles about one country: the first
-    names = _names(list(by_subject.values()))
-    codes = {side.key: side.iso3 for a in by_subject.values() for side in a.partners.values()}
-    codes.update({a.key: a.subject_iso3 for a in by_subject.values()})
-    linked = {tuple(sorted((a.key, b))) for a in by_subject.values() for b in a.partners}
+        # two articles about one country: the first
+        by_subject.setdefault(table.entity(article.subject_mention).key, (article, article.partners(table)))
+    entities = {e.key: e for e in table.entities()}
+    names = {key: entity.name for key, entity in entities.items()}
+    names.update({key: article.subject for key, (article, _) in by_subject.items()})
+    linked = {tuple(sorted((a, b))) for a, (_, partners) in by_subject.items() for b in partners}
     pairs = []
     for first, second in linked:
         a, b = sorted((first, second), key=lambda k: (names[k].casefold(), k))
@@ -185,8 +193,8 @@ def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
             Pair(
                 country_a=names[a],
                 country_b=names[b],
-                iso3_a=codes.get(a),
-                iso3_b=codes.get(b),
+                iso3_a=entities[a].iso3,
+                iso3_b=entities[b].iso3,
                 listed_in_a=None if a not in by_subject else side_a is not None,
                 listed_in_b=None if b not in by_subject else side_b is not None,
                 date_in_a=side_a.date if side_a else None,
@@ -194,13 +202,17 @@ def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
                 date_in_b=side_b.date if side_b else None,
                 precision_in_b=side_b.precision if side_b else None,
                 agree=dates[0].agrees_with(dates[1]) if dates[0] and dates[1] else None,
+                key_a=a,
+                key_b=b,
+                qid_a=entities[a].qid,
+                qid_b=entities[b].qid,
             )
         )
     return sorted(pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b))
 
 
-def _given(article: ArticleSides | None, partner: str) -> Side | None:
-    return article.partners.get(partner) if article is not None else None
+def _given(article: tuple[ArticleSides, dict[str, Side]] | None, partner: str) -> Side | None:
+    return article[1].get(partner) if article is not None else None
 
 
 def pairs_csv(pairs: Iterable[Pair]) -> bytes:
@@ -208,8 +220,14 @@ def pairs_csv(pairs: Iterable[Pair]) -> bytes:
     return csv_bytes(PAIR_COLUMNS, (asdict(pair) for pair in pairs))
 
 
-def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes:
-    """Each article's ``relations.csv`` rows, prefixed with ``subject`` and ``subject_iso3``."""
+def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]], table: EntityTable | None = None) -> bytes:
+    """Each article's ``relations.csv`` rows, prefixed with ``subject``, ``subject_iso3``, ``subject_qid``.
+
+    Two columns follow each row, so that rows join ``pairs.csv`` and ``entities.csv`` whatever the
+    spelling: ``subject_key`` and ``country_key``, the entities' keys.
+    """
+    parts = list(parts)
+    table = table or family_table(sides for sides, _ in parts)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header_written = False
@@ -219,22 +237,15 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
         if header is None:
             continue
         if not header_written:
-            writer.writerow(["subject", "subject_iso3", *header])
+            writer.writerow(["subject", "subject_iso3", "subject_qid", *header, "subject_key", "country_key"])
             header_written = True
-        for row in rows:
-            writer.writerow([formula_safe(sides.subject), sides.subject_iso3 or "", *row])
+        subject = table.entity(sides.subject_mention)
+        for row, side in zip(rows, sides.sides, strict=True):
+            partner = table.entity(side.mention).key
+            writer.writerow(
+                [formula_safe(sides.subject), sides.subject_iso3 or "", subject.qid or "", *row, subject.key, partner]
+            )
     return buffer.getvalue().encode("utf-8")
-
-
-def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations_csv: bytes) -> bytes:
-    """``all/datapackage.json``: both CSV files, and every article of the batch as a source."""
-    header = next(csv.reader(io.StringIO(relations_csv.decode("utf-8"), newline="")), [])
-    resources = [resource("all/pairs.csv", "pairs.csv", PAIR_COLUMNS)]
-    if header:  # an empty batch writes an empty relations.csv, which has no columns to describe
-        resources.insert(0, resource("all/relations.csv", "relations.csv", header))
-    sources = [sides.origin for sides, _ in parts if sides.origin is not None]
-    title = 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles, combined'
-    return package_json(COMBINED_FOLDER, title, resources, sources)
 
 
 def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
@@ -254,19 +265,39 @@ def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
     return parts
 
 
+def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations_csv: bytes) -> bytes:
+    """``all/datapackage.json``: the CSV files, and every article of the batch as a source."""
+    header = next(csv.reader(io.StringIO(relations_csv.decode("utf-8"), newline="")), [])
+    resources = [
+        resource("all/pairs.csv", "pairs.csv", PAIR_COLUMNS),
+        resource("all/entities.csv", "entities.csv", ENTITY_COLUMNS),
+    ]
+    if header:  # an empty batch writes an empty relations.csv, which has no columns to describe
+        resources.insert(0, resource("all/relations.csv", "relations.csv", header))
+    sources = [sides.origin for sides, _ in parts if sides.origin is not None]
+    title = 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles, combined'
+    return package_json(COMBINED_FOLDER, title, resources, sources)
+
+
 def write_combined(
     out_dir: Path,
     parts: Sequence[tuple[ArticleSides, bytes]],
     *,
     titles: Sequence[str] | None = None,
+    resolved: Mapping[str, PageIdentity] | None = None,
 ) -> Path:
-    """Write ``out_dir/all/`` (relations.csv, pairs.csv, and titles.txt when given) in one step."""
+    """Write ``out_dir/all/`` (relations.csv, pairs.csv, entities.csv, titles.txt when given) in one step.
+
+    ``resolved`` is what the wiki answered for the titles (:mod:`extractor.fetch.pageprops`).
+    """
     target = out_dir / COMBINED_FOLDER
+    table = family_table((sides for sides, _ in parts), resolved)
     with staging_directory(target) as staging:
-        relations = combined_relations_csv(parts)
+        relations = combined_relations_csv(parts, table)
         (staging / "relations.csv").write_bytes(relations)
         (staging / PACKAGE_FILE).write_bytes(combined_package_json(parts, relations))
-        (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts])))
+        (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts], table)))
+        (staging / "entities.csv").write_bytes(csv_bytes(ENTITY_COLUMNS, table.rows()))
         if titles is not None:
             (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))
         replace_directory(staging, target)

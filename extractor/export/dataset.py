@@ -66,6 +66,8 @@ RELATION_COLUMNS = (
     "month",
     "day",
     "section",
+    "country_qid",
+    "country_kind",
 )
 REFERENCE_COLUMNS = (
     "number",

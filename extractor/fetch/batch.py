@@ -31,6 +31,7 @@ __all__ = [
     "MAX_TITLES",
     "LatestOutcome",
     "PageOutcome",
+    "continued",
     "discover_titles",
     "fetch_pages",
     "fetch_revisions",
@@ -86,6 +87,10 @@ def _continued(fetcher: Fetcher, params: dict[str, str]) -> Iterator[dict[str, A
             return
         continuation = {str(key): str(value) for key, value in more.items()}
     raise TransportError(f"the API kept asking to continue after {_MAX_CONTINUATIONS} requests")
+
+
+#: Each answer to a query and to its continuations (also used by :mod:`extractor.fetch.pageprops`).
+continued = _continued
 
 
 def discover_titles(fetcher: Fetcher, prefix: str = FAMILY_PREFIX) -> list[str]:

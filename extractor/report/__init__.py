@@ -15,7 +15,7 @@ from pathlib import Path
 from extractor.atomic import atomic_write_bytes
 from extractor.countries import iso3_for, subject_of_title
 from extractor.errors import DatasetError
-from extractor.export.combined import COMBINED_FOLDER, ArticleSides, article_sides
+from extractor.export.combined import COMBINED_FOLDER, ArticleSides, article_sides, family_table
 from extractor.export.sqlite import dataset_folders
 from extractor.models import Article
 from extractor.report.charts import PERIODS, alpha2, period_of, timeline_svg, world_map_svg
@@ -62,17 +62,20 @@ def _family_map(articles: Sequence[Article]) -> str:
 
 def disagreements(articles: Sequence[tuple[str, Article]]) -> list[Disagreement]:
     """Every pair of countries whose two articles (both in ``articles``) give dates that disagree."""
+    ordered = sorted(articles, key=lambda item: item[1].source.title)
+    found_sides = [(slug, article, article_sides(article)) for slug, article in ordered]
+    table = family_table(found for _, _, found in found_sides)  # one entity per country, whatever the spelling
     sides: dict[str, tuple[str, Article, ArticleSides]] = {}
-    for slug, article in sorted(articles, key=lambda item: item[1].source.title):
-        found = article_sides(article)
-        sides.setdefault(found.key, (slug, article, found))  # two articles about one country: the first
+    for slug, article, found in found_sides:
+        key = table.entity(found.subject_mention).key
+        sides.setdefault(key, (slug, article, found))  # two articles about one country: the first
     found_pairs = []
     for key_a, (slug_a, article_a, a) in sides.items():
-        for key_b, says_b in a.partners.items():
+        for key_b, says_b in a.partners(table).items():
             if key_b not in sides or key_b < key_a:  # not both in the batch, or seen from B's side
                 continue
             slug_b, article_b, b = sides[key_b]
-            says_a = b.partners.get(key_a)  # what B's article says about A (says_b: A's about B)
+            says_a = b.partners(table).get(key_a)  # what B's article says about A (says_b: A's about B)
             if says_a is None or says_a.parsed is None or says_b.parsed is None:
                 continue
             if says_a.parsed.agrees_with(says_b.parsed):

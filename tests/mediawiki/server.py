@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -222,6 +223,23 @@ class MediaWikiServer:
     def delete(self, title: str, reason: str = "") -> None:
         """Delete a page (all its revisions become deleted revisions)."""
         self._write({"action": "delete", "title": title, "reason": reason})
+
+    def set_page_prop(self, title: str, name: str, value: str) -> None:
+        """Store a page property (``wikibase_item``…) of an existing page in the wiki's ``page_props`` table.
+
+        MediaWiki then serves it through the real API (``prop=pageprops``). Written straight into
+        the sqlite database because only extensions (Wikibase) set such properties; an edit of the
+        page afterwards recomputes its properties and drops this one.
+        """
+        page = self.api({"action": "query", "prop": "info", "titles": title})["query"]["pages"][0]
+        if page.get("missing") or page.get("invalid"):
+            raise MediaWikiError(f"set_page_prop: no page {title!r}")
+        with sqlite3.connect(self.workdir / "data" / "testwiki.sqlite") as db:
+            db.execute("DELETE FROM page_props WHERE pp_page = ? AND pp_propname = ?", (page["pageid"], name))
+            db.execute(
+                "INSERT INTO page_props (pp_page, pp_propname, pp_value, pp_sortkey) VALUES (?, ?, ?, NULL)",
+                (page["pageid"], name, value),
+            )
 
     def latest_revid(self, title: str) -> int | None:
         """The page's current revision id, or None when the page does not exist."""

@@ -1,0 +1,315 @@
+"""One identity per country across the family: entities keyed by their page, with codes and a kind.
+
+Articles spell one partner many ways ("State of Palestine", "Palestine"; "Republic of China",
+"Taiwan"; "Turkish Republic of Northern Cyprus", "Northern Cyprus"). Every spelling is a
+*mention*: a display name and the page it links to (or names). Mentions are one entity when any of
+these ties them, transitively:
+
+* the wiki says they are the same page: the same title after redirects (:class:`PageIdentity`,
+  fetched by :mod:`extractor.fetch.pageprops`; without an answer a title stands for itself);
+* the same ISO 3166-1 code (pycountry, through :func:`extractor.countries.iso3_for`);
+* the same row of the reviewed ``data/entities.csv`` (states with limited recognition,
+  organisations, historical states, with their other names).
+
+An entity's ``key`` is the page title most of its mentions resolve to; ``qid`` is the Wikidata
+item the wiki gave for that page (never guessed: unknown is ``None``); ``un_member_since`` comes
+from the reviewed ``data/un_members.csv``. ``kind`` is decided in this order: the reviewed row,
+a UN member's code, a withdrawn ISO 3166-3 name (pycountry), a name shaped like an
+organisation's, a current ISO code (a territory), else ``other``.
+
+Why hand-written tables and not ``country_converter``, which has UN membership and
+Gleditsch–Ward codes: it is GPL-3.0, this project is MIT, and its data is not copied here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TypeVar, get_args
+
+import pycountry
+
+from extractor.countries import iso3_for, subject_of_title
+from extractor.models import Article, Entity, EntityKind
+
+__all__ = [
+    "ENTITY_COLUMNS",
+    "EntityTable",
+    "Mention",
+    "PageIdentity",
+    "ReviewedEntity",
+    "classify",
+    "mentions_of",
+    "page_title",
+    "reviewed_entities",
+    "titles_to_resolve",
+    "un_members",
+    "with_entities",
+]
+
+_T = TypeVar("_T", bound=str)
+
+#: The columns of ``all/entities.csv``.
+ENTITY_COLUMNS = ("key", "name", "qid", "iso3", "gw_code", "un_member_since", "kind", "names", "articles")
+_QID = re.compile(r"Q[1-9][0-9]*")
+# An organisation names itself by what it is; a state never calls itself any of these.
+_ORGANISATION = re.compile(
+    r"\b(?:organi[sz]ation|league|council|community|association|commission|alliance|secretariat|"
+    r"bank|fund|forum|cooperation|pact|treaty)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PageIdentity:
+    """What the wiki answered for a title: the page after redirects, and its Wikidata item."""
+
+    title: str
+    qid: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewedEntity:
+    """A row of ``data/entities.csv``."""
+
+    name: str
+    kind: EntityKind
+    iso3: str | None
+    aliases: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One spelling of a partner or subject in one article."""
+
+    name: str
+    title: str
+    iso3: str | None
+    article: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("extractor.data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def un_members() -> dict[str, int]:
+    """ISO 3166-1 alpha-3 → the year that UN member was admitted (``data/un_members.csv``)."""
+    return {row["iso3"]: int(row["un_member_since"]) for row in _rows("un_members.csv")}
+
+
+@cache
+def reviewed_entities() -> tuple[ReviewedEntity, ...]:
+    """The reviewed non-ISO (and ISO-overriding) entities of ``data/entities.csv``."""
+    kinds = get_args(EntityKind)
+    entities = []
+    for row in _rows("entities.csv"):
+        if row["kind"] not in kinds:
+            raise ValueError(f"data/entities.csv: {row['name']}: unknown kind {row['kind']!r}")
+        aliases = tuple(a.strip() for a in row["aliases"].split(";") if a.strip())
+        entities.append(ReviewedEntity(row["name"], row["kind"], row["iso3"] or None, aliases, row["source"]))  # type: ignore[arg-type]
+    return tuple(entities)
+
+
+@cache
+def _reviewed_index() -> tuple[dict[str, ReviewedEntity], dict[str, ReviewedEntity]]:
+    by_name: dict[str, ReviewedEntity] = {}
+    by_iso: dict[str, ReviewedEntity] = {}
+    for entity in reviewed_entities():
+        for name in (entity.name, *entity.aliases):
+            by_name[name.casefold()] = entity
+        if entity.iso3:
+            by_iso[entity.iso3] = entity
+    return by_name, by_iso
+
+
+def page_title(name: str) -> str:
+    """A name or link target as MediaWiki titles it: spaces, no fragment, first letter upper case.
+
+    >>> page_title("state_of  Palestine#History")
+    'State of Palestine'
+    """
+    text = " ".join(name.split("#", 1)[0].replace("_", " ").split())
+    return text[:1].upper() + text[1:]
+
+
+def _reviewed(mention: Mention, canonical: str) -> ReviewedEntity | None:
+    by_name, by_iso = _reviewed_index()
+    for name in (canonical, mention.title, mention.name):
+        if name.casefold() in by_name:
+            return by_name[name.casefold()]
+    return by_iso.get(mention.iso3 or "")
+
+
+def _historic(name: str) -> bool:
+    try:
+        pycountry.historic_countries.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def classify(name: str, iso3: str | None, reviewed: ReviewedEntity | None = None) -> EntityKind:
+    """What a partner is, from the reviewed row, its ISO code and its name.
+
+    >>> classify("Chile", "CHL"), classify("Puerto Rico", "PRI"), classify("Atlantis", None)
+    ('un-member', 'territory', 'other')
+    >>> classify("Caribbean Community", None), classify("German Democratic Republic", None)
+    ('organisation', 'historical')
+    """
+    if reviewed is not None:
+        return reviewed.kind
+    if iso3 in un_members():
+        return "un-member"
+    if iso3 is None and _historic(name):
+        return "historical"
+    if _ORGANISATION.search(name):
+        return "organisation"
+    if iso3 is not None and pycountry.countries.get(alpha_3=iso3) is not None:
+        return "territory"
+    return "other"
+
+
+def mentions_of(article: Article) -> list[Mention]:
+    """The article's subject (from its title) and each partner, as mentions."""
+    subject = subject_of_title(article.source.title)
+    mentions = [Mention(subject, page_title(subject), iso3_for(subject), article.source.title)]
+    for relation in article.relations:
+        title = page_title(relation.country_article or relation.country)
+        mentions.append(Mention(relation.country, title or relation.country, relation.iso3, article.source.title))
+    return mentions
+
+
+def titles_to_resolve(articles: Iterable[Article]) -> list[str]:
+    """Every distinct page title the articles' subjects and partners name, sorted (what to ask the wiki)."""
+    return sorted({m.title for a in articles for m in mentions_of(a) if m.title})
+
+
+class _Groups:
+    """Union-find over the things that tie mentions together (titles, ISO codes, reviewed rows)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, node: str) -> str:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, first: str, second: str) -> None:
+        a, b = self.find(first), self.find(second)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)  # the smaller root wins: the result is order-free
+
+
+def _most_common(counts: Counter[_T]) -> _T:
+    return min(counts, key=lambda item: (-counts[item], item))
+
+
+class EntityTable:
+    """The entities of a set of mentions, given what the wiki answered for their titles."""
+
+    def __init__(self, mentions: Iterable[Mention], resolved: Mapping[str, PageIdentity]) -> None:
+        self.resolved = resolved
+        self.mentions = list(mentions)
+        groups = _Groups()
+        for mention in self.mentions:
+            reviewed = _reviewed(mention, self.canonical(mention))
+            node = "t:" + self.canonical(mention)
+            groups.find(node)
+            iso3 = mention.iso3 or (reviewed.iso3 if reviewed else None)
+            if iso3:
+                groups.union(node, "i:" + iso3)
+            if reviewed is not None:
+                groups.union(node, "r:" + reviewed.name)
+        members: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            members.setdefault(groups.find("t:" + self.canonical(mention)), []).append(mention)
+        self._entity_of: dict[str, Entity] = {}
+        self._articles: dict[str, int] = {}
+        for group in members.values():
+            entity = self._entity(group)
+            self._articles[entity.key] = len({m.article for m in group})
+            for mention in group:
+                self._entity_of[self.canonical(mention)] = entity
+
+    def canonical(self, mention: Mention) -> str:
+        """The page the mention's title is after redirects, as far as the wiki answered."""
+        identity = self.resolved.get(mention.title)
+        return identity.title if identity is not None else mention.title
+
+    def qid(self, mention: Mention) -> str | None:
+        """The Wikidata item of the mention's page, when the wiki gave one."""
+        identity = self.resolved.get(mention.title)
+        qid = identity.qid if identity is not None else None
+        return qid if qid is not None and _QID.fullmatch(qid) else None
+
+    def kind(self, mention: Mention) -> EntityKind:
+        """What this mention names (its own kind, the same in a single run and in a batch)."""
+        reviewed = _reviewed(mention, self.canonical(mention))
+        return classify(mention.name, mention.iso3 or (reviewed.iso3 if reviewed else None), reviewed)
+
+    def _entity(self, group: list[Mention]) -> Entity:
+        titles = Counter(self.canonical(m) for m in group)
+        key = _most_common(titles)
+        per_article = Counter(name for name, _ in {(m.name, m.article) for m in group})
+        qids = Counter(q for m in group if (q := self.qid(m)))
+        key_qids = Counter(q for m in group if self.canonical(m) == key and (q := self.qid(m)))
+        isos = Counter(m.iso3 for m in group if m.iso3)
+        kinds = Counter(self.kind(m) for m in group)
+        iso3 = _most_common(isos) if isos else None
+        if iso3 is None:
+            reviewed = next((r for m in group if (r := _reviewed(m, self.canonical(m)))), None)
+            iso3 = reviewed.iso3 if reviewed else None
+        kind = _most_common(kinds)
+        spellings = {m.name for m in group} | {m.title for m in group} | set(titles)
+        return Entity(
+            key=key,
+            name=_most_common(per_article),
+            qid=_most_common(key_qids) if key_qids else (_most_common(qids) if qids else None),
+            iso3=iso3,
+            gw_code=None,  # no table with a licence this project can use is shipped (see data/README.md)
+            un_member_since=un_members().get(iso3) if kind == "un-member" and iso3 else None,
+            kind=kind,
+            names=sorted(spellings, key=lambda n: (n.casefold(), n)),
+        )
+
+    def entity(self, mention: Mention) -> Entity:
+        """The entity a mention belongs to."""
+        return self._entity_of[self.canonical(mention)]
+
+    def entities(self) -> list[Entity]:
+        """Every entity once, sorted by key."""
+        unique = {entity.key: entity for entity in self._entity_of.values()}
+        return [unique[key] for key in sorted(unique, key=lambda k: (k.casefold(), k))]
+
+    def articles(self, entity: Entity) -> int:
+        """How many articles name the entity (as a partner or as their subject)."""
+        return self._articles[entity.key]
+
+    def rows(self) -> list[dict[str, object]]:
+        """The rows of ``all/entities.csv``."""
+        return [
+            {**entity.model_dump(), "names": "; ".join(entity.names), "articles": self.articles(entity)}
+            for entity in self.entities()
+        ]
+
+
+def with_entities(article: Article, resolved: Mapping[str, PageIdentity]) -> Article:
+    """The article with ``country_qid``/``country_kind`` on each relation and its ``entities``."""
+    mentions = mentions_of(article)
+    table = EntityTable(mentions, resolved)
+    relations = [
+        relation.model_copy(update={"country_qid": table.qid(mention), "country_kind": table.kind(mention)})
+        for relation, mention in zip(article.relations, mentions[1:], strict=True)
+    ]
+    return article.model_copy(update={"relations": relations, "entities": table.entities()})
