@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 from extractor.changes.wording import date_summary, reference_label, show, text_change
 from extractor.countries import partner_key
 from extractor.errors import DatasetError
-from extractor.models import Article, EstablishedDate, Reference, Relation
+from extractor.models import Article, EstablishedDate, Event, Reference, Relation
 
 __all__ = [
     "CitationChange",
@@ -44,6 +44,7 @@ __all__ = [
     "ReferenceChange",
     "RelationChange",
     "diff_articles",
+    "event_label",
     "load_dataset",
     "reference_key",
     "relation_key",
@@ -65,6 +66,9 @@ _RELATION_FIELDS: dict[str, str] = {
     "main_article": "main article",
     "notes": "notes",
     "section": "section",
+    "status": "status",
+    "remark": "remark",
+    "events": "events",
 }
 #: Reference fields that are data (``number`` is not: renumbering is not a change).
 _REFERENCE_FIELDS: dict[str, str] = {
@@ -207,6 +211,27 @@ def _date_value(date: EstablishedDate | None) -> tuple[str, str | None] | None:
     return None if date is None else (date.raw, date.iso)
 
 
+def event_label(event: Event) -> str:
+    """An event in words: ``severed 2023-05-09``, ``established before 1998-12-31``, ``severed``."""
+    if event.date:
+        return f"{event.kind} {'c. ' if event.approximate else ''}{event.date}"
+    bounds = [f"after {event.not_before}"] if event.not_before else []
+    bounds += [f"before {event.not_after}"] if event.not_after else []
+    return " ".join([event.kind, *bounds])
+
+
+def _event_labels(events: list[Event]) -> list[str]:
+    # The raw text, table and cell follow from the cells compared elsewhere: an event is its words.
+    return [event_label(event) for event in events]
+
+
+def _events_summary(before: list[str], after: list[str]) -> str:
+    added = Counter(after) - Counter(before)
+    removed = Counter(before) - Counter(after)
+    parts = [f"+ {label}" for label in added.elements()] + [f"− {label}" for label in removed.elements()]
+    return "events: " + ", ".join(parts) if parts else "events reordered"
+
+
 def _implied(old: Relation, new: Relation) -> set[str]:
     """Fields whose loss a change of another field already says (a row left a table)."""
     implied: set[str] = set()
@@ -239,8 +264,19 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
             summary = date_summary(label, before, after)
             before = before.model_dump() if before is not None else None
             after = after.model_dump() if after is not None else None
+        elif field == "events":
+            before, after = _event_labels(before), _event_labels(after)
+            if before == after:
+                continue
+            if old.status != new.status and new.events and Counter(after) - Counter(before) == Counter(after[-1:]):
+                if not Counter(before) - Counter(after):
+                    continue  # the status line names the one new event
+            summary = _events_summary(before, after)
         elif before == after:
             continue
+        elif field == "status":
+            latest = f" ({event_label(new.events[-1])})" if new.events else ""
+            summary = f"{label} {show(before)} → {show(after)}{latest}"
         elif field == "notes":
             if before is None:
                 summary = f"notes added ({len(after)} characters)"

@@ -64,6 +64,9 @@ PAIR_COLUMNS = (
     "date_in_b",
     "precision_in_b",
     "agree",
+    # after the existing columns: where the relation stands according to each side's article
+    "status_in_a",
+    "status_in_b",
 )
 
 
@@ -89,6 +92,7 @@ class Side:
     date: str | None
     precision: str | None
     parsed: ParsedDate | None
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def _side(relation: Relation) -> Side:
         date=relation.established,
         precision=relation.established_precision,
         parsed=parsed,
+        status=relation.status,
     )
 
 
@@ -145,6 +150,8 @@ class Pair:
     date_in_b: str | None
     precision_in_b: str | None
     agree: bool | None
+    status_in_a: str | None = None
+    status_in_b: str | None = None
 
 
 def _names(articles: Sequence[ArticleSides]) -> dict[str, str]:
@@ -185,6 +192,8 @@ def pairs_of(articles: Sequence[ArticleSides]) -> list[Pair]:
                 date_in_b=side_b.date if side_b else None,
                 precision_in_b=side_b.precision if side_b else None,
                 agree=dates[0].agrees_with(dates[1]) if dates[0] and dates[1] else None,
+                status_in_a=side_a.status if side_a else None,
+                status_in_b=side_b.status if side_b else None,
             )
         )
     return sorted(pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b))

@@ -19,6 +19,7 @@ from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "EVENT_COLUMNS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -52,6 +53,12 @@ RELATION_COLUMNS = (
     "month",
     "day",
     "section",
+    # a relation's status and timeline (events.csv has every event)
+    "status",
+    "remark",
+    "recognized",
+    "not_before",
+    "not_after",
 )
 REFERENCE_COLUMNS = (
     "number",
@@ -69,6 +76,7 @@ REFERENCE_COLUMNS = (
     "citation_count",
 )
 CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
+EVENT_COLUMNS = ("country", "kind", "date", "precision", "not_before", "not_after", "raw", "table", "cell")
 SCHEMA_FILE = "article.schema.json"
 
 
@@ -126,6 +134,12 @@ def _relation_rows(article: Article) -> Iterable[dict[str, Any]]:
         yield row
 
 
+def _event_rows(article: Article) -> Iterable[dict[str, Any]]:
+    for relation in article.relations:
+        for event in relation.events:
+            yield {"country": relation.country, **event.model_dump()}
+
+
 def _attribution_text(article: Article) -> bytes:
     source = article.source
     lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
@@ -141,6 +155,7 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "relations.csv": csv_bytes(RELATION_COLUMNS, _relation_rows(article)),
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
         "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
+        "events.csv": csv_bytes(EVENT_COLUMNS, _event_rows(article)),
         "ATTRIBUTION.txt": _attribution_text(article),
     }
 
