@@ -265,6 +265,10 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
             before = before.model_dump() if before is not None else None
             after = after.model_dump() if after is not None else None
         elif field == "events":
+            if old.established != new.established:
+                # The establishment's change is the ``established`` line: only the other events.
+                before = [event for event in before if event.kind != "established"]
+                after = [event for event in after if event.kind != "established"]
             before, after = _event_labels(before), _event_labels(after)
             if before == after:
                 continue
