@@ -30,6 +30,8 @@ _KINDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
 _BOUND_WORD = re.compile(r"\b(before|after|prior to|by|until|no later than)\s*$", re.IGNORECASE)
 _APPROX_WORD = re.compile(r"\b(c\.|ca\.|circa|approx(\.|imately)?|about|around)\s*$", re.IGNORECASE)
 _PARENTHESES = re.compile(r"^\s*\(([^()]*)\)")
+# The "See X" line once rendered: "See X", "(See X)", "see also X".
+_SEE_TEXT = re.compile(r"\(?\s*[Ss]ee(?: also)?:? .+")
 _REMARK = re.compile(r"\(([^()]+)\)")
 
 
@@ -133,7 +135,7 @@ def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[s
         line = clean_spaces(raw_line.replace(BULLET, " "))
         if not line:
             continue
-        if main_article and not lines and re.fullmatch(r"See:? .+", line) and not is_item:
+        if main_article and not lines and _SEE_TEXT.fullmatch(line) and not is_item:
             continue
         if is_item:
             items.append(line)
