@@ -2,7 +2,9 @@
 
 An article may give a partner twice: in the numbered "Diplomatic relations" list and in the
 "Bilateral relations" table with notes. The list is the more systematic source, so its date
-wins; both raw values are kept, and ``date_conflict`` says when they disagree.
+wins; both raw values are kept, and ``date_conflict`` says when they disagree. Rows are one
+partner when they resolve to one ISO code, however they spell it. A relation's events are every
+row's, ordered by date; its status is the latest event's.
 """
 
 from __future__ import annotations
@@ -104,13 +106,17 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
     for row in rows:
-        key = partner_key(row.country, row.country_article)
+        iso3 = iso3_for(row.country_article or row.country) or iso3_for(row.country)
+        # The same partner written two ways ("The Gambia" / "Gambia", {{flag|UK}} / "United
+        # Kingdom") is one relation: rows merge by the partner they resolve to, its ISO code, and
+        # only without one by how they name it.
+        key = f"iso:{iso3}" if iso3 else partner_key(row.country, row.country_article)
         relation = relations.get(key)
         if relation is None:
             relation = relations[key] = Relation(
                 country=row.country,
                 country_article=row.country_article,
-                iso3=iso3_for(row.country_article or row.country) or iso3_for(row.country),
+                iso3=iso3,
             )
         _absorb(relation, row, diagnostics)
         citations.extend(

@@ -3,8 +3,8 @@
 :func:`diff_articles` compares two :class:`~extractor.models.Article` values and returns a
 :class:`DatasetDiff`; it reads no files and never raises on data. Matching rules:
 
-- **Relations** are matched by partner: ``country_article``, else ``country``, case-folded (the
-  key :mod:`extractor.merge` merges rows by), so reordering rows is not a change.
+- **Relations** are matched by partner: ``iso3``, else ``country_article``, else ``country``,
+  case-folded (the key :mod:`extractor.merge` merges rows by), so reordering rows is not a change.
 - **References** are matched by identity: ``group`` + ``name``; else ``group`` + URL + title;
   else the reference's text (a bare link whose URL is lost has nothing else). A second pass pairs
   what is left by URL + title, so giving an existing reference a ``name=`` is a change of that
@@ -173,8 +173,9 @@ class DatasetDiff(_Model):
 
 
 def relation_key(relation: Relation) -> str:
-    """The identity of a partner: its article link, else its name, case-folded (:func:`partner_key`)."""
-    return partner_key(relation.country, relation.country_article)
+    """The identity of a partner, the key :mod:`extractor.merge` merges rows by: its ISO code,
+    else its article link, else its name, case-folded (:func:`partner_key`)."""
+    return f"iso:{relation.iso3}" if relation.iso3 else partner_key(relation.country, relation.country_article)
 
 
 def reference_key(reference: Reference) -> str:
