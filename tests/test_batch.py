@@ -99,7 +99,21 @@ def test_pairs_give_both_sides_dates_and_whether_they_agree(folder: Path, tmp_pa
         ("Chile", "Otherland", "CHL", "", "false", "true", "", "", "1995", "year", "", "", "current"),
         ("Chile", "Testland", "CHL", "", "true", "true", "1993", "year", "1992", "year", "false", "current", "current"),
         ("Noland", "Testland", "", "", "", "true", "", "", "", "", "", "", "unknown"),
-        ("Otherland", "Testland", "", "", "true", "true", "2000-03", "month", "2000-03-01", "day", "true", "current", "current"),
+        (
+            "Otherland",
+            "Testland",
+            "",
+            "",
+            "true",
+            "true",
+            "2000-03",
+            "month",
+            "2000-03-01",
+            "day",
+            "true",
+            "current",
+            "current",
+        ),
     ]
 
 

@@ -145,9 +145,14 @@ def pick(item: Any, wanted: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
+def _models(value: Any) -> bool:
+    """Whether an expected value is a list of expected models (a relation's ``events``)."""
+    return isinstance(value, list) and all(isinstance(w, dict) for w in value)
+
+
 def _nested(value: Any, wanted: Any) -> Any:
     """A list of models inside an item (a relation's ``events``) is picked item by item, as named."""
-    if isinstance(value, list) and isinstance(wanted, list) and all(isinstance(w, dict) for w in wanted):
+    if isinstance(value, list) and _models(wanted):
         shape = {key: None for entry in wanted for key in entry if key != NULL}
         return [pick(v, wanted[i] if i < len(wanted) else shape) for i, v in enumerate(value)]
     return value
@@ -155,10 +160,7 @@ def _nested(value: Any, wanted: Any) -> Any:
 
 def normalised(wanted: dict[str, Any]) -> dict[str, Any]:
     """An expected item with its list of null fields sorted, to compare with :func:`pick`."""
-    entry = {
-        key: [normalised(w) for w in value] if isinstance(value, list) and all(isinstance(w, dict) for w in value) else value
-        for key, value in wanted.items()
-    }
+    entry = {key: [normalised(w) for w in value] if _models(value) else value for key, value in wanted.items()}
     return {**entry, NULL: sorted(wanted[NULL])} if NULL in wanted else entry
 
 

@@ -273,9 +273,9 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
             before, after = _event_labels(before), _event_labels(after)
             if before == after:
                 continue
-            if old.status != new.status and new.events and Counter(after) - Counter(before) == Counter(after[-1:]):
-                if not Counter(before) - Counter(after):
-                    continue  # the status line names the one new event
+            added, removed = Counter(after) - Counter(before), Counter(before) - Counter(after)
+            if old.status != new.status and new.events and added == Counter(after[-1:]) and not removed:
+                continue  # the status line names the one new event
             summary = _events_summary(before, after)
         elif before == after:
             continue

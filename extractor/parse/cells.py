@@ -7,7 +7,6 @@ text on, the date and the notes are read here, once, so that both parsers give t
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from extractor.dates import ParsedDate, approximate, find_dates, parse_bounds, parse_date_text

@@ -177,7 +177,7 @@ def _by_content(
             labels[number], taken = "Date", taken | {"date"}
     if labels == texts:
         return None
-    return table_layout([(label, span) for label, (_, span) in zip(labels, headers)], caption, section)
+    return table_layout([(label, span) for label, (_, span) in zip(labels, headers, strict=True)], caption, section)
 
 
 def _share(cells: list[CellT], test: Callable[[CellT], bool]) -> bool:
