@@ -75,7 +75,11 @@ _NOT_RELATIONS_CAPTION = re.compile(
     re.IGNORECASE,
 )
 # Sections whose tables list organisations, not countries ("=== International organizations ===").
-_NOT_RELATIONS_SECTION = re.compile(r"\borgani[sz]ations?\b|\bmultilateral\b", re.IGNORECASE)
+# Sections whose tables list organisations, not countries ("=== International organizations ==="),
+# or relations that no longer are ("== Former diplomatic relations =="): never current relations.
+_NOT_RELATIONS_SECTION = re.compile(
+    r"\borgani[sz]ations?\b|\bmultilateral\b|\bformer\b|\bsevered\b|\bdefunct\b", re.IGNORECASE
+)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
 #: Browsers cap spans (HTML's limit for rowspan is 65534; colspan 1000): a huge span is an editing slip.
