@@ -13,12 +13,15 @@ gives ``None`` rather than a guess.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from functools import lru_cache
+from importlib import resources
 
 import pycountry
 
-__all__ = ["ALIASES", "CODE_NAMES", "country_for_code", "iso3_for", "partner_key", "subject_of_title"]
+__all__ = ["ALIASES", "CODE_NAMES", "SPORT_CODES", "country_for_code", "iso3_for", "partner_key", "subject_of_title"]
 
 #: Wikipedia's common name (or link target) → ISO 3166-1 alpha-3, where pycountry's lookup fails
 #: or would pick the wrong entry.
@@ -132,103 +135,22 @@ _WIKIPEDIA_NAMES: dict[str, str] = {
     "XKX": "Kosovo",
 }
 
-# IOC and FIFA codes that are not ISO 3166-1 alpha-3 codes, and the shortcut templates for
-# entities without one; each is a template on English Wikipedia showing that country.
-_OTHER_CODES: dict[str, str] = {
-    "ALG": "DZA",
-    "ANG": "AGO",
-    "ANT": "ATG",
-    "ARU": "ABW",
-    "BAH": "BHS",
-    "BAN": "BGD",
-    "BAR": "BRB",
-    "BER": "BMU",
-    "BHU": "BTN",
-    "BIZ": "BLZ",
-    "BOT": "BWA",
-    "BRU": "BRN",
-    "BUL": "BGR",
-    "BUR": "BFA",
-    "CAM": "KHM",
-    "CAY": "CYM",
-    "CGO": "COG",
-    "CHA": "TCD",
-    "CHI": "CHL",
-    "CRC": "CRI",
-    "CRO": "HRV",
-    "CTA": "CAF",
-    "DEN": "DNK",
-    "EQG": "GNQ",
-    "ESA": "SLV",
-    "FIJ": "FJI",
-    "GAM": "GMB",
-    "GBS": "GNB",
-    "GEQ": "GNQ",
-    "GER": "DEU",
-    "GRE": "GRC",
-    "GRN": "GRD",
-    "GUA": "GTM",
-    "GUI": "GIN",
-    "HAI": "HTI",
-    "HON": "HND",
-    "INA": "IDN",
-    "IRI": "IRN",
-    "ISV": "VIR",
-    "IVB": "VGB",
-    "KOS": "XKX",
-    "KSA": "SAU",
-    "KUW": "KWT",
-    "LAT": "LVA",
-    "LBA": "LBY",
-    "LES": "LSO",
-    "LIB": "LBN",
-    "MAD": "MDG",
-    "MAS": "MYS",
-    "MAW": "MWI",
-    "MGL": "MNG",
-    "MON": "MCO",
-    "MRI": "MUS",
-    "MTN": "MRT",
-    "MYA": "MMR",
-    "NCA": "NIC",
-    "NED": "NLD",
-    "NEP": "NPL",
-    "NGR": "NGA",
-    "NIG": "NER",
-    "OMA": "OMN",
-    "PAR": "PRY",
-    "PHI": "PHL",
-    "PLE": "PSE",
-    "POR": "PRT",
-    "PUR": "PRI",
-    "ROM": "ROU",
-    "RSA": "ZAF",
-    "SAM": "WSM",
-    "SEY": "SYC",
-    "SIN": "SGP",
-    "SKN": "KNA",
-    "SLO": "SVN",
-    "SOL": "SLB",
-    "SRI": "LKA",
-    "SUD": "SDN",
-    "SUI": "CHE",
-    "TAN": "TZA",
-    "TGA": "TON",
-    "TOG": "TGO",
-    "TPE": "TWN",
-    "TRI": "TTO",
-    "UAE": "ARE",
-    "URU": "URY",
-    "VAN": "VUT",
-    "VIE": "VNM",
-    "VIN": "VCT",
-    "ZAM": "ZMB",
-    "ZIM": "ZWE",
-    "UK": "GBR",
-    "PRC": "CHN",
-    "ROC": "TWN",
-    "CAR": "CAF",
-}
+# IOC and FIFA codes that are not ISO 3166-1 alpha-3 codes, and Wikipedia's shortcut templates
+# (``{{UK}}``, ``{{PRC}}``): each is a template on English Wikipedia showing that country. They are
+# public facts, kept as reviewed data (extractor/data/sport-codes.csv: code, ISO alpha-3, the list
+# that publishes the code) rather than code; scripts/check_sport_codes.py checks every row against
+# pycountry. (country_converter has such columns, but it is GPL-3.0 and this project MIT.)
+_SPORT_CODES = "data/sport-codes.csv"
+
+
+def _read_sport_codes() -> dict[str, str]:
+    text = resources.files("extractor").joinpath(_SPORT_CODES).read_text(encoding="utf-8")
+    return {row["code"]: row["iso3"] for row in csv.DictReader(io.StringIO(text))}
+
+
+_OTHER_CODES: dict[str, str] = _read_sport_codes()
+#: IOC/FIFA code (and Wikipedia shortcut) → ISO 3166-1 alpha-3, from extractor/data/sport-codes.csv.
+SPORT_CODES: dict[str, str] = dict(_OTHER_CODES)
 # Shortcut templates for entities that have no ISO code of their own.
 _NAMED_CODES: dict[str, str] = {
     "EU": "European Union",

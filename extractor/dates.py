@@ -16,10 +16,11 @@ a date in the dataset that the article does not give.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 
-__all__ = ["ParsedDate", "parse_date_parts", "parse_date_text"]
+__all__ = ["Bounds", "ParsedDate", "approximate", "find_dates", "parse_bounds", "parse_date_parts", "parse_date_text"]
 
 _MONTHS: dict[str, int] = {}
 for _number in range(1, 13):
@@ -184,3 +185,111 @@ def parse_date_parts(parts: list[str]) -> ParsedDate | None:
             return None
         day = int(values[2])
     return _valid(year, month, day)
+
+
+# ---------------------------------------------------------------------------- qualified dates
+
+_APPROXIMATE = re.compile(r"^\s*(?:c\.|ca\.|circa|approx(?:\.|imately)?|about|around)\s*(?=\d|[A-Za-z]+\.?\s+\d)", re.I)
+_BEFORE = re.compile(r"^\s*(?:before|prior to|by|until|not later than)\s+(?P<rest>.+)$", re.IGNORECASE)
+_AFTER = re.compile(r"^\s*(?:after|not before|since after)\s+(?P<rest>.+)$", re.IGNORECASE)
+_OR_BEFORE = re.compile(r"[\s,]*(?:or|and)\s+(?P<side>before|earlier|after|later)\b", re.IGNORECASE)
+# "1960s", "the 1990s", "early 1960s", "late 1980s": the decade bounds it (the qualifier narrows it
+# within the decade in ways we do not guess).
+_DECADE = re.compile(r"^\s*(?:the\s+)?(?:(?:early|mid|late|mid-)\s*-?\s*)?(?P<decade>\d{3}0)s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a cell that gives no date still says about it: the earliest and latest it can be
+    (ISO days, either may be unknown)."""
+
+    not_before: str | None = None
+    not_after: str | None = None
+
+
+def _first_day(date: ParsedDate) -> datetime.date:
+    return datetime.date(date.year, date.month or 1, date.day or 1)
+
+
+def _last_day(date: ParsedDate) -> datetime.date:
+    month = date.month or 12
+    return datetime.date(date.year, month, date.day or _days_in(date.year, month))
+
+
+def approximate(text: str) -> bool:
+    """Whether a date is given as approximate ("c. 1990", "circa 1990", "about 1990").
+
+    >>> approximate("c. 1990"), approximate("1990")
+    (True, False)
+    """
+    return bool(_APPROXIMATE.match(text.replace("\u00a0", " ")))
+
+
+def parse_bounds(text: str) -> Bounds | None:
+    """The bounds a cell that is no date puts on one, or ``None`` when it says nothing.
+
+    Only what the words say: "Before 1999" is at the latest 31 December 1998, "22 January 1993
+    or before" at the latest that day, "1960s" within the decade. Nothing is guessed beyond.
+
+    >>> parse_bounds("Before 1999"), parse_bounds("22 January 1993 or before")
+    (Bounds(not_before=None, not_after='1998-12-31'), Bounds(not_before=None, not_after='1993-01-22'))
+    >>> parse_bounds("1960s"), parse_bounds("Unknown")
+    (Bounds(not_before='1960-01-01', not_after='1969-12-31'), None)
+    """
+    cleaned = " ".join(text.replace("\u00a0", " ").split()).strip(" .,;")
+    try:
+        before = _BEFORE.match(cleaned)
+        if before is not None:
+            date = parse_date_text(before.group("rest"))
+            if date is not None:
+                return Bounds(not_after=(_first_day(date) - datetime.timedelta(days=1)).isoformat())
+        after = _AFTER.match(cleaned)
+        if after is not None:
+            date = parse_date_text(after.group("rest"))
+            if date is not None:
+                return Bounds(not_before=(_last_day(date) + datetime.timedelta(days=1)).isoformat())
+        decade = _DECADE.match(cleaned)
+        if decade is not None:
+            start = int(decade.group("decade"))
+            return Bounds(f"{start:04d}-01-01", f"{start + 9:04d}-12-31")
+        for form in _FORMS:
+            match = form.match(_NOISE.sub("", cleaned))
+            if match is None:
+                continue
+            side = _OR_BEFORE.match(_NOISE.sub("", cleaned)[match.end() :])
+            date = _from_match(match)
+            if side is None or date is None:
+                return None
+            if side.group("side").lower() in ("before", "earlier"):
+                return Bounds(not_after=_last_day(date).isoformat())
+            return Bounds(not_before=_first_day(date).isoformat())
+    except (ValueError, OverflowError):  # a date at the calendar's edge (year 1, 2999-12-31)
+        return None
+    return None
+
+
+_DATE_START = re.compile(r"(?<![\w-])(?=\d|[A-Za-z]{3,9}\.?\s+\d)")
+
+
+def find_dates(text: str) -> list[tuple[int, int, ParsedDate]]:
+    """Every date written in a text, as (start, end, date), in order; bounds ("or before") are none.
+
+    >>> [(d.iso) for _, _, d in find_dates("4 April 1960, severed 2 July 1973, restored 5 May 1996")]
+    ['1960-04-04', '1973-07-02', '1996-05-05']
+    """
+    found: list[tuple[int, int, ParsedDate]] = []
+    position = 0
+    for start in _DATE_START.finditer(text):
+        index = start.start()
+        if index < position:
+            continue
+        for form in _FORMS:
+            match = form.match(text, index)
+            if match is None:
+                continue
+            date = _from_match(match)
+            if date is not None and not _BOUND.match(text[match.end() :]):
+                found.append((index, match.end(), date))
+                position = match.end()
+            break
+    return found

@@ -2,14 +2,16 @@
 
 An article may give a partner twice: in the numbered "Diplomatic relations" list and in the
 "Bilateral relations" table with notes. The list is the more systematic source, so its date
-wins; both raw values are kept, and ``date_conflict`` says when they disagree.
+wins; both raw values are kept, and ``date_conflict`` says when they disagree. Rows are one
+partner when they resolve to one ISO code, however they spell it. A relation's events are every
+row's, ordered by date; its status is the latest event's.
 """
 
 from __future__ import annotations
 
 from extractor.countries import iso3_for, partner_key
 from extractor.dates import ParsedDate
-from extractor.models import Citation, Diagnostic, EstablishedDate, Relation
+from extractor.models import Citation, Diagnostic, EstablishedDate, Event, EventKind, Relation, RelationStatus
 from extractor.parse.document import RowRecord
 
 __all__ = ["merge_rows"]
@@ -33,8 +35,34 @@ def _choose_date(relation: Relation) -> None:
         relation.established = date.iso
         relation.established_precision = date.precision
         relation.year, relation.month, relation.day = date.year, date.month, date.day
+        relation.not_before, relation.not_after = date.not_before, date.not_after
     listed, tabled = _parsed(relation.list_date), _parsed(relation.table_date)
     relation.date_conflict = bool(listed and tabled and not listed.agrees_with(tabled))
+
+
+#: What the latest event says of a relation's status.
+_STATUS: dict[EventKind, RelationStatus] = {
+    "established": "current",
+    "recognized": "current",
+    "restored": "current",
+    "severed": "severed",
+    "suspended": "suspended",
+    "ended": "ended",
+}
+
+
+def _event_order(event: Event) -> tuple[int, str]:
+    """Events by date (a bound stands for its date); an undated event (a remark) comes last."""
+    when = event.date or event.not_after or event.not_before
+    return (0, when) if when else (1, "")
+
+
+def _timeline(relation: Relation) -> None:
+    """Order the events by date; the status is the latest event's (``unknown`` without one)."""
+    relation.events.sort(key=_event_order)  # stable: same-day events keep the order written
+    if relation.events:
+        relation.status = _STATUS[relation.events[-1].kind]
+    relation.recognized = next((e.date for e in relation.events if e.kind == "recognized" and e.date), None)
 
 
 def _absorb(relation: Relation, row: RowRecord, diagnostics: list[Diagnostic]) -> None:
@@ -56,6 +84,9 @@ def _absorb(relation: Relation, row: RowRecord, diagnostics: list[Diagnostic]) -
         relation.notes_items = list(row.notes_items)
     if relation.section is None:
         relation.section = row.section
+    if relation.remark is None:
+        relation.remark = row.remark
+    relation.events.extend(row.events)
 
 
 def _duplicate(row: RowRecord) -> Diagnostic:
@@ -75,13 +106,17 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
     for row in rows:
-        key = partner_key(row.country, row.country_article)
+        iso3 = iso3_for(row.country_article or row.country) or iso3_for(row.country)
+        # The same partner written two ways ("The Gambia" / "Gambia", {{flag|UK}} / "United
+        # Kingdom") is one relation: rows merge by the partner they resolve to, its ISO code, and
+        # only without one by how they name it.
+        key = f"iso:{iso3}" if iso3 else partner_key(row.country, row.country_article)
         relation = relations.get(key)
         if relation is None:
             relation = relations[key] = Relation(
                 country=row.country,
                 country_article=row.country_article,
-                iso3=iso3_for(row.country_article or row.country) or iso3_for(row.country),
+                iso3=iso3,
             )
         _absorb(relation, row, diagnostics)
         citations.extend(
@@ -90,4 +125,5 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
         )
     for relation in relations.values():
         _choose_date(relation)
+        _timeline(relation)
     return list(relations.values()), citations, diagnostics

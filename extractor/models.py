@@ -29,9 +29,12 @@ __all__ = [
     "Entity",
     "EntityKind",
     "EstablishedDate",
+    "Event",
+    "EventKind",
     "Obtained",
     "Reference",
     "Relation",
+    "RelationStatus",
     "Source",
     "TableKind",
 ]
@@ -51,6 +54,11 @@ ContentFormat = Literal["wikitext", "html", "parsoid"]
 EntityKind = Literal[
     "un-member", "un-observer", "partially-recognised", "organisation", "historical", "territory", "other"
 ]
+#: What happened to a relation on a date: read from date cells, recognition columns and the
+#: remark after the partner ("12 May 1950, severed 3 June 1967, restored 21 October 1991").
+EventKind = Literal["established", "recognized", "severed", "suspended", "restored", "ended"]
+#: Where a relation stands, from its latest event and the remark: ``unknown`` when nothing says.
+RelationStatus = Literal["current", "severed", "suspended", "ended", "unknown"]
 
 
 class _Model(BaseModel):
@@ -102,6 +110,27 @@ class EstablishedDate(_Model):
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    not_before: str | None = Field(
+        default=None, description="When the cell gives no date but bounds it: the earliest day it can be."
+    )
+    not_after: str | None = Field(
+        default=None, description="When the cell gives no date but bounds it ('Before 1999'): the latest day."
+    )
+    approximate: bool = Field(default=False, description="True for a date given as approximate ('c. 1990').")
+
+
+class Event(_Model):
+    """One event of a relation's timeline, as a cell gives it."""
+
+    kind: EventKind
+    date: str | None = Field(default=None, description="ISO 8601 at its precision; null when only bounded.")
+    precision: DatePrecision | None = None
+    not_before: str | None = Field(default=None, description="Earliest day the event can be (ISO), when bounded.")
+    not_after: str | None = Field(default=None, description="Latest day the event can be (ISO), when bounded.")
+    approximate: bool = False
+    raw: str = Field(description="The text the event was read from.")
+    table: TableKind
+    cell: CellKind
 
 
 class Relation(_Model):
@@ -138,6 +167,12 @@ class Relation(_Model):
         description="Wikidata item of the partner's page (after redirects), as the wiki answered; null unknown.",
     )
     country_kind: EntityKind | None = Field(default=None, description="What the partner is (see Entity.kind).")
+    events: list[Event] = Field(default_factory=list, description="The relation's timeline, ordered by date.")
+    status: RelationStatus = Field(default="unknown", description="Where the relation stands (latest event, remark).")
+    remark: str | None = Field(default=None, description="The text in parentheses after the partner ('severed').")
+    recognized: str | None = Field(default=None, description="Date of the first `recognized` event.")
+    not_before: str | None = Field(default=None, description="Bounds of `established` when the cell gives none.")
+    not_after: str | None = Field(default=None, description="Bounds of `established` when the cell gives none.")
 
 
 class Reference(_Model):

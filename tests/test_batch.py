@@ -94,17 +94,32 @@ def test_the_combined_relations_are_every_articles_rows_with_its_subject(folder:
 
 
 def test_pairs_give_both_sides_dates_and_whether_they_agree(folder: Path, tmp_path: Path) -> None:
-    """One row per unordered pair; a side without an article in the batch is empty, not 'false'."""
+    """One row per unordered pair; a side without an article in the batch is empty, not 'false';
+    each side's status is where its article says the relation stands."""
     out = tmp_path / "out"
     run(folder, out)
     data = (out / "all" / "pairs.csv").read_bytes()
     assert data.decode().splitlines()[0] == ",".join(PAIR_COLUMNS)
     rows = [tuple(r[c] for c in PAIR_COLUMNS[:11]) for r in table(data)]
     assert rows == [
-        ("Chile", "Otherland", "CHL", "", "false", "true", "", "", "1995", "year", ""),
-        ("Chile", "Testland", "CHL", "", "true", "true", "1993", "year", "1992", "year", "false"),
-        ("Noland", "Testland", "", "", "", "true", "", "", "", "", ""),
-        ("Otherland", "Testland", "", "", "true", "true", "2000-03", "month", "2000-03-01", "day", "true"),
+        ("Chile", "Otherland", "CHL", "", "false", "true", "", "", "1995", "year", "", "", "current"),
+        ("Chile", "Testland", "CHL", "", "true", "true", "1993", "year", "1992", "year", "false", "current", "current"),
+        ("Noland", "Testland", "", "", "", "true", "", "", "", "", "", "", "unknown"),
+        (
+            "Otherland",
+            "Testland",
+            "",
+            "",
+            "true",
+            "true",
+            "2000-03",
+            "month",
+            "2000-03-01",
+            "day",
+            "true",
+            "current",
+            "current",
+        ),
     ]
     # keyed by entity (here each name is its page); offline no Wikidata item is known
     assert [(r["key_a"], r["key_b"], r["qid_a"], r["qid_b"]) for r in table(data)] == [

@@ -136,8 +136,8 @@ def run(case: Case, parser: str) -> Article:
 
 def pick(item: Any, wanted: dict[str, Any]) -> dict[str, Any]:
     """The fields of a model (relation, citation, reference) that ``wanted`` names, as ``wanted`` spells them."""
-    values = item.model_dump()
-    picked = {key: values[key] for key in wanted if key != NULL}
+    values = item.model_dump() if isinstance(item, BaseModel) else item
+    picked = {key: _nested(values[key], wanted[key]) for key in wanted if key != NULL}
     if NULL in wanted:
         picked[NULL] = sorted(key for key in wanted[NULL] if values[key] is None)
         # A field that should be null but is not shows its value, so the diff says what it is.
@@ -145,9 +145,23 @@ def pick(item: Any, wanted: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
+def _models(value: Any) -> bool:
+    """Whether an expected value is a list of expected models (a relation's ``events``)."""
+    return isinstance(value, list) and all(isinstance(w, dict) for w in value)
+
+
+def _nested(value: Any, wanted: Any) -> Any:
+    """A list of models inside an item (a relation's ``events``) is picked item by item, as named."""
+    if isinstance(value, list) and _models(wanted):
+        shape = {key: None for entry in wanted for key in entry if key != NULL}
+        return [pick(v, wanted[i] if i < len(wanted) else shape) for i, v in enumerate(value)]
+    return value
+
+
 def normalised(wanted: dict[str, Any]) -> dict[str, Any]:
     """An expected item with its list of null fields sorted, to compare with :func:`pick`."""
-    return {**wanted, NULL: sorted(wanted[NULL])} if NULL in wanted else dict(wanted)
+    entry = {key: [normalised(w) for w in value] if _models(value) else value for key, value in wanted.items()}
+    return {**entry, NULL: sorted(wanted[NULL])} if NULL in wanted else entry
 
 
 def compare_items(label: str, items: list[Any], wanted: list[dict[str, Any]]) -> None:

@@ -53,6 +53,7 @@ def test_offline_writes_the_dataset_and_the_schema(tmp_path: Path) -> None:
         "article.json",
         "citations.csv",
         "datapackage.json",
+        "events.csv",
         "references.csv",
         "relations.csv",
     ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from extractor.countries import CODE_NAMES, iso3_for
+from extractor.merge import merge_rows
 from extractor.parse.document import ParsedDocument, RowRecord
 from extractor.parse.layout import table_layout
 
@@ -50,6 +51,8 @@ class OracleRow:
     line: int
     partners: list[str]
     date_text: str | None
+    #: The country cell's text after its first parenthesis ("(severed)"), roughly.
+    remark: str | None = None
 
 
 def _split_cells(chunk: str) -> list[str]:
@@ -204,7 +207,48 @@ def oracle_rows(text: str) -> Iterator[OracleRow]:
                 continue
             date_at = layout.columns.get("date")
             date_text = _plain(cells[date_at]) if date_at is not None and date_at < len(cells) else None
-            yield OracleRow(row_line, _partners(cells[country_at]), date_text)
+            country_text = _plain(cells[country_at])
+            remark = country_text.split("(", 1)[1] if "(" in country_text else None
+            yield OracleRow(row_line, _partners(cells[country_at]), date_text, remark)
+
+
+# The simple reader's own words for what ends a relation, and for what brings it back.
+_ENDING_WORDS = re.compile(r"\b(severed|suspended|broken off|broke off)\b", re.IGNORECASE)
+_RESUMING_WORDS = re.compile(r"\b(restored|resumed|re-?established|renewed|normali[sz]ed)\b", re.IGNORECASE)
+_FORMER = re.compile(r"\bformer(ly)?\b", re.IGNORECASE)
+
+
+def former_tables(text: str) -> Iterator[tuple[int, int]]:
+    """The line ranges of the tables that list former relations: under a heading or with a
+    caption saying "former", or with a column of when relations ended."""
+    for first_line, lines in _tables(text):
+        section = _section_before(text, first_line) or ""
+        head = "\n".join(lines[:4])
+        caption = next((line for line in lines if line.startswith("|+")), "")
+        ended = re.search(r"^!.*relations?\s+ended", head, re.IGNORECASE | re.MULTILINE)
+        if _FORMER.search(section) or _FORMER.search(caption) or ended:
+            yield first_line, first_line + len(lines) - 1
+
+
+_YEAR_WORD = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def ends_the_relation(row: OracleRow) -> bool:
+    """Whether the row's date cell or remark says the relation was severed or suspended last:
+    nothing after that says it was restored, and the severing's year (the nearest after the word,
+    else before it) is the latest year the text gives ("1993 (… until 1954, when relations were
+    broken off)" is a relation since 1993)."""
+    text = " ".join(t for t in (row.remark, row.date_text) if t)
+    ending = [m.end() for m in _ENDING_WORDS.finditer(text)]
+    resuming = [m.end() for m in _RESUMING_WORDS.finditer(text)]
+    if not ending or (resuming and max(resuming) > max(ending)):
+        return False
+    years = [(m.start(), int(m.group(1))) for m in _YEAR_WORD.finditer(text)]
+    if not years:
+        return True
+    after = [year for start, year in years if start >= ending[-1]]
+    before = [year for start, year in years if start < ending[-1]]
+    return (after[0] if after else before[-1]) == max(year for _, year in years)
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -309,3 +353,37 @@ def test_coverage_stays_at_the_figures_the_readme_reports(corpus_reads: Corpus) 
         "Foreign_relations_of_Northern_Cyprus",
         "Foreign_relations_of_Somaliland",
     ]
+
+
+def test_no_former_relation_is_read_as_current(corpus: dict[str, CorpusArticle]) -> None:
+    """A row of a table of former relations (by heading, caption or an 'ended' column) is never a
+    current relation: the parser reads no row from such a table."""
+    found = []
+    for name, entry in corpus.items():
+        ranges = list(former_tables(entry.text))
+        found += [
+            f"{name}:{row.line}: {row.country}"
+            for row in entry.document.rows
+            if row.line is not None and any(start <= row.line <= end for start, end in ranges)
+        ]
+    assert found == [], f"{len(found)} former-relations rows read, e.g. {found[:20]}"
+
+
+def test_a_row_saying_severed_or_suspended_is_not_current(corpus_reads: Corpus) -> None:
+    """Where the simple reader sees 'severed' or 'suspended' last in a row's date cell or remark,
+    the parser's relation is not 'current'."""
+    wrong = []
+    for name, (oracle, document) in corpus_reads.items():
+        relations, _, _ = merge_rows(document.rows)
+        status: dict[str, str] = {}
+        for relation in relations:
+            for key in _identity(relation.country) | _identity(relation.country_article or relation.country):
+                status.setdefault(key, relation.status)
+        for seen in oracle:
+            if not ends_the_relation(seen):
+                continue
+            for partner in seen.partners:
+                given = {status[key] for key in _identity(partner) if key in status}
+                if "current" in given:
+                    wrong.append(f"{name}:{seen.line}: {partner} {seen.remark or ''} {seen.date_text!r}")
+    assert wrong == [], f"{len(wrong)} severed relations read as current, e.g. {wrong[:20]}"

@@ -3,8 +3,8 @@
 :func:`diff_articles` compares two :class:`~extractor.models.Article` values and returns a
 :class:`DatasetDiff`; it reads no files and never raises on data. Matching rules:
 
-- **Relations** are matched by partner: ``country_article``, else ``country``, case-folded (the
-  key :mod:`extractor.merge` merges rows by), so reordering rows is not a change.
+- **Relations** are matched by partner: ``iso3``, else ``country_article``, else ``country``,
+  case-folded (the key :mod:`extractor.merge` merges rows by), so reordering rows is not a change.
 - **References** are matched by identity: ``group`` + ``name``; else ``group`` + URL + title;
   else the reference's text (a bare link whose URL is lost has nothing else). A second pass pairs
   what is left by URL + title, so giving an existing reference a ``name=`` is a change of that
@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 from extractor.changes.wording import date_summary, reference_label, show, text_change
 from extractor.countries import partner_key
 from extractor.errors import DatasetError
-from extractor.models import Article, EstablishedDate, Reference, Relation
+from extractor.models import Article, EstablishedDate, Event, Reference, Relation
 
 __all__ = [
     "CitationChange",
@@ -44,6 +44,7 @@ __all__ = [
     "ReferenceChange",
     "RelationChange",
     "diff_articles",
+    "event_label",
     "load_dataset",
     "reference_key",
     "relation_key",
@@ -65,6 +66,9 @@ _RELATION_FIELDS: dict[str, str] = {
     "main_article": "main article",
     "notes": "notes",
     "section": "section",
+    "status": "status",
+    "remark": "remark",
+    "events": "events",
 }
 #: Reference fields that are data (``number`` is not: renumbering is not a change).
 _REFERENCE_FIELDS: dict[str, str] = {
@@ -169,8 +173,9 @@ class DatasetDiff(_Model):
 
 
 def relation_key(relation: Relation) -> str:
-    """The identity of a partner: its article link, else its name, case-folded (:func:`partner_key`)."""
-    return partner_key(relation.country, relation.country_article)
+    """The identity of a partner, the key :mod:`extractor.merge` merges rows by: its ISO code,
+    else its article link, else its name, case-folded (:func:`partner_key`)."""
+    return f"iso:{relation.iso3}" if relation.iso3 else partner_key(relation.country, relation.country_article)
 
 
 def reference_key(reference: Reference) -> str:
@@ -207,6 +212,27 @@ def _date_value(date: EstablishedDate | None) -> tuple[str, str | None] | None:
     return None if date is None else (date.raw, date.iso)
 
 
+def event_label(event: Event) -> str:
+    """An event in words: ``severed 2023-05-09``, ``established before 1998-12-31``, ``severed``."""
+    if event.date:
+        return f"{event.kind} {'c. ' if event.approximate else ''}{event.date}"
+    bounds = [f"after {event.not_before}"] if event.not_before else []
+    bounds += [f"before {event.not_after}"] if event.not_after else []
+    return " ".join([event.kind, *bounds])
+
+
+def _event_labels(events: list[Event]) -> list[str]:
+    # The raw text, table and cell follow from the cells compared elsewhere: an event is its words.
+    return [event_label(event) for event in events]
+
+
+def _events_summary(before: list[str], after: list[str]) -> str:
+    added = Counter(after) - Counter(before)
+    removed = Counter(before) - Counter(after)
+    parts = [f"+ {label}" for label in added.elements()] + [f"− {label}" for label in removed.elements()]
+    return "events: " + ", ".join(parts) if parts else "events reordered"
+
+
 def _implied(old: Relation, new: Relation) -> set[str]:
     """Fields whose loss a change of another field already says (a row left a table)."""
     implied: set[str] = set()
@@ -239,8 +265,23 @@ def _relation_changes(old: Relation, new: Relation) -> list[FieldChange]:
             summary = date_summary(label, before, after)
             before = before.model_dump() if before is not None else None
             after = after.model_dump() if after is not None else None
+        elif field == "events":
+            if old.established != new.established:
+                # The establishment's change is the ``established`` line: only the other events.
+                before = [event for event in before if event.kind != "established"]
+                after = [event for event in after if event.kind != "established"]
+            before, after = _event_labels(before), _event_labels(after)
+            if before == after:
+                continue
+            added, removed = Counter(after) - Counter(before), Counter(before) - Counter(after)
+            if old.status != new.status and new.events and added == Counter(after[-1:]) and not removed:
+                continue  # the status line names the one new event
+            summary = _events_summary(before, after)
         elif before == after:
             continue
+        elif field == "status":
+            latest = f" ({event_label(new.events[-1])})" if new.events else ""
+            summary = f"{label} {show(before)} → {show(after)}{latest}"
         elif field == "notes":
             if before is None:
                 summary = f"notes added ({len(after)} characters)"

@@ -76,6 +76,9 @@ PAIR_COLUMNS = (
     "key_b",
     "qid_a",
     "qid_b",
+    # after the existing columns: where the relation stands according to each side's article
+    "status_in_a",
+    "status_in_b",
 )
 
 
@@ -89,6 +92,7 @@ class Side:
     parsed: ParsedDate | None
     #: The date cell as the article writes it (``established_raw``), for a reader to review.
     raw: str | None = None
+    status: str | None = None
 
     @property
     def name(self) -> str:
@@ -131,6 +135,7 @@ def _side(relation: Relation, mention: Mention) -> Side:
         precision=relation.established_precision,
         parsed=parsed,
         raw=relation.established_raw,
+        status=relation.status,
     )
 
 
@@ -171,6 +176,8 @@ class Pair:
     key_b: str = ""
     qid_a: str | None = None
     qid_b: str | None = None
+    status_in_a: str | None = None
+    status_in_b: str | None = None
 
 
 def pairs_of(articles: Sequence[ArticleSides], table: EntityTable | None = None) -> list[Pair]:
@@ -206,6 +213,8 @@ def pairs_of(articles: Sequence[ArticleSides], table: EntityTable | None = None)
                 key_b=b,
                 qid_a=entities[a].qid,
                 qid_b=entities[b].qid,
+                status_in_a=side_a.status if side_a else None,
+                status_in_b=side_b.status if side_b else None,
             )
         )
     return sorted(pairs, key=lambda p: (p.country_a.casefold(), p.country_b.casefold(), p.country_a, p.country_b))

@@ -28,6 +28,7 @@ __all__ = [
     "CITATION_COLUMNS",
     "FORMULA_TRIGGERS",
     "KEPT_FOLDERS",
+    "EVENT_COLUMNS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -68,6 +69,12 @@ RELATION_COLUMNS = (
     "section",
     "country_qid",
     "country_kind",
+    # a relation's status and timeline (events.csv has every event)
+    "status",
+    "remark",
+    "recognized",
+    "not_before",
+    "not_after",
 )
 REFERENCE_COLUMNS = (
     "number",
@@ -85,6 +92,7 @@ REFERENCE_COLUMNS = (
     "citation_count",
 )
 CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
+EVENT_COLUMNS = ("country", "kind", "date", "precision", "not_before", "not_after", "raw", "table", "cell")
 SCHEMA_FILE = "article.schema.json"
 #: Subfolders of a dataset folder that a new dataset keeps: ``history/`` (``python -m extractor history``).
 KEPT_FOLDERS = ("history",)
@@ -178,6 +186,12 @@ def _relation_rows(article: Article) -> Iterable[dict[str, Any]]:
         yield row
 
 
+def _event_rows(article: Article) -> Iterable[dict[str, Any]]:
+    for relation in article.relations:
+        for event in relation.events:
+            yield {"country": relation.country, **event.model_dump()}
+
+
 def _attribution_text(article: Article) -> bytes:
     source = article.source
     lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
@@ -211,6 +225,7 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "relations.csv": csv_bytes(RELATION_COLUMNS, _relation_rows(article)),
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
         "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
+        "events.csv": csv_bytes(EVENT_COLUMNS, _event_rows(article)),
         "ATTRIBUTION.txt": _attribution_text(article),
         PACKAGE_FILE: datapackage_json(article),
     }

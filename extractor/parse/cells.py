@@ -7,19 +7,61 @@ text on, the date and the notes are read here, once, so that both parsers give t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from extractor.dates import parse_date_text
-from extractor.models import EstablishedDate
+from extractor.dates import ParsedDate, approximate, find_dates, parse_bounds, parse_date_text
+from extractor.models import EstablishedDate, EventKind
 from extractor.text import BULLET, clean_spaces
 
-__all__ = ["date_from_text", "split_notes"]
+__all__ = ["CellEvent", "date_from_text", "events_from_text", "remark_of", "split_notes"]
+
+# What a word before or after a date says happened on it, most specific first ("re-established"
+# is a restoration, not an establishment). Written for the verbs editors use, in any form.
+_KINDS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
+    ("restored", re.compile(r"\b(restor|resum|re-?establish|re-?instat|renew|re-?open|normali[sz]|re-?start)", re.I)),
+    ("severed", re.compile(r"\b(sever|broke|broken|break|cut|ruptur|withdr[ae]w)", re.I)),
+    ("suspended", re.compile(r"\b(suspen|froz|freez)", re.I)),
+    ("ended", re.compile(r"\b(ended|ends?\b|terminat|ceas|dissol|lapsed|downgrad)", re.I)),
+    ("recognized", re.compile(r"\b(recogni[sz])", re.I)),
+    ("established", re.compile(r"\b(establish|began|begun|start|open|formali[sz]|initiat)", re.I)),
+)
+# A date after these words is a bound, not the date ("Before 1999", "by 1995").
+_BOUND_WORD = re.compile(r"\b(before|after|prior to|by|until|no later than)\s*$", re.IGNORECASE)
+_APPROX_WORD = re.compile(r"\b(c\.|ca\.|circa|approx(\.|imately)?|about|around)\s*$", re.IGNORECASE)
+_PARENTHESES = re.compile(r"^\s*\(([^()]*)\)")
+# The "See X" line once rendered: "See X", "(See X)", "see also X".
+_SEE_TEXT = re.compile(r"\(?\s*[Ss]ee(?: also)?:? .+")
+_REMARK = re.compile(r"\(([^()]+)\)")
+
+
+@dataclass(frozen=True)
+class CellEvent:
+    """An event a cell's text gives, before the assembler says which table and cell it is in."""
+
+    kind: EventKind
+    raw: str
+    date: ParsedDate | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    approximate: bool = False
+
+
+def _kind(text: str) -> EventKind | None:
+    for kind, rule in _KINDS:
+        if rule.search(text):
+            return kind
+    return None
 
 
 def date_from_text(shown: str) -> EstablishedDate:
-    """A date cell's text as a reader sees it, read into a date at its precision (or left unread)."""
+    """A date cell's text as a reader sees it, read into a date at its precision (or left unread);
+    a cell that gives no date may still bound it ("Before 1999", "1960s")."""
     parsed = parse_date_text(shown)
     if parsed is None:
-        return EstablishedDate(raw=shown)
+        bounds = parse_bounds(shown)
+        if bounds is None:
+            return EstablishedDate(raw=shown)
+        return EstablishedDate(raw=shown, not_before=bounds.not_before, not_after=bounds.not_after)
     return EstablishedDate(
         raw=shown,
         iso=parsed.iso,
@@ -27,7 +69,60 @@ def date_from_text(shown: str) -> EstablishedDate:
         year=parsed.year,
         month=parsed.month,
         day=parsed.day,
+        approximate=approximate(shown),
     )
+
+
+def events_from_text(text: str, first: EventKind | None) -> list[CellEvent]:
+    """The events a cell's text gives, in the order written.
+
+    Each date is the event its nearest words name (before it, or in parentheses just after it:
+    "severed 2 July 1973", "1993 (reestablished)"); a date no word names is ``first`` when it is the
+    cell's first (a column of when relations began says so), else not an event. A cell with no date
+    may still bound one ("Before 1999") or name one without a date ("severed").
+
+    >>> [(e.kind, e.date.iso if e.date else None) for e in events_from_text("1950, severed 1967", "established")]
+    [('established', '1950'), ('severed', '1967')]
+    """
+    text = clean_spaces(text)
+    events: list[CellEvent] = []
+    dates = find_dates(text)
+    cursor = 0
+    for index, (start, end, date) in enumerate(dates):
+        before = text[cursor:start]
+        after = _PARENTHESES.match(text[end : dates[index + 1][0] if index + 1 < len(dates) else len(text)])
+        stop = end + after.end() if after else end
+        kind = _kind(before) or (_kind(after.group(1)) if after else None)
+        if kind is None and index == 0:
+            kind = first
+        raw = text[cursor:stop].strip(" ,;:/–—-()'")
+        cursor = stop
+        if kind is None:
+            continue
+        if _BOUND_WORD.search(before):
+            bounds = parse_bounds(_BOUND_WORD.search(before).group(0) + " " + text[start:end])  # type: ignore[union-attr]
+            if bounds is not None:
+                events.append(CellEvent(kind, raw, None, bounds.not_before, bounds.not_after))
+            continue
+        events.append(CellEvent(kind, raw, date, approximate=bool(_APPROX_WORD.search(before))))
+    if not dates and text:
+        bounds = parse_bounds(text)
+        kind = _kind(text) or first
+        if bounds is not None and kind is not None:
+            events.append(CellEvent(kind, text, None, bounds.not_before, bounds.not_after))
+        elif bounds is None and _kind(text) is not None and _kind(text) != "established":
+            events.append(CellEvent(_kind(text), text))  # type: ignore[arg-type]
+    return events
+
+
+def remark_of(shown: str) -> str | None:
+    """The remark in parentheses after the partner in a country cell ("(severed)" → ``severed``).
+
+    >>> remark_of("Chile (suspended)"), remark_of("Chile")
+    ('suspended', None)
+    """
+    found = _REMARK.search(shown)
+    return clean_spaces(found.group(1)) or None if found else None
 
 
 def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[str]]:
@@ -39,7 +134,7 @@ def split_notes(text: str, main_article: str | None) -> tuple[str | None, list[s
         line = clean_spaces(raw_line.replace(BULLET, " "))
         if not line:
             continue
-        if main_article and not lines and re.fullmatch(r"See:? .+", line) and not is_item:
+        if main_article and not lines and _SEE_TEXT.fullmatch(line) and not is_item:
             continue
         if is_item:
             items.append(line)

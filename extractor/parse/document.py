@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.models import CellKind, Diagnostic, EstablishedDate, Reference, TableKind
+from extractor.models import CellKind, Diagnostic, EstablishedDate, Event, Reference, TableKind
 
 __all__ = ["CitationUse", "ParsedDocument", "RowRecord"]
 
@@ -37,6 +37,8 @@ class RowRecord:
     section: str | None = None
     line: int | None = None
     citations: list[CitationUse] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    remark: str | None = None
 
 
 @dataclass

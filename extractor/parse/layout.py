@@ -29,18 +29,23 @@ __all__ = [
     "Layout",
     "Spanning",
     "classify_header",
+    "dates_something_else",
     "expand",
     "span_value",
     "table_layout",
 ]
 
-Column = Literal["number", "country", "date", "notes"]
+Column = Literal["number", "country", "date", "notes", "recognized"]
 
 _NUMBER = re.compile(r"^(#|no\.?|n[o°º]\.?|number|nr\.?|s\.? ?no\.?)$")
 _COUNTRY = re.compile(
     r"^(country|countries|state|states|nation|partner|sovereign state|country\s*/\s*region|region|"
-    r"state or sovereign entity|country or territory)$"
+    r"state or sovereign entity|country or territory|name|entity|entities|partners?|"
+    r"(partner |sovereign )?(country|state|nation)s?( or (territory|entity|organi[sz]ation))?)$"
 )
+# Partner headers that also name a grouping of partners: beside a stronger partner header
+# ("Country"), a "Region" or "Continent" column says where the partner is, not who it is.
+_WEAK_COUNTRY = re.compile(r"^(region|continent|area)$")
 _NOTES = re.compile(r"^(notes?|remarks?|comments?|details|description|relations)$")
 # Dates that say when relations began, most telling first: a "Relations established" column wins
 # over a "Date of recognition" column in the same table.
@@ -50,7 +55,14 @@ _DATE_RULES = (
         r"^(formal relations|diplomatic relations|date|dates|since|established|date established|"
         r"date of establishment|beginning of (formal |diplomatic )?relations|relations began on)$"
     ),
+    # Cut or abbreviated headers: "Formal rel.", "Dipl. rel.", "Est.", "Began", "Start".
+    re.compile(r"^((formal|diplomatic|dipl|official) rel(ations|s)?|est|estd|began|begun|start(ed)?|from|year)$"),
     re.compile(r"^(date of |year of )?(diplomatic |mutual )?recognition$|^(date |year )?recogni[sz]ed$"),
+)
+# A recognition column ("Date of recognition", "Recognized by Testland"): beside a column of when
+# relations began it is read as well, as the relation's ``recognized`` event.
+_RECOGNIZED = re.compile(
+    r"^(date of |year of )?(diplomatic |mutual )?recognition( by .+)?$|^(date |year )?recogni[sz]ed( by .+)?$"
 )
 # A header that says when something other than the relation happened.
 _NOT_A_DATE = re.compile(
@@ -63,7 +75,11 @@ _NOT_RELATIONS_CAPTION = re.compile(
     re.IGNORECASE,
 )
 # Sections whose tables list organisations, not countries ("=== International organizations ===").
-_NOT_RELATIONS_SECTION = re.compile(r"\borgani[sz]ations?\b|\bmultilateral\b", re.IGNORECASE)
+# Sections whose tables list organisations, not countries ("=== International organizations ==="),
+# or relations that no longer are ("== Former diplomatic relations =="): never current relations.
+_NOT_RELATIONS_SECTION = re.compile(
+    r"\borgani[sz]ations?\b|\bmultilateral\b|\bformer\b|\bsevered\b|\bdefunct\b", re.IGNORECASE
+)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
 #: Browsers cap spans (HTML's limit for rowspan is 65534; colspan 1000): a huge span is an editing slip.
@@ -83,6 +99,18 @@ def classify_header(text: str) -> Column | None:
     (None, None)
     """
     key = _header_key(text)
+    column = _classify_key(key)
+    if column is None and "\n" in text.strip():
+        # A stray line inside the header cell (a link, a footnote, "(as of 2023)") does not hide
+        # what the header's own line says.
+        for line in text.strip().splitlines():
+            column = _classify_key(_header_key(line))
+            if column is not None:
+                break
+    return column
+
+
+def _classify_key(key: str) -> Column | None:
     if _NUMBER.match(key):
         return "number"
     if _COUNTRY.match(key):
@@ -91,7 +119,29 @@ def classify_header(text: str) -> Column | None:
         return "notes"
     if _date_rank(key) is not None:
         return "date"
+    if _WEAK_COUNTRY.match(key):
+        return "country"
     return None
+
+
+def dates_something_else(text: str) -> bool:
+    """Whether a header says its column dates something other than the relation ("Signed",
+    "Date of issue", "Ended"): such a column is never the date column, whatever its cells hold.
+
+    >>> dates_something_else("Signed"), dates_something_else("Est.")
+    (True, False)
+    """
+    return bool(_NOT_A_DATE.search(_header_key(text)))
+
+
+def _classified_key(text: str) -> str:
+    """The header key the classification was made on: the whole text, else its telling line."""
+    key = _header_key(text)
+    if _classify_key(key) is None and "\n" in text.strip():
+        for line in text.strip().splitlines():
+            if _classify_key(_header_key(line)) is not None:
+                return _header_key(line)
+    return key
 
 
 def _date_rank(key: str) -> int | None:
@@ -100,6 +150,8 @@ def _date_rank(key: str) -> int | None:
     for rank, rule in enumerate(_DATE_RULES):
         if rule.search(key):
             return rank
+    if _RECOGNIZED.match(key):
+        return len(_DATE_RULES) - 1
     return None
 
 
@@ -129,10 +181,16 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
         return None
     columns: dict[Column, int] = {}
     date_rank = len(_DATE_RULES)
+    weak_country = False  # the partner column so far is a "Region": a "Country" column replaces it
+    recognition: int | None = None
+    other_dates = False  # a column dates something else (an agreement signed): no bare list
     position = 0
     for text, span in headers:
-        key = _header_key(text)
         column = classify_header(text)
+        key = _classified_key(text)
+        other_dates = other_dates or bool(_NOT_A_DATE.search(key))
+        if column == "date" and _RECOGNIZED.match(key) and recognition is None:
+            recognition = position
         if column is None and not _WORDS.search(key):
             # An unlabelled column: the number column when first, the notes after the date (editors
             # break the Notes header: "!Notes|-" shows "-", "Notes" being read as attributes).
@@ -143,10 +201,18 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
             rank = _date_rank(key)
             if rank is not None and rank < date_rank:
                 columns["date"], date_rank = position, rank
+        elif column == "country" and (weak_country or "country" not in columns):
+            if "country" not in columns or not _WEAK_COUNTRY.match(key):
+                columns["country"] = position
+                weak_country = bool(_WEAK_COUNTRY.match(key))
         elif column is not None and column not in columns:
             columns[column] = position
         position += max(span, 1)
-    if "country" not in columns or not ("date" in columns or "notes" in columns):
+    if recognition is not None and columns.get("date") not in (None, recognition):
+        columns["recognized"] = recognition
+    # "# | Country" with no date column is still the numbered list of partners (dates unknown).
+    bare_list = "number" in columns and not other_dates
+    if "country" not in columns or not ("date" in columns or "notes" in columns or bare_list):
         return None
     return Layout("bilateral-table" if "notes" in columns else "list", columns)
 

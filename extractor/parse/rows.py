@@ -15,14 +15,17 @@ reference lists are read).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
-from extractor.models import CellKind, Diagnostic
-from extractor.parse.cells import date_from_text, split_notes
+from extractor.countries import iso3_for
+from extractor.dates import parse_date_text
+from extractor.models import CellKind, Diagnostic, Event, EventKind, TableKind
+from extractor.parse.cells import CellEvent, date_from_text, events_from_text, remark_of, split_notes
 from extractor.parse.document import RowRecord
-from extractor.parse.layout import Column, Layout, Spanning, expand, table_layout
+from extractor.parse.layout import Column, Layout, Spanning, classify_header, dates_something_else, expand, table_layout
 from extractor.text import clean_spaces
 
 __all__ = ["RowReader", "Shown", "TableCell", "read_relation_table"]
@@ -36,7 +39,14 @@ _CELL_KIND: dict[Column, CellKind] = {
     "number": "country",
     "date": "date",
     "notes": "notes",
+    "recognized": "date",
 }
+#: How many body rows tell what an unnamed column holds, and which share of its filled cells must.
+_SAMPLE_ROWS = 12
+_SHARE = 0.6
+#: A column of numbers below this is a list number, not a column of years.
+_EARLIEST_YEAR = 1000
+_WORD = re.compile(r"\w")
 _EMPTY_NUMBER = frozenset({"—", "–", "-", ""})
 
 
@@ -121,9 +131,75 @@ def _find_layout(
             continue
         headers = [(reader.header_text(cell), cell.span("colspan")) for cell in row]
         layout = table_layout(headers, caption, section)
+        if layout is None or "date" not in layout.columns:
+            layout = _by_content(reader, rows, index, headers, caption, section) or layout
         if layout is not None:
             return layout, index
     return None
+
+
+def _by_content(
+    reader: RowReader[CellT, CiteT],
+    rows: Sequence[Sequence[CellT]],
+    index: int,
+    headers: list[tuple[str, int]],
+    caption: str,
+    section: str | None,
+) -> Layout | None:
+    """The layout when the header alone does not tell: a column whose header names nothing the
+    rules know (empty, cut, unusual) is the partner column when its cells name countries, and the
+    date column when its cells start with dates. What the cells hold is the column's meaning."""
+    body = [list(row) for row in rows[index + 1 : index + 1 + _SAMPLE_ROWS]]
+    if not body:
+        return None
+    grid = expand([list(rows[index]), *body])[1:]
+    texts = [text for text, _ in headers]
+    labels = list(texts)
+    position = 0
+    starts: list[int] = []
+    for _, span in headers:
+        starts.append(position)
+        position += max(span, 1)
+    known = table_layout(headers)
+    taken = set(known.columns) if known is not None else set()
+    if known is not None and "date" in known.columns:
+        return None
+    if known is None and all(_WORD.search(text) for text in texts) and "country" not in map(classify_header, texts):
+        return None  # every column is named, and none the partner: not a relation table
+    for number, start in enumerate(starts):
+        named = bool(_WORD.search(texts[number]))
+        if named and (classify_header(texts[number]) is not None or dates_something_else(texts[number])):
+            continue
+        cells = [placed[start] for placed in grid if start in placed and not placed[start].header]
+        if "country" not in taken and not named and _share(cells, lambda cell: _names_country(reader, cell)):
+            labels[number], taken = "Country", taken | {"country"}
+        elif "date" not in taken and _share(cells, lambda cell: _starts_with_date(reader, cell)):
+            labels[number], taken = "Date", taken | {"date"}
+    if labels == texts:
+        return None
+    return table_layout([(label, span) for label, (_, span) in zip(labels, headers, strict=True)], caption, section)
+
+
+def _share(cells: list[CellT], test: Callable[[CellT], bool]) -> bool:
+    """Whether most distinct filled cells of a column pass ``test`` (at least two, or the only one)."""
+    seen: set[int] = set()
+    passed = total = 0
+    for cell in cells:
+        if id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        total += 1
+        passed += test(cell)
+    return total > 0 and passed >= max(min(total, 2), _SHARE * total)
+
+
+def _names_country(reader: RowReader[CellT, CiteT], cell: CellT) -> bool:
+    return any(iso3_for(article or name) or iso3_for(name) for name, article in reader.partners(cell))
+
+
+def _starts_with_date(reader: RowReader[CellT, CiteT], cell: CellT) -> bool:
+    date = parse_date_text(clean_spaces(reader.read(cell, "date", None).text))
+    return date is not None and date.year >= _EARLIEST_YEAR
 
 
 def read_relation_table(
@@ -221,14 +297,43 @@ def _fill(reader: RowReader[CellT, CiteT], record: RowRecord, shown: dict[Column
             record.list_number = int(number)
         elif number not in _EMPTY_NUMBER:
             _diagnose(reader, "warning", "unreadable-number", f"list number {number!r} is not a number", record)
+    if "country" in shown:
+        record.remark = remark_of(shown["country"].text)
+        if record.remark is not None:
+            _events(record, events_from_text(record.remark, None), "country")
     if "date" in shown:
         record.date = date_from_text(clean_spaces(shown["date"].text))
+        # A bounded date ("Before 1999") is still not read as a date: the diagnostic says so.
         if record.date.raw and record.date.iso is None:
             _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record)
+        _events(record, events_from_text(shown["date"].text, "established"), "date")
+    if "recognized" in shown:
+        _events(record, events_from_text(shown["recognized"].text, "recognized"), "date")
     if "notes" in shown:
         notes = shown["notes"]
         record.main_article = notes.main_article
         record.notes, record.notes_items = split_notes(notes.text, notes.main_article)
+
+
+def _events(record: RowRecord, found: list[CellEvent], cell: CellKind) -> None:
+    """A cell's events, placed in their table and cell, onto the record."""
+    table: TableKind = record.table
+    for event in found:
+        kind: EventKind = event.kind
+        date = event.date
+        record.events.append(
+            Event(
+                kind=kind,
+                date=date.iso if date else None,
+                precision=date.precision if date else None,  # type: ignore[arg-type]
+                not_before=event.not_before,
+                not_after=event.not_after,
+                approximate=event.approximate,
+                raw=event.raw,
+                table=table,
+                cell=cell,
+            )
+        )
 
 
 def _diagnose(

@@ -33,7 +33,8 @@ __all__ = ["hatnote_main", "icon_country", "read_partners", "see_line"]
 
 # Hatnotes whose link is the row's main article, as {{Main}}/{{Further}}/{{See}} in wikitext.
 _MAIN_HATNOTE = re.compile(r"^(Main articles?|Further information|Further|See)\s*:", re.IGNORECASE)
-_SEE_LINE = re.compile(rf"^\s*See:?\s*{LINK_MARK}(\d+){LINK_END}")
+# "See X" in every form editors write it: "(See X)", "see X", "See also X" (italics leave no mark).
+_SEE_LINE = re.compile(rf"^\s*\(?\s*[Ss]ee(?:\s+also)?:?\s*{LINK_MARK}(\d+){LINK_END}")
 _FLAG_FILE = re.compile(r"Flag_of_(?:the_)?(.+?)\.svg", re.IGNORECASE)
 # Elements whose content never names a partner.
 _OPAQUE = frozenset({"style", "script", "link", "meta", "table", "figure", "img", "noscript", "br"})

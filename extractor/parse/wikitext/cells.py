@@ -34,7 +34,10 @@ from extractor.text import FLAG_TEMPLATES, clean_spaces
 __all__ = ["Partner", "main_article", "read_countries"]
 
 _MAIN_TEMPLATES = frozenset({"main", "main article", "see", "further"})
-_SEE_LINE = re.compile(r"^\s*(?:'{2,3})?\s*See:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+# "See [[X]]" in every form editors write it: "(See [[X]])", "see [[X]]", "See also [[X]]", italic.
+_SEE_LINE = re.compile(
+    r"^\s*\(?\s*(?:'{2,3})?\s*\(?\s*[Ss]ee(?:\s+also)?:?\s*(?:'{2,3})?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]"
+)
 _NON_CONTENT = re.compile(r"^\s*:?\s*(file|image|category|media)\s*:", re.IGNORECASE)
 # Formatting around a name that does not hide it: italics, bold, spans, <small>.
 _TRANSPARENT_TAGS = frozenset({"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"})
