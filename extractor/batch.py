@@ -47,6 +47,7 @@ class BatchOutcome:
     error: str | None = None
     sides: ArticleSides | None = None
     relations_csv: bytes = b""
+    missions_csv: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def _finish(article: Article, out_dir: Path) -> BatchOutcome:
         no_relation_table=any(d.code == "no-relation-table" for d in article.diagnostics),
         sides=article_sides(article),
         relations_csv=files["relations.csv"],
+        missions_csv=files["missions.csv"],
     )
 
 
@@ -163,7 +165,8 @@ def _report(outcomes: Iterable[BatchOutcome], out_dir: Path, titles: list[str] |
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     parts = [(o.sides, o.relations_csv) for o in ordered if o.error is None and o.sides is not None]
-    combined = write_combined(out_dir, parts, titles=titles)
+    missions = [o.missions_csv for o in ordered if o.error is None and o.sides is not None]
+    combined = write_combined(out_dir, parts, titles=titles, missions=missions)
     return BatchReport(ordered, combined)
 
 

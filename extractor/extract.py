@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractor.countries import subject_of_title
 from extractor.errors import InputError
 from extractor.merge import merge_rows
 from extractor.models import Article, Source
@@ -22,7 +23,7 @@ __all__ = [
 
 def article_from_document(document: ParsedDocument, source: Source) -> Article:
     """Merge what a parser read into the dataset of one article."""
-    relations, citations, merge_diagnostics = merge_rows(document.rows)
+    relations, citations, merge_diagnostics = merge_rows(document.rows, subject_of_title(source.title))
     return Article(
         source=source,
         relations=relations,

@@ -22,6 +22,8 @@ __all__ = [
     "DatePrecision",
     "Diagnostic",
     "EstablishedDate",
+    "Mission",
+    "MissionKind",
     "Obtained",
     "Reference",
     "Relation",
@@ -38,6 +40,11 @@ TableKind = Literal["list", "bilateral-table"]
 CellKind = Literal["country", "date", "notes"]
 Obtained = Literal["api", "recording", "file", "reconstruction"]
 ContentFormat = Literal["wikitext", "html", "parsoid"]
+#: What a diplomatic mission is: ``office`` is a trade, liaison or representative office,
+#: ``mission`` one to an organisation.
+MissionKind = Literal[
+    "embassy", "high-commission", "consulate-general", "consulate", "honorary-consulate", "office", "mission"
+]
 
 
 class _Model(BaseModel):
@@ -91,6 +98,27 @@ class EstablishedDate(_Model):
     day: int | None = None
 
 
+class Mission(_Model):
+    """A diplomatic mission a notes sentence states between the article's subject and a partner."""
+
+    sender: str = Field(description="Whose mission it is: the subject or the partner, as the dataset names it.")
+    receiver: str = Field(description="The side it serves: the other of the two.")
+    kind: MissionKind
+    city: str | None = Field(default=None, description="Where it is: the city's link target, else as written.")
+    resident: bool | None = Field(
+        default=None,
+        description="False when the mission serving the receiver sits in a third country (then "
+        "accredited_from_* say where); null when the sentence does not tell.",
+    )
+    accredited_from_city: str | None = Field(default=None, description="The city of a non-resident mission.")
+    accredited_from_country: str | None = Field(
+        default=None, description="The third country of a non-resident mission, as written."
+    )
+    negated: bool = Field(default=False, description="True for 'X does not have an embassy in Y'.")
+    sentence: str = Field(description="The notes sentence it was read from.")
+    citations: list[int] = Field(default_factory=list, description="Reference numbers the sentence cites.")
+
+
 class Relation(_Model):
     """One partner country of the article's subject, merged from every relation table."""
 
@@ -120,6 +148,9 @@ class Relation(_Model):
     notes: str | None = Field(default=None, description="Notes as plain text; bullet items one per line.")
     notes_items: list[str] = Field(default_factory=list, description="Bullet items of the notes, in order.")
     section: str | None = Field(default=None, description="Heading of the section holding the row.")
+    missions: list[Mission] = Field(
+        default_factory=list, description="Diplomatic missions the notes state, in the order they say them."
+    )
 
 
 class Reference(_Model):

@@ -1,4 +1,7 @@
-"""The combined dataset of many articles: ``all/relations.csv`` and ``all/pairs.csv``.
+"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv`` and the missions.
+
+``missions.csv`` is every article's ``missions.csv`` one after the other (its rows name their
+``subject`` already); ``missions.graphml`` is the network they draw (:func:`missions_graphml`).
 
 ``relations.csv`` is every article's ``relations.csv`` one after the other, each row prefixed with
 the article's ``subject`` (the country the article is about: "Foreign relations of the United
@@ -34,7 +37,7 @@ from pathlib import Path
 from extractor.atomic import replace_directory, staging_directory
 from extractor.countries import iso3_for, partner_key, subject_of_title
 from extractor.dates import ParsedDate
-from extractor.export.dataset import csv_bytes
+from extractor.export.dataset import MISSION_COLUMNS, csv_bytes
 from extractor.models import Article, Relation
 
 __all__ = [
@@ -44,7 +47,9 @@ __all__ = [
     "Pair",
     "Side",
     "article_sides",
+    "combined_missions_csv",
     "combined_relations_csv",
+    "missions_graphml",
     "pairs_csv",
     "pairs_of",
     "write_combined",
@@ -217,17 +222,74 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]]) -> bytes
     return buffer.getvalue().encode("utf-8")
 
 
+def combined_missions_csv(parts: Iterable[bytes]) -> bytes:
+    """Each article's ``missions.csv`` rows one after the other, under one header."""
+    header: bytes | None = None
+    body: list[bytes] = []
+    for data in parts:
+        first, _, rows = data.partition(b"\n")
+        header = header or first
+        body.append(rows)
+    if header is None:
+        header = csv_bytes(MISSION_COLUMNS, []).rstrip(b"\n")
+    return header + b"\n" + b"".join(body)
+
+
+def _node(name: str) -> str:
+    """A country's node: its ISO code, else its name (as :func:`_key` identifies a country)."""
+    return iso3_for(name) or "name:" + " ".join(name.split())
+
+
+def missions_graphml(missions_csv: bytes) -> bytes:
+    """The mission network as GraphML: a node per country, an edge sender → receiver per mission.
+
+    Nodes carry ``label`` (the name articles use most) and ``iso3``; edges ``kind``, ``city``,
+    ``resident`` and ``subject`` (the article that states it). Missions a sentence denies
+    (``negated``) are no edge. Nodes and edges are added in a sorted order, so the file is the
+    same for the same missions.
+    """
+    import networkx as nx  # local: only the combined dataset pays for networkx
+
+    rows = list(csv.DictReader(io.StringIO(missions_csv.decode("utf-8"), newline="")))
+    names: dict[str, Counter[str]] = {}
+    edges: list[tuple[str, str, dict[str, str]]] = []
+    for row in rows:
+        if row["negated"] == "true":
+            continue
+        sender, receiver = _node(row["sender"]), _node(row["receiver"])
+        names.setdefault(sender, Counter())[row["sender"]] += 1
+        names.setdefault(receiver, Counter())[row["receiver"]] += 1
+        attributes = {key: row[key] for key in ("kind", "city", "resident", "subject")}
+        edges.append((sender, receiver, attributes))
+    graph = nx.MultiDiGraph()
+    for node in sorted(names):
+        counts = names[node]
+        label = min(counts, key=lambda n: (-counts[n], n))
+        graph.add_node(node, label=label, iso3="" if node.startswith("name:") else node)
+    for sender, receiver, attributes in sorted(edges, key=lambda e: (e[0], e[1], sorted(e[2].items()))):
+        graph.add_edge(sender, receiver, **attributes)
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
 def write_combined(
     out_dir: Path,
     parts: Sequence[tuple[ArticleSides, bytes]],
     *,
     titles: Sequence[str] | None = None,
+    missions: Sequence[bytes] | None = None,
 ) -> Path:
-    """Write ``out_dir/all/`` (relations.csv, pairs.csv, and titles.txt when given) in one step."""
+    """Write ``out_dir/all/`` (relations.csv, pairs.csv, the missions when given, and titles.txt
+    when given) in one step."""
     target = out_dir / COMBINED_FOLDER
     with staging_directory(target) as staging:
         (staging / "relations.csv").write_bytes(combined_relations_csv(parts))
         (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts])))
+        if missions is not None:
+            combined = combined_missions_csv(missions)
+            (staging / "missions.csv").write_bytes(combined)
+            (staging / "missions.graphml").write_bytes(missions_graphml(combined))
         if titles is not None:
             (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))
         replace_directory(staging, target)

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.countries import subject_of_title
 from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "MISSION_COLUMNS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -69,6 +71,20 @@ REFERENCE_COLUMNS = (
     "citation_count",
 )
 CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
+MISSION_COLUMNS = (
+    "subject",
+    "country",
+    "sender",
+    "receiver",
+    "kind",
+    "city",
+    "resident",
+    "accredited_from_city",
+    "accredited_from_country",
+    "negated",
+    "sentence",
+    "citations",
+)
 SCHEMA_FILE = "article.schema.json"
 
 
@@ -126,6 +142,16 @@ def _relation_rows(article: Article) -> Iterable[dict[str, Any]]:
         yield row
 
 
+def _mission_rows(article: Article) -> Iterable[dict[str, Any]]:
+    subject = subject_of_title(article.source.title)
+    for relation in article.relations:
+        for mission in relation.missions:
+            row = mission.model_dump()
+            row["subject"], row["country"] = subject, relation.country
+            row["citations"] = "; ".join(str(number) for number in mission.citations)
+            yield row
+
+
 def _attribution_text(article: Article) -> bytes:
     source = article.source
     lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
@@ -141,6 +167,7 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "relations.csv": csv_bytes(RELATION_COLUMNS, _relation_rows(article)),
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
         "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
+        "missions.csv": csv_bytes(MISSION_COLUMNS, _mission_rows(article)),
         "ATTRIBUTION.txt": _attribution_text(article),
     }
 
