@@ -339,11 +339,13 @@ def _missions_of(
     *,
     negated: bool,
     accredited: bool,
+    rest_end: int | None = None,
 ) -> list[Mission] | None:
     """The missions listed from ``rest_start`` on ("embassy in A and consulates in B and C")."""
     text = reading.text
-    stop = _PLACE_END.search(text, rest_start)
-    limit = stop.start() if stop is not None else len(text)
+    rest_end = len(text) if rest_end is None else rest_end
+    stop = _PLACE_END.search(text, rest_start, rest_end)
+    limit = stop.start() if stop is not None else rest_end
     first = _FIRST_ITEM.match(text, rest_start, limit)
     if first is None:
         return None
@@ -372,7 +374,7 @@ def _mission(
 ) -> Mission | None:
     resident: bool | None
     from_city = from_country = None
-    if place.country is None:
+    if place.country is None or negated:  # a mission that is not there sits nowhere
         resident = None
     elif place.country_party is receiver:
         resident = True
@@ -433,7 +435,9 @@ def _read(reading: _Sentence) -> list[Mission] | None:
         sender, receiver = reading.who(found.group("x")), reading.who(found.group("y"))
         if sender is None or receiver is None or sender is receiver:
             return None
-        missions = _missions_of(reading, sender, receiver, found.start("rest"), negated=False, accredited=True)
+        missions = _missions_of(
+            reading, sender, receiver, found.start("rest"), negated=False, accredited=True, rest_end=found.end("rest")
+        )
         if missions is None or len(missions) != 1:
             return None
         return missions
