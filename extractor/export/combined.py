@@ -261,7 +261,7 @@ def missions_graphml(missions_csv: bytes) -> bytes:
         names.setdefault(receiver, Counter())[row["receiver"]] += 1
         attributes = {key: row[key] for key in ("kind", "city", "resident", "subject")}
         edges.append((sender, receiver, attributes))
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in sorted(names):
         counts = names[node]
         label = min(counts, key=lambda n: (-counts[n], n))
