@@ -119,7 +119,8 @@ _BOTH = re.compile(
 # One mission of a list: "<kind> in <places>", joined by "and", "as well as" or commas.
 _FIRST_ITEM = re.compile(rf"(?:{_DET})?{_ADJECTIVE}(?P<kind>{_KIND})\s+in\s+", re.IGNORECASE)
 _ITEM = re.compile(
-    rf"(?:,?\s+(?:and|as well as)(?:\s+(?:through|by|via|from))?\s+|,\s+)(?:{_DET})?{_ADJECTIVE}"
+    rf"(?:,?\s+(?:and|as well as)(?:\s+(?:through|by|via|from|has|maintains|operates|also has))?\s+|,\s+)"
+    rf"(?:{_DET})?{_ADJECTIVE}"
     rf"(?P<kind>{_KIND})\s+in\s+",
     re.IGNORECASE,
 )
@@ -129,6 +130,7 @@ _PLACE_END = re.compile(
     r"in (?:\d|January|February|March|April|May|June|July|August|September|October|November|December))\b"
     r"|,\s+(?:which|where|while|but|since|and (?:is|was|also)|opened)\b|;|\s+\((?:since|opened|from|est)"
 )
+_NOT_A_PLACE = re.compile(r"(?:,?\s+(?:and|as well as)\s+|,\s+)(?=[a-z\d])")
 _PARENTHESIS = re.compile(r"^(?P<city>.+?)\s*\((?P<country>[^()]+)\)$")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:St|Mt|Dr|Mr|Mrs|Ms|Jr|Sr|No|Co|Inc|Ltd|approx|e\.g|i\.e|vs)\.)$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[A-Z\"“(])")
@@ -278,6 +280,10 @@ class _Place:
 def _places(reading: _Sentence, start: int, end: int, plural: bool) -> list[_Place] | None:
     """The places of ``reading.text[start:end]``: a city with its country, or several cities."""
     text = reading.text
+    # A place is names (capitalised): "and nine consulates", ", and others" end it.
+    tail = _NOT_A_PLACE.search(text, start, end)
+    if tail is not None:
+        end = tail.start()
     # Trailing words and punctuation are no part of the place.
     while end > start and text[end - 1] in " .,;:" and not _ABBREVIATION.search(text[start:end]):
         end -= 1
