@@ -64,7 +64,12 @@ def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(f
     assert report.failed == []
     for outcome in report.outcomes:
         assert (out / outcome.slug / "article.json").is_file()
-    assert sorted(p.name for p in (out / "all").iterdir()) == ["pairs.csv", "relations.csv"]
+    assert sorted(p.name for p in (out / "all").iterdir()) == [
+        "missions.csv",
+        "missions.graphml",
+        "pairs.csv",
+        "relations.csv",
+    ]
     assert (out / "article.schema.json").is_file()
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from extractor import extract_wikitext, make_source, write_dataset
 from extractor.cli.options import load_snapshot
 from extractor.export.dataset import dataset_files, schema_json, slugify
-from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
+from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Mission, Reference, Relation, Source
 
 WIKITEXT = """{| class="wikitable"
 ! Country !! Formal relations began !! Notes
@@ -100,7 +100,16 @@ def test_article_json_round_trips_through_the_models(snapshot: Article) -> None:
     assert source["licence"] == "CC BY-SA 4.0" and "Wikipedia contributors" in source["attribution"]
 
 
-MODELS: list[type[BaseModel]] = [Article, Source, Relation, Reference, Citation, Diagnostic, EstablishedDate]
+MODELS: list[type[BaseModel]] = [
+    Article,
+    Source,
+    Relation,
+    Reference,
+    Citation,
+    Diagnostic,
+    EstablishedDate,
+    Mission,
+]
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
 
 

@@ -14,7 +14,7 @@
 - **Missions** (``Relation.missions``) are matched by (partner, sender, receiver, kind, city,
   where a non-resident one sits, negation), as a multiset; a changed sentence or citation of the
   same mission is no mission change (the notes and citations report it). The missions of a
-  relation added or removed are implied by it.
+  relation added or removed, or of a row joining or leaving the bilateral table, are implied by it.
 
 What counts as data: every :class:`~extractor.models.Relation` field except those derived from
 another one (``established_precision``, ``year``, ``month``, ``day`` follow from ``established``;
@@ -399,6 +399,10 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     ]
     added_keys = new_relations.keys() - old_relations.keys()
     removed_keys = old_relations.keys() - new_relations.keys()
+    # Missions are read from the bilateral table's notes: a row joining or leaving it says so.
+    common = old_relations.keys() & new_relations.keys()
+    joined = {k for k in common if new_relations[k].in_bilateral_table and not old_relations[k].in_bilateral_table}
+    left = {k for k in common if old_relations[k].in_bilateral_table and not new_relations[k].in_bilateral_table}
 
     old_refs = _unique_keys(old.references, reference_key)
     new_refs = _unique_keys(new.references, reference_key)
@@ -436,9 +440,11 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
         references_changed=references_changed,
         citations_added=_citation_changes(new_citations - old_citations, added_keys, countries, labels),
         citations_removed=_citation_changes(old_citations - new_citations, removed_keys, countries, labels),
-        missions_added=_mission_changes(_missions(new_relations, added_keys) - _missions(old_relations, removed_keys)),
+        missions_added=_mission_changes(
+            _missions(new_relations, added_keys | joined) - _missions(old_relations, removed_keys)
+        ),
         missions_removed=_mission_changes(
-            _missions(old_relations, removed_keys) - _missions(new_relations, added_keys)
+            _missions(old_relations, removed_keys | left) - _missions(new_relations, added_keys)
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Datasets → files: ``article.json``, three CSV tables, the attribution, and the JSON Schema.
+"""Datasets → files: ``article.json``, four CSV tables, the attribution, and the JSON Schema.
 
 Output is deterministic (same input, same bytes): no run timestamps, stable column order,
 ``\\n`` line ends, UTF-8. Booleans are ``true``/``false`` and unknown values empty cells.
