@@ -12,7 +12,8 @@ from extractor.dates import ParsedDate
 from extractor.models import Citation, Diagnostic, EstablishedDate, Relation
 from extractor.parse.document import RowRecord
 from extractor.parse.marks import Marked
-from extractor.parse.missions import NotesMissions, Party, read_missions
+from extractor.parse.missions import NotesMissions, read_missions
+from extractor.parse.sides import Party
 
 __all__ = ["merge_rows"]
 

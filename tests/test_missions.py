@@ -16,7 +16,8 @@ from extractor.extract import article_from_document, extract_wikitext
 from extractor.models import Article, Mission
 from extractor.parse.html.walk import parse_html
 from extractor.parse.marks import CITE, Marked, decode, link_mark
-from extractor.parse.missions import Party, read_missions
+from extractor.parse.missions import read_missions
+from extractor.parse.sides import Party
 from extractor.source import make_source
 
 ROOT = Path(__file__).resolve().parent.parent

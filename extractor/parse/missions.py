@@ -29,31 +29,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractor.countries import iso3_for
 from extractor.models import Mission, MissionKind
 from extractor.parse.marks import Marked
+from extractor.parse.sides import Party, clean_name, country_code
 from extractor.text import BULLET, clean_spaces
 
-__all__ = ["MENTION", "NotesMissions", "Party", "read_missions", "sentences"]
-
-
-@dataclass(frozen=True)
-class Party:
-    """One side of the relation: the name the dataset gives it, and what else names it."""
-
-    name: str
-    article: str | None = None
-    iso3: str | None = None
-
-    def names(self, phrase: str) -> bool:
-        """Whether ``phrase`` (cleaned: no article, no possessive) names this side."""
-        key = phrase.casefold()
-        if key in {self.name.casefold(), (self.article or "").casefold()}:
-            return True
-        code = _code(phrase)
-        if code is not None:
-            return code == self.iso3
-        return _is_demonym(key, self)
+__all__ = ["MENTION", "NotesMissions", "read_missions", "sentences"]
 
 
 @dataclass
@@ -134,82 +115,6 @@ _NOT_A_PLACE = re.compile(r"(?:,?\s+(?:and|as well as)\s+|,\s+)(?=[a-z\d])")
 _PARENTHESIS = re.compile(r"^(?P<city>.+?)\s*\((?P<country>[^()]+)\)$")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:St|Mt|Dr|Mr|Mrs|Ms|Jr|Sr|No|Co|Inc|Ltd|approx|e\.g|i\.e|vs)\.)$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[A-Z\"“(])")
-# Short forms the ISO lookup does not know (pycountry knows "US" but not "UK").
-_SHORT_FORMS = {"uk": "GBR", "u.k.": "GBR", "u.s.": "USA", "u.s.a.": "USA", "prc": "CHN", "uae": "ARE"}
-
-
-# Demonyms that no rule derives from the country's name (reviewed by hand; by ISO code). The
-# regular ones (Malaysia → Malaysian, Peru → Peruvian, Japan → Japanese) are derived instead.
-_DEMONYMS: dict[str, tuple[str, ...]] = {
-    "GBR": ("british",),
-    "USA": ("american", "us", "u.s."),
-    "NLD": ("dutch",),
-    "FRA": ("french",),
-    "CHE": ("swiss",),
-    "TUR": ("turkish",),
-    "DEU": ("german",),
-    "GRC": ("greek", "hellenic"),
-    "POL": ("polish",),
-    "ESP": ("spanish",),
-    "SWE": ("swedish",),
-    "DNK": ("danish",),
-    "FIN": ("finnish",),
-    "IRL": ("irish",),
-    "NOR": ("norwegian",),
-    "ISL": ("icelandic",),
-    "CHN": ("chinese",),
-    "THA": ("thai",),
-    "PHL": ("philippine", "filipino"),
-    "KGZ": ("kyrgyz",),
-    "KAZ": ("kazakh", "kazakhstani"),
-    "TJK": ("tajik",),
-    "UZB": ("uzbek",),
-    "TKM": ("turkmen",),
-    "AFG": ("afghan",),
-    "ARE": ("emirati",),
-    "SAU": ("saudi",),
-    "MDG": ("malagasy",),
-    "MMR": ("burmese", "myanmar"),
-    "LAO": ("lao", "laotian"),
-    "CZE": ("czech",),
-    "SVK": ("slovak",),
-    "HRV": ("croatian",),
-    "SRB": ("serbian",),
-    "BIH": ("bosnian",),
-    "NZL": ("new zealand",),
-    "KOR": ("korean", "south korean"),
-    "PRK": ("north korean",),
-    "VNM": ("vietnamese",),
-    "BEL": ("belgian",),
-    "PRT": ("portuguese",),
-    "CYP": ("cypriot",),
-    "ISR": ("israeli",),
-    "LUX": ("luxembourgish",),
-    "MLT": ("maltese",),
-}
-
-
-def _is_demonym(word: str, party: Party) -> bool:
-    """Whether ``word`` (case-folded) is the party's demonym: from the table, or derived from its name."""
-    if party.iso3 is not None and word in _DEMONYMS.get(party.iso3, ()):
-        return True
-    name = party.name.casefold()
-    if len(name) < 4 or " " in word:
-        return False
-    stem = name[:-1] if name[-1] in "aeiouy" else name
-    return word in {name + "n", name + "ian", stem + "ian", stem + "an", name + "ese", stem + "ese", name + "i"}
-
-
-def _code(phrase: str) -> str | None:
-    key = phrase.casefold()
-    return _SHORT_FORMS.get(key) or iso3_for(phrase)
-
-
-def _clean_name(phrase: str) -> str:
-    """A name as written, without a leading "the" or a possessive."""
-    phrase = clean_spaces(phrase).strip(" .,:")
-    phrase = re.sub(r"(?:'s|’s|'|’)$", "", phrase)
-    return re.sub(r"^[Tt]he\s+", "", phrase)
 
 
 def _kind_of(word: str) -> MissionKind:
@@ -252,7 +157,7 @@ class _Sentence:
     partner: Party
 
     def who(self, phrase: str) -> Party | None:
-        name = _clean_name(phrase)
+        name = clean_name(phrase)
         for party in (self.subject, self.partner):
             if party.names(name):
                 return party
@@ -322,7 +227,7 @@ def _place(reading: _Sentence, start: int, end: int) -> _Place | None:
         country, city_end = bracket.group("country"), start + bracket.end("city")
     else:
         comma = phrase.rfind(", ")
-        if comma > 0 and _code(_clean_name(phrase[comma + 2 :])) is not None:
+        if comma > 0 and country_code(clean_name(phrase[comma + 2 :])) is not None:
             country, city_end = phrase[comma + 2 :], start + comma
     city_text = clean_spaces(text[start:city_end])
     if not city_text or any(mark in city_text for mark in '()[]"“'):
@@ -330,7 +235,7 @@ def _place(reading: _Sentence, start: int, end: int) -> _Place | None:
     party = reading.who(country) if country is not None else None
     if country is None:
         alone = reading.who(city_text)
-        if alone is not None or _code(_clean_name(city_text)) is not None:
+        if alone is not None or country_code(clean_name(city_text)) is not None:
             # A country named alone ("an embassy in Kyrgyzstan"): no city.
             return _Place(None, city_text, alone)
     city = reading.link_in(start, city_end) or city_text
