@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.countries import iso3_for
 from extractor.text import clean_spaces
@@ -104,11 +105,13 @@ def _is_demonym(word: str, party: Party) -> bool:
     return word in {name + "n", name + "ian", stem + "ian", stem + "an", name + "ese", stem + "ese", name + "i"}
 
 
+@lru_cache(maxsize=8192)  # the same few names recur in every row of an article
 def country_code(phrase: str) -> str | None:
     key = phrase.casefold()
     return _SHORT_FORMS.get(key) or iso3_for(phrase)
 
 
+@lru_cache(maxsize=8192)  # the same few names recur in every row of an article
 def clean_name(phrase: str) -> str:
     """A name as written, without a leading "the" or a possessive."""
     phrase = clean_spaces(phrase).strip(" .,:")
