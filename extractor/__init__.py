@@ -36,6 +36,7 @@ _LAZY = {
     "Citation": "extractor.models",
     "Diagnostic": "extractor.models",
     "EstablishedDate": "extractor.models",
+    "Mission": "extractor.models",
     "Reference": "extractor.models",
     "Relation": "extractor.models",
     "Source": "extractor.models",
@@ -69,7 +70,16 @@ if TYPE_CHECKING:
     from extractor.export.dataset import slugify, write_dataset
     from extractor.extract import article_from_document, extract_content, extract_html, extract_wikitext
     from extractor.fetch.client import FetchedPage, Fetcher, RevisionInfo
-    from extractor.models import Article, Citation, Diagnostic, EstablishedDate, Reference, Relation, Source
+    from extractor.models import (
+        Article,
+        Citation,
+        Diagnostic,
+        EstablishedDate,
+        Mission,
+        Reference,
+        Relation,
+        Source,
+    )
     from extractor.parse.html import parse_html
     from extractor.parse.wikitext import parse_wikitext
     from extractor.source import make_source
@@ -100,6 +110,7 @@ __all__ = [
     "FetchedPage",
     "Fetcher",
     "InputError",
+    "Mission",
     "PageMissingError",
     "RecordingError",
     "Reference",

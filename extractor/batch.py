@@ -28,7 +28,7 @@ from tqdm import tqdm
 from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
 from extractor.entities import PageIdentity, titles_to_resolve, with_entities
 from extractor.errors import ExtractorError, FetchError, InputError
-from extractor.export.combined import ArticleSides, article_sides, folder_parts, write_combined
+from extractor.export.combined import ArticleSides, article_sides, folder_missions, folder_parts, write_combined
 from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
 from extractor.extract import INPUT_SUFFIXES, MAX_INPUT_BYTES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
@@ -52,6 +52,7 @@ class BatchOutcome:
     error: str | None = None
     sides: ArticleSides | None = None
     relations_csv: bytes = b""
+    missions_csv: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def _finish(
         no_relation_table=any(d.code == "no-relation-table" for d in article.diagnostics),
         sides=article_sides(article),
         relations_csv=files["relations.csv"],
+        missions_csv=files["missions.csv"],
     )
 
 
@@ -204,7 +206,9 @@ def _report(
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     # From the folders as they stand, not this run's outcomes: a failed article keeps its rows.
-    combined = write_combined(out_dir, folder_parts(out_dir), titles=titles, resolved=resolved)
+    combined = write_combined(
+        out_dir, folder_parts(out_dir), titles=titles, resolved=resolved, missions=folder_missions(out_dir)
+    )
     return BatchReport(ordered, combined)
 
 

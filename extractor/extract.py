@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from extractor.countries import subject_of_title
 from extractor.entities import with_entities
 from extractor.errors import InputError
 from extractor.merge import merge_rows
@@ -30,7 +31,7 @@ def article_from_document(document: ParsedDocument, source: Source) -> Article:
     Its entities are those the reviewed tables give; what needs the wiki's answer (the Wikidata
     items, redirects) is added by :func:`extractor.entities.with_entities` where it was fetched.
     """
-    relations, citations, merge_diagnostics = merge_rows(document.rows)
+    relations, citations, merge_diagnostics = merge_rows(document.rows, subject_of_title(source.title))
     article = Article(
         source=source,
         relations=relations,

@@ -13,6 +13,9 @@ from extractor.countries import iso3_for, partner_key
 from extractor.dates import ParsedDate
 from extractor.models import Citation, Diagnostic, EstablishedDate, Event, EventKind, Relation, RelationStatus
 from extractor.parse.document import RowRecord
+from extractor.parse.marks import Marked
+from extractor.parse.missions import NotesMissions, read_missions
+from extractor.parse.sides import Party
 
 __all__ = ["merge_rows"]
 
@@ -65,7 +68,9 @@ def _timeline(relation: Relation) -> None:
     relation.recognized = next((e.date for e in relation.events if e.kind == "recognized" and e.date), None)
 
 
-def _absorb(relation: Relation, row: RowRecord, diagnostics: list[Diagnostic]) -> None:
+def _absorb(
+    relation: Relation, row: RowRecord, diagnostics: list[Diagnostic], subject: Party | None, found: NotesMissions
+) -> None:
     if row.table == "list":
         if relation.in_list:
             diagnostics.append(_duplicate(row))
@@ -82,6 +87,12 @@ def _absorb(relation: Relation, row: RowRecord, diagnostics: list[Diagnostic]) -
         relation.main_article = row.main_article
         relation.notes = row.notes
         relation.notes_items = list(row.notes_items)
+        if subject is not None and row.notes:
+            partner = Party(relation.country, relation.country_article, relation.iso3)
+            read = read_missions(row.notes_marked or Marked(row.notes), subject, partner, row.notes_cites)
+            relation.missions = read.missions
+            found.read += read.read
+            found.unread.extend(read.unread)
     if relation.section is None:
         relation.section = row.section
     if relation.remark is None:
@@ -100,8 +111,17 @@ def _duplicate(row: RowRecord) -> Diagnostic:
     )
 
 
-def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
-    """Merge table rows into relations (in order of first appearance), citations and diagnostics."""
+def merge_rows(
+    rows: list[RowRecord], subject: str | None = None
+) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
+    """Merge table rows into relations (in order of first appearance), citations and diagnostics.
+
+    With the article's ``subject`` (the country it is about), the bilateral table's notes are
+    read for diplomatic missions (:mod:`extractor.parse.missions`); the sentences that mention a
+    mission but were not understood are counted in one ``unread-missions`` diagnostic.
+    """
+    party = Party(subject, None, iso3_for(subject)) if subject else None
+    found = NotesMissions()
     relations: dict[str, Relation] = {}
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
@@ -118,7 +138,7 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
                 country_article=row.country_article,
                 iso3=iso3,
             )
-        _absorb(relation, row, diagnostics)
+        _absorb(relation, row, diagnostics, party, found)
         citations.extend(
             Citation(country=relation.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
             for use in row.citations
@@ -126,4 +146,13 @@ def merge_rows(rows: list[RowRecord]) -> tuple[list[Relation], list[Citation], l
     for relation in relations.values():
         _choose_date(relation)
         _timeline(relation)
+    if found.unread:
+        diagnostics.append(
+            Diagnostic(
+                severity="warning",
+                code="unread-missions",
+                message=f"{len(found.unread)} notes sentences mention a diplomatic mission but were not read "
+                f"as one ({found.read} were); they stay in the notes",
+            )
+        )
     return list(relations.values()), citations, diagnostics

@@ -31,6 +31,8 @@ __all__ = [
     "EstablishedDate",
     "Event",
     "EventKind",
+    "Mission",
+    "MissionKind",
     "Obtained",
     "Reference",
     "Relation",
@@ -59,6 +61,11 @@ EntityKind = Literal[
 EventKind = Literal["established", "recognized", "severed", "suspended", "restored", "ended"]
 #: Where a relation stands, from its latest event and the remark: ``unknown`` when nothing says.
 RelationStatus = Literal["current", "severed", "suspended", "ended", "unknown"]
+#: What a diplomatic mission is: ``office`` is a trade, liaison or representative office,
+#: ``mission`` one to an organisation.
+MissionKind = Literal[
+    "embassy", "high-commission", "consulate-general", "consulate", "honorary-consulate", "office", "mission"
+]
 
 
 class _Model(BaseModel):
@@ -133,6 +140,27 @@ class Event(_Model):
     cell: CellKind
 
 
+class Mission(_Model):
+    """A diplomatic mission a notes sentence states between the article's subject and a partner."""
+
+    sender: str = Field(description="Whose mission it is: the subject or the partner, as the dataset names it.")
+    receiver: str = Field(description="The side it serves: the other of the two.")
+    kind: MissionKind
+    city: str | None = Field(default=None, description="Where it is: the city's link target, else as written.")
+    resident: bool | None = Field(
+        default=None,
+        description="False when the mission serving the receiver sits in a third country (then "
+        "accredited_from_* say where); null when the sentence does not tell.",
+    )
+    accredited_from_city: str | None = Field(default=None, description="The city of a non-resident mission.")
+    accredited_from_country: str | None = Field(
+        default=None, description="The third country of a non-resident mission, as written."
+    )
+    negated: bool = Field(default=False, description="True for 'X does not have an embassy in Y'.")
+    sentence: str = Field(description="The notes sentence it was read from.")
+    citations: list[int] = Field(default_factory=list, description="Reference numbers the sentence cites.")
+
+
 class Relation(_Model):
     """One partner country of the article's subject, merged from every relation table."""
 
@@ -173,6 +201,9 @@ class Relation(_Model):
     recognized: str | None = Field(default=None, description="Date of the first `recognized` event.")
     not_before: str | None = Field(default=None, description="Bounds of `established` when the cell gives none.")
     not_after: str | None = Field(default=None, description="Bounds of `established` when the cell gives none.")
+    missions: list[Mission] = Field(
+        default_factory=list, description="Diplomatic missions the notes state, in the order they say them."
+    )
 
 
 class Reference(_Model):

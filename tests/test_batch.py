@@ -67,6 +67,8 @@ def test_each_article_gets_its_own_dataset_folder_and_the_batch_a_combined_one(f
     assert sorted(p.name for p in (out / "all").iterdir()) == [
         "datapackage.json",
         "entities.csv",
+        "missions.csv",
+        "missions.graphml",
         "pairs.csv",
         "relations.csv",
     ]

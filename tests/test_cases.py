@@ -137,7 +137,12 @@ def run(case: Case, parser: str) -> Article:
 def pick(item: Any, wanted: dict[str, Any]) -> dict[str, Any]:
     """The fields of a model (relation, citation, reference) that ``wanted`` names, as ``wanted`` spells them."""
     values = item.model_dump() if isinstance(item, BaseModel) else item
-    picked = {key: _nested(values[key], wanted[key]) for key in wanted if key != NULL}
+    if "missions" in wanted:
+        values["missions"] = [_mission_shown(mission, wanted["missions"]) for mission in values["missions"]]
+    # Missions are compared whole (as _mission_shown spells them); other lists of models item by item.
+    picked = {
+        key: values[key] if key == "missions" else _nested(values[key], wanted[key]) for key in wanted if key != NULL
+    }
     if NULL in wanted:
         picked[NULL] = sorted(key for key in wanted[NULL] if values[key] is None)
         # A field that should be null but is not shows its value, so the diff says what it is.
@@ -156,6 +161,21 @@ def _nested(value: Any, wanted: Any) -> Any:
         shape = {key: None for entry in wanted for key in entry if key != NULL}
         return [pick(v, wanted[i] if i < len(wanted) else shape) for i, v in enumerate(value)]
     return value
+
+
+#: A mission's fields that a case may leave out at these values.
+_MISSION_DEFAULTS: dict[str, Any] = {"negated": False, "citations": []}
+
+
+def _mission_shown(mission: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, Any]:
+    """A mission as a case spells it: no null fields, none at its default, ``sentence`` only when
+    the case names it (TOML has no null, and the sentence repeats the case's notes)."""
+    with_sentence = any("sentence" in entry for entry in wanted)
+    return {
+        key: value
+        for key, value in mission.items()
+        if value is not None and _MISSION_DEFAULTS.get(key, ...) != value and (key != "sentence" or with_sentence)
+    }
 
 
 def normalised(wanted: dict[str, Any]) -> dict[str, Any]:

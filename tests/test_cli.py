@@ -38,7 +38,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def test_offline_writes_the_dataset_and_the_schema(tmp_path: Path) -> None:
-    """--offline reads the stored snapshot and writes the five files and the schema (a real process)."""
+    """--offline reads the stored snapshot and writes the dataset's files and the schema (a real process)."""
     result = run("--offline", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
@@ -54,6 +54,7 @@ def test_offline_writes_the_dataset_and_the_schema(tmp_path: Path) -> None:
         "citations.csv",
         "datapackage.json",
         "events.csv",
+        "missions.csv",
         "references.csv",
         "relations.csv",
     ]

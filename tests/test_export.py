@@ -25,6 +25,7 @@ from extractor.models import (
     Entity,
     EstablishedDate,
     Event,
+    Mission,
     Reference,
     Relation,
     Source,
@@ -121,6 +122,7 @@ MODELS: list[type[BaseModel]] = [
     EstablishedDate,
     Entity,
     Event,
+    Mission,
 ]
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
 

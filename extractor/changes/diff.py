@@ -11,6 +11,10 @@
   reference, not a removal and an addition. MediaWiki's footnote numbers are not compared:
   renumbering alone is not a change.
 - **Citations** are matched by (partner, reference identity, cell, table), as a multiset.
+- **Missions** (``Relation.missions``) are matched by (partner, sender, receiver, kind, city,
+  where a non-resident one sits, negation), as a multiset; a changed sentence or citation of the
+  same mission is no mission change (the notes and citations report it). The missions of a
+  relation added or removed, or of a row joining or leaving the bilateral table, are implied by it.
 
 What counts as data: every :class:`~extractor.models.Relation` field except those derived from
 another one (``established_precision``, ``year``, ``month``, ``day`` follow from ``established``;
@@ -41,6 +45,7 @@ __all__ = [
     "CitationChange",
     "DatasetDiff",
     "FieldChange",
+    "MissionChange",
     "ReferenceChange",
     "RelationChange",
     "diff_articles",
@@ -131,6 +136,24 @@ class CitationChange(_Model):
     table: str
 
 
+class MissionChange(_Model):
+    """A diplomatic mission stated in a partner's notes that appeared or disappeared."""
+
+    country: str
+    sender: str
+    receiver: str
+    kind: str
+    city: str | None = None
+    accredited_from_country: str | None = None
+    negated: bool = False
+
+    def __str__(self) -> str:
+        place = f" in {self.city}" if self.city else ""
+        if self.accredited_from_country:
+            place += f" ({self.accredited_from_country})"
+        return f"{self.sender} → {self.receiver}: {'no ' if self.negated else ''}{self.kind}{place}"
+
+
 class DatasetDiff(_Model):
     """The data changes between two datasets of one article (see the module docstring).
 
@@ -150,6 +173,8 @@ class DatasetDiff(_Model):
     references_changed: list[ReferenceChange] = []
     citations_added: list[CitationChange] = []
     citations_removed: list[CitationChange] = []
+    missions_added: list[MissionChange] = []
+    missions_removed: list[MissionChange] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -165,6 +190,8 @@ class DatasetDiff(_Model):
                 self.references_changed,
                 self.citations_added,
                 self.citations_removed,
+                self.missions_added,
+                self.missions_removed,
             )
         )
 
@@ -366,6 +393,40 @@ def _citation_changes(
     return changes
 
 
+#: A mission's identity in the comparison: (partner key, country, sender, receiver, kind, city,
+#: third country, negated).
+_MissionKey = tuple[str, str, str, str, str, str | None, str | None, bool]
+
+
+def _missions(relations: dict[str, Relation], skip: set[str]) -> Counter[_MissionKey]:
+    found: Counter[_MissionKey] = Counter()
+    for key, relation in relations.items():
+        if key in skip:
+            continue
+        for m in relation.missions:
+            found[
+                (key, relation.country, m.sender, m.receiver, m.kind, m.city, m.accredited_from_country, m.negated)
+            ] += 1
+    return found
+
+
+def _mission_changes(counts: Counter[_MissionKey]) -> list[MissionChange]:
+    changes = [
+        MissionChange(
+            country=country,
+            sender=sender,
+            receiver=receiver,
+            kind=kind,
+            city=city,
+            accredited_from_country=third,
+            negated=negated,
+        )
+        for (_, country, sender, receiver, kind, city, third, negated), n in counts.items()
+        for _ in range(n)
+    ]
+    return sorted(changes, key=lambda change: (change.country.casefold(), str(change)))
+
+
 def diff_articles(old: Article, new: Article) -> DatasetDiff:
     """Compare the data of two datasets of an article (see the module docstring for the rules)."""
     old_relations = _unique_keys(old.relations, relation_key)
@@ -379,6 +440,10 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
     ]
     added_keys = new_relations.keys() - old_relations.keys()
     removed_keys = old_relations.keys() - new_relations.keys()
+    # Missions are read from the bilateral table's notes: a row joining or leaving it says so.
+    common = old_relations.keys() & new_relations.keys()
+    joined = {k for k in common if new_relations[k].in_bilateral_table and not old_relations[k].in_bilateral_table}
+    left = {k for k in common if old_relations[k].in_bilateral_table and not new_relations[k].in_bilateral_table}
 
     old_refs = _unique_keys(old.references, reference_key)
     new_refs = _unique_keys(new.references, reference_key)
@@ -416,6 +481,12 @@ def diff_articles(old: Article, new: Article) -> DatasetDiff:
         references_changed=references_changed,
         citations_added=_citation_changes(new_citations - old_citations, added_keys, countries, labels),
         citations_removed=_citation_changes(old_citations - new_citations, removed_keys, countries, labels),
+        missions_added=_mission_changes(
+            _missions(new_relations, added_keys | joined) - _missions(old_relations, removed_keys)
+        ),
+        missions_removed=_mission_changes(
+            _missions(old_relations, removed_keys | left) - _missions(new_relations, added_keys)
+        ),
     )
 
 

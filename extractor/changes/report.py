@@ -48,6 +48,8 @@ def headline(diff: DatasetDiff) -> str:
         _count("reference", "changed", len(diff.references_changed)),
         _count("citation", "added", len(diff.citations_added)),
         _count("citation", "removed", len(diff.citations_removed)),
+        _count("mission", "added", len(diff.missions_added)),
+        _count("mission", "removed", len(diff.missions_removed)),
     ]
     return f"{diff.title}{renamed}: {revisions}: " + ", ".join(c for c in counts if c)
 
@@ -70,6 +72,8 @@ def sections(diff: DatasetDiff) -> list[tuple[str, list[str]]]:
         ("References changed", len(diff.references_changed), changed_references),
         ("Citations added", len(diff.citations_added), [citation_line(c) for c in diff.citations_added]),
         ("Citations removed", len(diff.citations_removed), [citation_line(c) for c in diff.citations_removed]),
+        ("Missions added", len(diff.missions_added), [f"{m} added" for m in diff.missions_added]),
+        ("Missions removed", len(diff.missions_removed), [f"{m} removed" for m in diff.missions_removed]),
     ]
     return [(f"{heading} ({count})", lines) for heading, count, lines in parts if count]
 

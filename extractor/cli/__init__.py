@@ -1,4 +1,4 @@
-"""Command line: ``python -m extractor`` and its subcommands ``check``, ``diff``, ``history``, ``export`` and ``report``.
+"""Command line: ``python -m extractor`` and its subcommands (check, diff, history, export, report).
 
 A thin layer over the library, and the only part of the project that knows argparse or the
 names of options: it parses arguments, calls the library, and turns every error into one line on

@@ -1,5 +1,8 @@
-"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv``, ``all/entities.csv``
-and their ``datapackage.json``.
+"""The combined dataset of many articles: ``all/relations.csv``, ``all/pairs.csv``, ``all/entities.csv``,
+the missions, and their ``datapackage.json``.
+
+``missions.csv`` is every article's ``missions.csv`` one after the other (its rows name their
+``subject`` already); ``missions.graphml`` is the network they draw (:func:`missions_graphml`).
 
 ``relations.csv`` is every article's ``relations.csv`` one after the other, each row prefixed with
 the article's ``subject`` (the country the article is about: "Foreign relations of the United
@@ -31,14 +34,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from extractor.atomic import replace_directory, staging_directory
+from extractor.countries import iso3_for
 from extractor.dates import ParsedDate
 from extractor.entities import ENTITY_COLUMNS, EntityTable, Mention, PageIdentity, mentions_of
-from extractor.export.dataset import csv_bytes, formula_safe, package_source
+from extractor.export.dataset import MISSION_COLUMNS, csv_bytes, formula_safe, package_source
 from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article, Relation
 
@@ -49,10 +54,13 @@ __all__ = [
     "Pair",
     "Side",
     "article_sides",
+    "combined_missions_csv",
     "combined_package_json",
     "combined_relations_csv",
     "family_table",
+    "folder_missions",
     "folder_parts",
+    "missions_graphml",
     "pairs_csv",
     "pairs_of",
     "write_combined",
@@ -288,14 +296,81 @@ def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations
     return package_json(COMBINED_FOLDER, title, resources, sources)
 
 
+def combined_missions_csv(parts: Iterable[bytes]) -> bytes:
+    """Each article's ``missions.csv`` rows one after the other, under one header."""
+    header: bytes | None = None
+    body: list[bytes] = []
+    for data in parts:
+        first, _, rows = data.partition(b"\n")
+        header = header or first
+        body.append(rows)
+    if header is None:
+        header = csv_bytes(MISSION_COLUMNS, []).rstrip(b"\n")
+    return header + b"\n" + b"".join(body)
+
+
+def _node(name: str) -> str:
+    """A country's node: its ISO code, else its name (as :func:`_key` identifies a country)."""
+    return iso3_for(name) or "name:" + " ".join(name.split())
+
+
+def missions_graphml(missions_csv: bytes) -> bytes:
+    """The mission network as GraphML: a node per country, an edge sender → receiver per mission.
+
+    Nodes carry ``label`` (the name articles use most) and ``iso3``; edges ``kind``, ``city``,
+    ``resident`` and ``subject`` (the article that states it). Missions a sentence denies
+    (``negated``) are no edge. Nodes and edges are added in a sorted order, so the file is the
+    same for the same missions.
+    """
+    import networkx as nx  # local: only the combined dataset pays for networkx
+
+    rows = list(csv.DictReader(io.StringIO(missions_csv.decode("utf-8"), newline="")))
+    names: dict[str, Counter[str]] = {}
+    edges: list[tuple[str, str, dict[str, str]]] = []
+    for row in rows:
+        if row["negated"] == "true":
+            continue
+        sender, receiver = _node(row["sender"]), _node(row["receiver"])
+        names.setdefault(sender, Counter())[row["sender"]] += 1
+        names.setdefault(receiver, Counter())[row["receiver"]] += 1
+        attributes = {key: row[key] for key in ("kind", "city", "resident", "subject")}
+        edges.append((sender, receiver, attributes))
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node in sorted(names):
+        counts = names[node]
+        label = min(counts, key=lambda n: (-counts[n], n))
+        graph.add_node(node, label=label, iso3="" if node.startswith("name:") else node)
+    for sender, receiver, attributes in sorted(edges, key=lambda e: (e[0], e[1], sorted(e[2].items()))):
+        graph.add_edge(sender, receiver, **attributes)
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+def folder_missions(out_dir: Path) -> list[bytes]:
+    """The ``missions.csv`` of every article folder of ``out_dir`` as it stands (sorted by slug),
+    as :func:`folder_parts` reads the relations: a failed article keeps its missions too."""
+    found = []
+    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
+        if folder.name == COMBINED_FOLDER or folder.name.startswith(".") or not folder.is_dir():
+            continue
+        try:
+            found.append((folder / "missions.csv").read_bytes())
+        except OSError:  # not a dataset folder, or one written before missions were read
+            continue
+    return found
+
+
 def write_combined(
     out_dir: Path,
     parts: Sequence[tuple[ArticleSides, bytes]],
     *,
     titles: Sequence[str] | None = None,
     resolved: Mapping[str, PageIdentity] | None = None,
+    missions: Sequence[bytes] | None = None,
 ) -> Path:
-    """Write ``out_dir/all/`` (relations.csv, pairs.csv, entities.csv, titles.txt when given) in one step.
+    """Write ``out_dir/all/`` (relations.csv, pairs.csv, entities.csv, the missions when given,
+    titles.txt when given) in one step.
 
     ``resolved`` is what the wiki answered for the titles (:mod:`extractor.fetch.pageprops`).
     """
@@ -307,6 +382,10 @@ def write_combined(
         (staging / PACKAGE_FILE).write_bytes(combined_package_json(parts, relations))
         (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts], table)))
         (staging / "entities.csv").write_bytes(csv_bytes(ENTITY_COLUMNS, table.rows()))
+        if missions is not None:
+            combined = combined_missions_csv(missions)
+            (staging / "missions.csv").write_bytes(combined)
+            (staging / "missions.graphml").write_bytes(missions_graphml(combined))
         if titles is not None:
             (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))
         replace_directory(staging, target)

@@ -1,4 +1,4 @@
-"""Datasets → files: ``article.json``, three CSV tables, the attribution, ``datapackage.json``
+"""Datasets → files: ``article.json``, five CSV tables, the attribution, ``datapackage.json``
 and the JSON Schema.
 
 Output is deterministic (same input, same bytes): no run timestamps, stable column order,
@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
+from extractor.countries import subject_of_title
 from extractor.errors import InputError, ShrinkError
 from extractor.export.package import PACKAGE_FILE, PackageSource, package_json, resource
 from extractor.models import Article
 
 __all__ = [
     "CITATION_COLUMNS",
+    "EVENT_COLUMNS",
     "FORMULA_TRIGGERS",
     "KEPT_FOLDERS",
-    "EVENT_COLUMNS",
+    "MISSION_COLUMNS",
     "REFERENCE_COLUMNS",
     "RELATION_COLUMNS",
     "SCHEMA_FILE",
@@ -93,6 +95,20 @@ REFERENCE_COLUMNS = (
 )
 CITATION_COLUMNS = ("country", "reference_number", "cell", "table")
 EVENT_COLUMNS = ("country", "kind", "date", "precision", "not_before", "not_after", "raw", "table", "cell")
+MISSION_COLUMNS = (
+    "subject",
+    "country",
+    "sender",
+    "receiver",
+    "kind",
+    "city",
+    "resident",
+    "accredited_from_city",
+    "accredited_from_country",
+    "negated",
+    "sentence",
+    "citations",
+)
 SCHEMA_FILE = "article.schema.json"
 #: Subfolders of a dataset folder that a new dataset keeps: ``history/`` (``python -m extractor history``).
 KEPT_FOLDERS = ("history",)
@@ -192,6 +208,16 @@ def _event_rows(article: Article) -> Iterable[dict[str, Any]]:
             yield {"country": relation.country, **event.model_dump()}
 
 
+def _mission_rows(article: Article) -> Iterable[dict[str, Any]]:
+    subject = subject_of_title(article.source.title)
+    for relation in article.relations:
+        for mission in relation.missions:
+            row = mission.model_dump()
+            row["subject"], row["country"] = subject, relation.country
+            row["citations"] = "; ".join(str(number) for number in mission.citations)
+            yield row
+
+
 def _attribution_text(article: Article) -> bytes:
     source = article.source
     lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
@@ -226,6 +252,7 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
         "citations.csv": csv_bytes(CITATION_COLUMNS, (c.model_dump() for c in article.citations)),
         "events.csv": csv_bytes(EVENT_COLUMNS, _event_rows(article)),
+        "missions.csv": csv_bytes(MISSION_COLUMNS, _mission_rows(article)),
         "ATTRIBUTION.txt": _attribution_text(article),
         PACKAGE_FILE: datapackage_json(article),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.models import CellKind, Diagnostic, EstablishedDate, Event, Reference, TableKind
+from extractor.parse.marks import Marked
 
 __all__ = ["CitationUse", "ParsedDocument", "RowRecord"]
 
@@ -39,6 +40,11 @@ class RowRecord:
     citations: list[CitationUse] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     remark: str | None = None
+    #: The notes cell as rendered, with its links and citation offsets (for the mission reader).
+    notes_marked: Marked | None = None
+    #: The reference number of each citation mark of the notes cell, in order (``None`` for a
+    #: footnote group's, which cites none of the dataset's references).
+    notes_cites: list[int | None] = field(default_factory=list)
 
 
 @dataclass

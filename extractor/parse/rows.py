@@ -26,6 +26,7 @@ from extractor.models import CellKind, Diagnostic, Event, EventKind, TableKind
 from extractor.parse.cells import CellEvent, date_from_text, events_from_text, remark_of, split_notes
 from extractor.parse.document import RowRecord
 from extractor.parse.layout import Column, Layout, Spanning, classify_header, dates_something_else, expand, table_layout
+from extractor.parse.marks import Marked, decode
 from extractor.text import clean_spaces
 
 __all__ = ["RowReader", "Shown", "TableCell", "read_relation_table"]
@@ -62,10 +63,12 @@ class TableCell(Spanning, Protocol):
 @dataclass(frozen=True)
 class Shown:
     """What a read cell shows: its text as a reader sees it (no format-specific marks left in it)
-    and, for a notes cell, the main article it names."""
+    and, for a notes cell, the main article it names and the same text with its links and
+    citations marked (:mod:`extractor.parse.marks`), for the mission reader."""
 
     text: str
     main_article: str | None = None
+    marked: str | None = None
 
 
 CellT = TypeVar("CellT", bound=TableCell)
@@ -313,6 +316,7 @@ def _fill(reader: RowReader[CellT, CiteT], record: RowRecord, shown: dict[Column
         notes = shown["notes"]
         record.main_article = notes.main_article
         record.notes, record.notes_items = split_notes(notes.text, notes.main_article)
+        record.notes_marked = decode(notes.marked) if notes.marked is not None else Marked(notes.text)
 
 
 def _events(record: RowRecord, found: list[CellEvent], cell: CellKind) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4.element import NavigableString, RubyTextString, Tag
 
+from extractor.parse.marks import CITE, LINK_CLOSE, link_open
 from extractor.text import BULLET, clean_spaces
 
 __all__ = [
@@ -224,10 +225,13 @@ class HtmlText:
         on_table: TableHandler | None = None,
         *,
         mark_links: bool = False,
+        mark_spans: bool = False,
     ) -> None:
         self.on_cite = on_cite
         self.on_table = on_table
         self.mark_links = mark_links
+        #: Mark article links (target and label) and citations as :mod:`extractor.parse.marks` says.
+        self.mark_spans = mark_spans
         self.links: list[Tag] = []
         #: The hatnotes (``div.hatnote``) met, which add no text: the caller reads their links.
         self.hatnotes: list[Tag] = []
@@ -257,6 +261,8 @@ class HtmlText:
             ):
                 if self.on_cite is not None:
                     self.on_cite(child)
+                if self.mark_spans:
+                    parts.append(CITE)
                 continue
             if classes and not _SKIP_CLASSES.isdisjoint(classes):
                 if "hatnote" in classes:
@@ -275,7 +281,14 @@ class HtmlText:
                 if self.mark_links:  # the target is only worked out for a "See" line's link
                     parts.append(f"{LINK_MARK}{len(self.links)}{LINK_END}")
                     self.links.append(child)
-                self._walk(child)
+                target = wiki_link_target(child) if self.mark_spans else None
+                if target is not None:
+                    # The label is walked in place; its end is closed after it.
+                    parts.append(link_open(target))
+                    self._walk(child)
+                    parts.append(LINK_CLOSE)
+                else:
+                    self._walk(child)
             elif name == "table":
                 if self.on_table is not None:
                     self.on_table(child)

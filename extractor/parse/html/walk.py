@@ -31,6 +31,7 @@ from extractor.parse.html.cells import hatnote_main, read_partners, see_line
 from extractor.parse.html.references import NoteList, read_note_list, reference_from_item, reference_name
 from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
 from extractor.parse.layout import Column, span_value
+from extractor.parse.marks import strip as strip_marks
 from extractor.parse.rows import Shown, read_relation_table
 from extractor.text import clean_spaces, readable_text
 
@@ -145,6 +146,8 @@ class _Walk:
     #: Every inline citation of the document, in order (their labels tell legacy groups apart).
     sups: list[Tag] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
+    #: Each record's notes citations in order, resolved into ``RowRecord.notes_cites`` at the end.
+    notes_sups: list[tuple[RowRecord, list[Tag]]] = field(default_factory=list)
 
     def too_deep(self) -> None:
         """Say once that part of the document was nested past what a recursive walk can follow."""
@@ -247,19 +250,21 @@ class _Walk:
                 self.table(table)
 
         notes = column == "notes"
-        # Notes are rendered with link marks: the "See X" line is known by its leading link.
-        renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=notes)
+        # Notes are rendered with link marks: the "See X" line is known by its leading link; and
+        # with the shared marks of links and citations, for the mission reader.
+        renderer = HtmlText(on_cite=on_cite, on_table=on_table, mark_links=notes, mark_spans=notes)
         try:
-            text = renderer.text(cell.tag)
+            marked = renderer.text(cell.tag)
         except RecursionError:
             # A cell nested past the recursion limit: bs4's get_text walks iteratively, so the
             # row keeps the cell's plain text (without the finer rendering rules) rather than be lost.
             self.too_deep()
             return Shown(clean_spaces(cell.tag.get_text(" ")))
         if not notes:
-            return Shown(text)
+            return Shown(marked)
+        text = strip_marks(marked)
         main = hatnote_main(renderer.hatnotes) or see_line(text, renderer.links)
-        return Shown(strip_link_marks(text), main)
+        return Shown(strip_link_marks(text), main, marked=strip_link_marks(marked))
 
     def partners(self, cell: _Cell) -> list[tuple[str, str | None]]:
         """The partners a country cell names (none when the cell is nested too deeply to read)."""
@@ -279,8 +284,10 @@ class _Walk:
 
     def cite(self, records: list[RowRecord], citations: list[tuple[CellKind, Tag]]) -> None:
         """Every record of a row cites what the row cites, once the reference lists are read."""
+        notes = [sup for kind, sup in citations if kind == "notes"]
         for record in records:
             self.pending.extend(_Pending(record, kind, sup) for kind, sup in citations)
+            self.notes_sups.append((record, notes))
 
 
 def _note_fragment(sup: Tag) -> str | None:
@@ -410,6 +417,8 @@ def _resolve_citations(walk: _Walk, resolver: _Resolver) -> None:
         if fragment not in resolver.numbers:
             unresolved.add(fragment)
         pending.row.citations.append(CitationUse(reference_number=number, cell=pending.cell))
+    for record, sups in walk.notes_sups:
+        record.notes_cites = [resolver.number(sup) for sup in sups]
     for fragment in sorted(unresolved):
         walk.diagnostics.append(
             Diagnostic(

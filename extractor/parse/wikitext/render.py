@@ -37,6 +37,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from extractor.countries import country_for_code
 from extractor.dates import parse_date_parts
+from extractor.parse.marks import link_mark
 from extractor.parse.wikitext.templates import (
     CITATION_MODULE,
     DATE_MODULE,
@@ -75,12 +76,14 @@ __all__ = [
     "url_value",
 ]
 
-#: A callback for each ``<ref>`` met while rendering (the tag itself); it returns nothing.
-RefHandler = Callable[[Tag], None]
+#: A callback for each ``<ref>`` met while rendering (the tag itself); what it returns (a citation
+#: mark, see :mod:`extractor.parse.marks`) stands for the tag in the text, ``None`` for nothing.
+RefHandler = Callable[[Tag], str | None]
 #: A callback for each table met while rendering; what it returns stands for the table's text.
 TableHandler = Callable[[Tag], str]
-#: A callback for each template that makes footnotes (``{{sfn}}``, ``{{#tag:ref}}``, ``{{refn}}``, ``{{r}}``).
-FootnoteHandler = Callable[[Template], None]
+#: A callback for each template that makes footnotes (``{{sfn}}``, ``{{#tag:ref}}``, ``{{refn}}``, ``{{r}}``);
+#: what it returns stands for the template in the text, as for :data:`RefHandler`.
+FootnoteHandler = Callable[[Template], str | None]
 
 _MONTH_NAMES = tuple(calendar.month_name[1:])
 # Tags whose content is no wikitext a reader sees (or, for <references>, holds definitions only).
@@ -227,6 +230,13 @@ def render_citation(template: Template, fields: dict[str, str | None] | None = N
     return " ".join(parts)
 
 
+def _link_target(title: str) -> str:
+    """The page a link's title names, as MediaWiki normalises it (first letter upper case, no
+    fragment, spaces for underscores)."""
+    page = clean_spaces(title.lstrip(":").split("#", 1)[0].replace("_", " "))
+    return page[:1].upper() + page[1:]
+
+
 class Renderer:
     """Renders wikitext to plain text, reporting each ``<ref>``, footnote template and table to callbacks."""
 
@@ -236,8 +246,12 @@ class Renderer:
         on_table: TableHandler | None = None,
         on_footnote: FootnoteHandler | None = None,
         rendered: dict[int, str] | None = None,
+        *,
+        mark_links: bool = False,
     ) -> None:
         self.on_ref = on_ref
+        #: Wrap each article link's label in link marks (:func:`extractor.parse.marks.link_mark`).
+        self.mark_links = mark_links
         self.on_table = on_table
         self.on_footnote = on_footnote
         # Texts already rendered, by template id: a reference's citation is rendered once.
@@ -287,14 +301,15 @@ class Renderer:
             for parameter in template.params:
                 self.scan(parameter.value)
 
-    def _footnote(self, template: Template, name: str) -> None:
+    def _footnote(self, template: Template, name: str) -> str:
         if name in FOOTNOTES_WITH_TEXT:
             # The parser function's arguments are expanded first: refs inside its text are
             # numbered before the footnote it makes.
             for parameter in template.params:
                 self.scan(parameter.value)
         if self.on_footnote is not None:
-            self.on_footnote(template)
+            return self.on_footnote(template) or ""
+        return ""
 
     def _flag(self, template: Template, name: str) -> str:
         if name in IMAGE_ONLY_FLAGS:
@@ -322,8 +337,7 @@ class Renderer:
                 return self.rendered[id(template)]
             return render_citation(template)
         if name in FOOTNOTE_TEMPLATES:
-            self._footnote(template, name)
-            return ""
+            return self._footnote(template, name)
         if name in WRAPPERS_FIRST or name in WRAPPERS_SECOND or name.startswith("lang-"):
             index = 1 if name in WRAPPERS_SECOND else 0
             if name == "sort" and len(template.params) < 2:
@@ -350,7 +364,7 @@ class Renderer:
         name = str(tag.tag).strip().lower()
         if name == "ref":
             if self.on_ref is not None:
-                self.on_ref(tag)
+                return self.on_ref(tag) or ""
             return ""
         if name == "br":
             return "\n"
@@ -380,9 +394,10 @@ class Renderer:
                 if node.text is not None:
                     self.scan(node.text)  # a thumbnail's caption still numbers its refs
                 return ""
-            if node.text is not None:
-                return self.text(node.text)
-            return self.text(node.title).lstrip(":")
+            label = self.text(node.text) if node.text is not None else self.text(node.title).lstrip(":")
+            if self.mark_links:
+                return link_mark(_link_target(self.text(node.title)), label)
+            return label
         if isinstance(node, HTMLEntity):
             return html.unescape(str(node))
         if isinstance(node, ExternalLink):

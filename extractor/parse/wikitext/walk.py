@@ -23,6 +23,8 @@ from mwparserfromhell.wikicode import Wikicode
 from extractor.models import CellKind, Diagnostic
 from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
 from extractor.parse.layout import Column
+from extractor.parse.marks import CITE
+from extractor.parse.marks import strip as strip_marks
 from extractor.parse.rows import Shown, read_relation_table
 from extractor.parse.wikitext.cells import main_article, read_countries
 from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
@@ -41,6 +43,7 @@ _PLAIN = Renderer()
 # they start a line, after any indent (``:{|``) and spaces.
 _TABLE_OPEN = re.compile(r"[ \t]*:*[ \t]*\{\|")
 _TABLE_CLOSE = re.compile(r"[ \t]*:*[ \t]*\|\}")
+_MARKING = Renderer(mark_links=True)
 
 
 class _Lines:
@@ -80,21 +83,28 @@ class _Walk:
     def _footnote_only(self, template: Template) -> None:
         self.registry.use_template(template)
 
-    def _citing(self, numbers: list[int]) -> Renderer:
+    def _citing(self, numbers: list[int], *, marks: bool = False) -> Renderer:
         """A renderer that numbers references and collects the main group's numbers (footnote
-        groups are not citations of the dataset's references)."""
+        groups are not citations of the dataset's references); with ``marks``, links and those
+        citations are marked in the text (:mod:`extractor.parse.marks`)."""
+        cite = CITE if marks else None
 
-        def on_ref(tag: Tag) -> None:
+        def on_ref(tag: Tag) -> str | None:
             group, number = self.registry.use(tag)
             if group is None:
                 numbers.append(number)
+                return cite
+            return None
 
-        def on_footnote(template: Template) -> None:
+        def on_footnote(template: Template) -> str | None:
+            found = 0
             for group, number in self.registry.use_template(template):
                 if group is None:
                     numbers.append(number)
+                    found += 1
+            return cite * found if cite else None
 
-        return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote)
+        return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote, mark_links=marks)
 
     def document(self, code: Wikicode, *, definitions: bool = True) -> None:
         """Walk ``code`` in order; then (unless ``definitions`` is false) take its list-defined references."""
@@ -147,8 +157,11 @@ class _Walk:
     def read(self, cell: Cell, column: Column, cites: list[int] | None) -> Shown:
         """A read cell's text (and main article, for notes); its main-group citations into ``cites``."""
         # A cell carried down by a rowspan (no ``cites``) was numbered in its own row.
-        text = _PLAIN.text(cell.code) if cites is None else self._citing(cites).text(cell.code)
-        return Shown(text, main_article(cell.code) if column == "notes" else None)
+        if column != "notes":
+            return Shown(_PLAIN.text(cell.code) if cites is None else self._citing(cites).text(cell.code))
+        renderer = _MARKING if cites is None else self._citing(cites, marks=True)
+        marked = renderer.text(cell.code)
+        return Shown(strip_marks(marked), main_article(cell.code), marked=marked)
 
     def partners(self, cell: Cell) -> list[tuple[str, str | None]]:
         """The partners a country cell names."""
@@ -175,8 +188,10 @@ class _Walk:
     def cite(self, records: list[RowRecord], citations: list[tuple[CellKind, int]]) -> None:
         """Every record of a row cites what the row cites."""
         uses = [CitationUse(reference_number=number, cell=kind) for kind, number in citations]
+        notes: list[int | None] = [number for kind, number in citations if kind == "notes"]
         for record in records:
             record.citations = list(uses)
+            record.notes_cites = list(notes)
 
 
 def list_definitions(
