@@ -6,6 +6,7 @@
     wording.py  the words for one changed value, shared by the comparison and the report
     report.py   a DatasetDiff as text or Markdown: headline, sections, summaries
     check.py    has the article changed since the stored dataset? (check_article, apply_check)
+    family.py   many tracked articles at once, 50 titles per request (check_titles, apply_family)
 
 The command line over them is :mod:`extractor.cli.check` and :mod:`extractor.cli.diff`.
 """
