@@ -152,6 +152,8 @@ def test_content_with_nul_and_lone_surrogates_is_written(
     """A lone surrogate escape and a NUL in a tag attribute are read as U+FFFD: the dataset is written."""
     text = '{| class="wikitable"\n! Country !! Since\n|-\n| {{flag|Ch\ud800ile}} || <span s="\x00">1992</span>\n|}\n'
     server.plan.append(respond(200, shaped(lambda d: revision(d)["slots"]["main"].update(content=text))))
+    # Then the partner's page and Wikidata item (extractor.fetch.pageprops): the wiki knows none.
+    server.plan.append(respond(200, json.dumps({"batchcomplete": True, "query": {"pages": []}}).encode()))
     result = run_cli("--api-url", server.api_url, "--title", TITLE, "--out", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
     relations = (tmp_path / "o" / "foreign-relations-of-kyrgyzstan" / "relations.csv").read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ def _header(data: bytes) -> list[str]:
 def test_every_csv_column_has_a_definition(snapshot: Article) -> None:
     """Each column the CSV files have is typed and described in FIELDS (a new column is one line there)."""
     files = dataset_files(snapshot)
-    for name in ("relations.csv", "references.csv", "citations.csv"):
+    for name in ("relations.csv", "references.csv", "citations.csv", "events.csv", "missions.csv"):
         assert set(_header(files[name])) <= set(FIELDS[name]), name
         assert all(column.description for column in FIELDS[name].values())
 
@@ -54,7 +54,10 @@ def test_package_types_keys_licence_and_source(snapshot: Article) -> None:
     """Booleans are true/false, unknown is '', citations point at references and relations, the licence is named."""
     package: dict[str, Any] = json.loads(dataset_files(snapshot)["datapackage.json"])
     resources = {r["name"]: r for r in package["resources"]}
-    assert list(resources) == ["relations", "references", "citations"]
+    assert list(resources) == ["relations", "references", "citations", "events", "missions"]
+    for timeline in ("events", "missions"):  # both belong to a relation
+        keys = resources[timeline]["schema"]["foreignKeys"]
+        assert keys == [{"fields": ["country"], "reference": {"resource": "relations", "fields": ["country"]}}]
     fields = {f["name"]: f for f in resources["relations"]["schema"]["fields"]}
     assert fields["date_conflict"]["type"] == "boolean"
     assert fields["date_conflict"]["trueValues"] == ["true"]
@@ -97,5 +100,5 @@ def test_every_corpus_package_validates(corpus_batch: tuple[BatchReport, Path]) 
     combined = folder / "all" / "datapackage.json"
     assert _errors(combined) == []
     package = json.loads(combined.read_bytes())
-    assert [r["name"] for r in package["resources"]] == ["relations", "pairs"]
+    assert [r["name"] for r in package["resources"]] == ["relations", "pairs", "entities", "missions"]
     assert len(package["sources"]) == len(report.outcomes)

@@ -282,13 +282,18 @@ def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
     return parts
 
 
-def combined_package_json(parts: Sequence[tuple[ArticleSides, bytes]], relations_csv: bytes) -> bytes:
-    """``all/datapackage.json``: the CSV files, and every article of the batch as a source."""
+def combined_package_json(
+    parts: Sequence[tuple[ArticleSides, bytes]], relations_csv: bytes, *, missions: bool = False
+) -> bytes:
+    """``all/datapackage.json``: the CSV files (``missions.csv`` when written), and every article
+    of the batch as a source."""
     header = next(csv.reader(io.StringIO(relations_csv.decode("utf-8"), newline="")), [])
     resources = [
         resource("all/pairs.csv", "pairs.csv", PAIR_COLUMNS),
         resource("all/entities.csv", "entities.csv", ENTITY_COLUMNS),
     ]
+    if missions:
+        resources.append(resource("all/missions.csv", "missions.csv", MISSION_COLUMNS, keys=False))
     if header:  # an empty batch writes an empty relations.csv, which has no columns to describe
         resources.insert(0, resource("all/relations.csv", "relations.csv", header))
     sources = [sides.origin for sides, _ in parts if sides.origin is not None]
@@ -379,7 +384,7 @@ def write_combined(
     with staging_directory(target) as staging:
         relations = combined_relations_csv(parts, table)
         (staging / "relations.csv").write_bytes(relations)
-        (staging / PACKAGE_FILE).write_bytes(combined_package_json(parts, relations))
+        (staging / PACKAGE_FILE).write_bytes(combined_package_json(parts, relations, missions=missions is not None))
         (staging / "pairs.csv").write_bytes(pairs_csv(pairs_of([sides for sides, _ in parts], table)))
         (staging / "entities.csv").write_bytes(csv_bytes(ENTITY_COLUMNS, table.rows()))
         if missions is not None:

@@ -233,11 +233,13 @@ def package_source(article: Article) -> PackageSource:
 
 
 def datapackage_json(article: Article) -> bytes:
-    """``datapackage.json`` of one article's folder: its three CSV files, keys, licence and source."""
+    """``datapackage.json`` of one article's folder: its CSV files, keys, licence and source."""
     tables = (
         ("relations.csv", RELATION_COLUMNS),
         ("references.csv", REFERENCE_COLUMNS),
         ("citations.csv", CITATION_COLUMNS),
+        ("events.csv", EVENT_COLUMNS),
+        ("missions.csv", MISSION_COLUMNS),
     )
     resources = [resource(name, name, columns) for name, columns in tables]
     title = f'Diplomatic relations from the Wikipedia article "{article.source.title}"'

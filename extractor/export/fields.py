@@ -39,6 +39,19 @@ class Column:
 
 _PRECISION = ("day", "month", "year")
 _TABLE = ("list", "bilateral-table")
+_QID = r"^Q[1-9][0-9]*$"
+_KIND = ("un-member", "un-observer", "partially-recognised", "organisation", "historical", "territory", "other")
+_STATUS = ("current", "severed", "suspended", "ended", "unknown")
+_EVENT_KIND = ("established", "recognized", "severed", "suspended", "restored", "ended")
+_MISSION_KIND = (
+    "embassy",
+    "high-commission",
+    "consulate-general",
+    "consulate",
+    "honorary-consulate",
+    "office",
+    "mission",
+)
 
 _RELATION = {
     "country": Column("string", "The partner country as the article shows it.", required=True),
@@ -60,11 +73,53 @@ _RELATION = {
     "month": Column("integer", "Month of `established`, when known."),
     "day": Column("integer", "Day of `established`, when known."),
     "section": Column("string", "Heading of the section holding the row."),
+    "country_qid": Column("string", "Wikidata item of the partner's page, as the wiki answered.", pattern=_QID),
+    "country_kind": Column("string", "What the partner is (entities.csv `kind`).", enum=_KIND),
+    "status": Column("string", "Where the relation stands: latest event and remark.", enum=_STATUS),
+    "remark": Column("string", "The text in parentheses after the partner ('severed')."),
+    "recognized": Column("string", "Date of the first `recognized` event.", pattern=_ISO_DATE),
+    "not_before": Column(
+        "string", "Earliest day `established` can be, when the cell only bounds it.", pattern=_ISO_DATE
+    ),
+    "not_after": Column("string", "Latest day `established` can be, when the cell only bounds it.", pattern=_ISO_DATE),
+}
+
+_EVENT = {
+    "country": Column("string", "The relation (relations.csv `country`).", required=True),
+    "kind": Column("string", "What happened.", enum=_EVENT_KIND, required=True),
+    "date": Column("string", "When, ISO 8601 at its precision (empty when only bounded).", pattern=_ISO_DATE),
+    "precision": Column("string", "Precision of `date`.", enum=_PRECISION),
+    "not_before": Column("string", "Earliest day it can be, when bounded.", pattern=_ISO_DATE),
+    "not_after": Column("string", "Latest day it can be, when bounded.", pattern=_ISO_DATE),
+    "raw": Column("string", "The text the event was read from.", required=True),
+    "table": Column("string", "Which relation table it was read from.", enum=_TABLE, required=True),
+    "cell": Column("string", "Which cell of the row.", enum=("country", "date", "notes"), required=True),
+}
+
+_MISSION = {
+    "subject": Column("string", "The country the article is about.", required=True),
+    "country": Column("string", "The relation (relations.csv `country`) whose notes state it.", required=True),
+    "sender": Column("string", "Whose mission it is.", required=True),
+    "receiver": Column("string", "The side it serves.", required=True),
+    "kind": Column("string", "What the mission is.", enum=_MISSION_KIND, required=True),
+    "city": Column("string", "Where it is: the city's link target, else as written."),
+    "resident": Column("boolean", "It sits in the receiver (false: accredited from a third country)."),
+    "accredited_from_city": Column("string", "Where a non-resident mission sits."),
+    "accredited_from_country": Column("string", "The third country a non-resident mission sits in."),
+    "negated": Column("boolean", "The sentence says there is no such mission.", required=True),
+    "sentence": Column("string", "The notes sentence it was read from.", required=True),
+    "citations": Column("string", "Reference numbers cited for it, '; '-separated."),
 }
 
 _SUBJECT = {
     "subject": Column("string", "The country the article is about.", required=True),
     "subject_iso3": Column("string", "ISO 3166-1 alpha-3 code of the subject.", pattern=r"^[A-Z]{3}$"),
+    "subject_qid": Column("string", "Wikidata item of the subject's page, as the wiki answered.", pattern=_QID),
+}
+
+_KEYS = {
+    "subject_key": Column("string", "The subject's entity (entities.csv `key`).", required=True),
+    "country_key": Column("string", "The partner's entity (entities.csv `key`).", required=True),
 }
 
 #: Every CSV file's columns, by file name (``all/relations.csv`` under ``all/relations.csv``).
@@ -91,7 +146,21 @@ FIELDS: dict[str, dict[str, Column]] = {
         "cell": Column("string", "Which cell of the row cites it.", enum=("country", "date", "notes"), required=True),
         "table": Column("string", "Which relation table the row is in.", enum=_TABLE, required=True),
     },
-    "all/relations.csv": {**_SUBJECT, **_RELATION},
+    "events.csv": _EVENT,
+    "missions.csv": _MISSION,
+    "all/relations.csv": {**_SUBJECT, **_RELATION, **_KEYS},
+    "all/missions.csv": _MISSION,
+    "all/entities.csv": {
+        "key": Column("string", "The entity: its page title after redirects, else its name.", required=True),
+        "name": Column("string", "The name most articles use for it.", required=True),
+        "qid": Column("string", "Its Wikidata item, as the wiki answered.", pattern=_QID),
+        "iso3": Column("string", "ISO 3166-1 alpha-3 code.", pattern=r"^[A-Z]{3}$"),
+        "gw_code": Column("integer", "Gleditsch–Ward code (none shipped yet: empty)."),
+        "un_member_since": Column("integer", "Year it was admitted to the UN, where a member."),
+        "kind": Column("string", "What it is.", enum=_KIND, required=True),
+        "names": Column("string", "Every spelling the family uses for it, '; '-separated.", required=True),
+        "articles": Column("integer", "How many articles name it.", required=True),
+    },
     "all/pairs.csv": {
         "country_a": Column("string", "One country of the pair (alphabetically first).", required=True),
         "country_b": Column("string", "The other country of the pair.", required=True),
@@ -104,6 +173,12 @@ FIELDS: dict[str, dict[str, Column]] = {
         "date_in_b": Column("string", "When relations began according to country_b's article.", pattern=_ISO_DATE),
         "precision_in_b": Column("string", "Precision of date_in_b.", enum=_PRECISION),
         "agree": Column("boolean", "Both dates are equal at the coarser precision (empty: not both given)."),
+        "key_a": Column("string", "country_a's entity (entities.csv `key`).", required=True),
+        "key_b": Column("string", "country_b's entity (entities.csv `key`).", required=True),
+        "qid_a": Column("string", "Wikidata item of country_a.", pattern=_QID),
+        "qid_b": Column("string", "Wikidata item of country_b.", pattern=_QID),
+        "status_in_a": Column("string", "Where the relation stands according to country_a's article.", enum=_STATUS),
+        "status_in_b": Column("string", "Where the relation stands according to country_b's article.", enum=_STATUS),
     },
 }
 

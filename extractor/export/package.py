@@ -28,6 +28,12 @@ _KEYS: dict[str, dict[str, Any]] = {
             {"fields": ["country"], "reference": {"resource": "relations", "fields": ["country"]}},
         ]
     },
+    "events.csv": {
+        "foreignKeys": [{"fields": ["country"], "reference": {"resource": "relations", "fields": ["country"]}}]
+    },
+    "missions.csv": {
+        "foreignKeys": [{"fields": ["country"], "reference": {"resource": "relations", "fields": ["country"]}}]
+    },
 }
 
 
