@@ -54,7 +54,7 @@ def visit(pages: Sequence[Path], figures: Sequence[str], screenshots: Sequence[P
         try:
             for path, screenshot in zip(pages, screenshots, strict=True):
                 seen = PageVisit(path.resolve().as_uri())
-                page = browser.new_page(viewport={"width": 1200, "height": 1000})
+                page = browser.new_page(viewport={"width": 1200, "height": 1500})
 
                 def console(message: ConsoleMessage, seen: PageVisit = seen) -> None:
                     if message.type == "error":

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,23 +232,24 @@ def package_source(article: Article) -> PackageSource:
     return PackageSource(source.title, source.permalink, source.licence, source.licence_url)
 
 
-def datapackage_json(article: Article) -> bytes:
-    """``datapackage.json`` of one article's folder: its CSV files, keys, licence and source."""
-    tables = (
-        ("relations.csv", RELATION_COLUMNS),
-        ("references.csv", REFERENCE_COLUMNS),
-        ("citations.csv", CITATION_COLUMNS),
-        ("events.csv", EVENT_COLUMNS),
-        ("missions.csv", MISSION_COLUMNS),
-    )
-    resources = [resource(name, name, columns) for name, columns in tables]
+def _header(data: bytes) -> list[str]:
+    return next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
+
+
+def datapackage_json(article: Article, files: Mapping[str, bytes] | None = None) -> bytes:
+    """``datapackage.json`` of one article's folder: every CSV file of ``files`` (default: the
+    folder's), described from its header and :data:`~extractor.export.fields.FIELDS`, with the
+    keys, the licence and the source. A CSV file added to :func:`dataset_files` follows by itself."""
+    if files is None:
+        return dataset_files(article)[PACKAGE_FILE]
+    resources = [resource(name, name, _header(data)) for name, data in files.items() if name.endswith(".csv")]
     title = f'Diplomatic relations from the Wikipedia article "{article.source.title}"'
     return package_json(slugify(article.source.title), title, resources, [package_source(article)])
 
 
 def dataset_files(article: Article) -> dict[str, bytes]:
     """The files of one article's dataset folder, by name."""
-    return {
+    files = {
         "article.json": article_json(article),
         "relations.csv": csv_bytes(RELATION_COLUMNS, _relation_rows(article)),
         "references.csv": csv_bytes(REFERENCE_COLUMNS, (r.model_dump() for r in article.references)),
@@ -256,8 +257,9 @@ def dataset_files(article: Article) -> dict[str, bytes]:
         "events.csv": csv_bytes(EVENT_COLUMNS, _event_rows(article)),
         "missions.csv": csv_bytes(MISSION_COLUMNS, _mission_rows(article)),
         "ATTRIBUTION.txt": _attribution_text(article),
-        PACKAGE_FILE: datapackage_json(article),
     }
+    files[PACKAGE_FILE] = datapackage_json(article, files)  # last: it describes the CSV files above
+    return files
 
 
 def _stored_relations(folder: Path) -> tuple[str, int] | None:

@@ -36,11 +36,14 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
     ("2000 or later", 2000, 9999),
 )
 
-_STYLE = Style(
+_STYLE = Style(background="white", plot_background="white", font_family="sans-serif", colors=("#21918c",))
+#: The map's classes in order: the periods from dark (early) to light (late, viridis), then grey for
+#: "date unknown" and red for the subject; the family map's sizes use the first colours.
+_MAP_STYLE = Style(
     background="white",
     plot_background="white",
     font_family="sans-serif",
-    colors=("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"),
+    colors=("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#9e9e9e", "#d62728"),
 )
 
 
@@ -113,8 +116,7 @@ def timeline_svg(years: Iterable[int], *, title: str) -> str:
 
 def world_map_svg(classes: Mapping[str, Mapping[str, int]], order: Sequence[str], *, title: str) -> str:
     """A world map: each class (legend entry, in ``order``) colours its countries (alpha-2 → value)."""
-    chart = World(js=[], style=_STYLE, title=title, width=900, height=460, legend_at_bottom=True, margin=10)
-    for label in order:
-        if classes.get(label):
-            chart.add(label, dict(sorted(classes[label].items())))
+    chart = World(js=[], style=_MAP_STYLE, title=title, width=900, height=460, legend_at_bottom=True, margin=10)
+    for label in order:  # every class, even an empty one, so that a class has one colour on every page
+        chart.add(label, dict(sorted(classes.get(label, {}).items())))
     return _render(chart, "map")

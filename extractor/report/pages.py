@@ -97,6 +97,10 @@ def _revision(title: str, permalink: str | None) -> str:
     return f"{_e(title)} (revision id unknown)"
 
 
+def _permalink(permalink: str | None) -> str:
+    return f'<a href="{_e(permalink)}">permalink</a>' if permalink else "revision id unknown"
+
+
 def _table(table_id: str, headers: Sequence[str], rows: Iterable[str], label: str) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     search = f'<input type="search" data-table="{table_id}" placeholder="Search {_e(label)}…" aria-label="Search">'
@@ -162,7 +166,7 @@ def family_page(articles: Sequence[tuple[str, Article]], timeline: str, world_ma
     rows = (
         f'<tr><td><a href="../{_e(slug)}/index.html">{_e(a.source.title)}</a></td>'
         f"<td>{len(a.relations)}</td><td>{len(a.references)}</td>"
-        f"<td>{_revision('revision', a.source.permalink)}</td></tr>\n"
+        f"<td>{_permalink(a.source.permalink)}</td></tr>\n"
         for slug, a in articles
     )
     body = (
