@@ -312,3 +312,11 @@ def test_diff_command_usage_error_exits_2(diff_command: Callable[..., CliResult]
     result = diff_command("only-one")
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_severing_is_one_status_line_naming_the_event() -> None:
+    """A date cell that gains 'severed 9 May 2023' reads 'status current → severed (severed 2023-05-09)'."""
+    severed = CHILE.replace("1992", "1992, severed 9 May 2023", 1)
+    text = summary(wikitext(CHILE), wikitext(severed))
+    assert "  Chile: status current → severed (severed 2023-05-09)" in text
+    assert "events:" not in text

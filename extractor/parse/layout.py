@@ -56,7 +56,7 @@ _DATE_RULES = (
         r"date of establishment|beginning of (formal |diplomatic )?relations|relations began on)$"
     ),
     # Cut or abbreviated headers: "Formal rel.", "Dipl. rel.", "Est.", "Began", "Start".
-    re.compile(r"^((formal|diplomatic|dipl|official) rel(ations|s)?|est|estd|began|begun|start(ed)?|from|year)$"),
+    re.compile(r"^((formal|diplomatic|dipl|official) rel(ations|s)?|est|estd|began|begun|start(ed)?)$"),
     re.compile(r"^(date of |year of )?(diplomatic |mutual )?recognition$|^(date |year )?recogni[sz]ed$"),
 )
 # A recognition column ("Date of recognition", "Recognized by Testland"): beside a column of when

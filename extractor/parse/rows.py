@@ -169,6 +169,9 @@ def _by_content(
         return None
     if known is None and all(_WORD.search(text) for text in texts) and "country" not in map(classify_header, texts):
         return None  # every column is named, and none the partner: not a relation table
+    # A table with a column dating something else (stamps' "Date of issue", a treaty's "Signed")
+    # is about those things: its other columns of years are theirs, not the relation's.
+    dated_elsewhere = any(dates_something_else(text) for text in texts)
     for number, start in enumerate(starts):
         named = bool(_WORD.search(texts[number]))
         if named and (classify_header(texts[number]) is not None or dates_something_else(texts[number])):
@@ -176,7 +179,7 @@ def _by_content(
         cells = [placed[start] for placed in grid if start in placed and not placed[start].header]
         if "country" not in taken and not named and _share(cells, lambda cell: _names_country(reader, cell)):
             labels[number], taken = "Country", taken | {"country"}
-        elif "date" not in taken and _share(cells, lambda cell: _starts_with_date(reader, cell)):
+        elif "date" not in taken and not dated_elsewhere and _share(cells, lambda c: _starts_with_date(reader, c)):
             labels[number], taken = "Date", taken | {"date"}
     if labels == texts:
         return None
