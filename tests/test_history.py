@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from extractor import extract_wikitext, make_source
 from extractor.fetch.history import HistoryRevision, history_params
 from extractor.history.incremental import IncrementalExtractor
-from extractor.history.log import HistoryLog
+from extractor.history.log import Claim, HistoryLog
 from extractor.parse.wikitext.incremental import PassageCache, passages
 from extractor.parse.wikitext.walk import parse_wikitext
 from tests.history_edits import realistic_history
@@ -82,9 +84,83 @@ def test_a_revert_restores_the_claims_and_names_the_revision_it_restores() -> No
     rows = log.revisions
     assert [r["data_changed"] for r in rows] == [True, True, True, True, False]
     assert rows[3]["reverted_to"] == 2 and rows[2]["reverted_by"] == 4
-    claims = {row["country"]: row for row in log.claim_rows()}
+    claims = {row["country"]: row for row in log.claim_rows() if row["claim"] == "established"}
     assert (claims["Chile"]["established"], claims["Chile"]["first_seen_revision"]) == ("1994", 2)
     assert claims["Peru"]["first_seen_revision"] == 1
+
+
+def _event_claims(log: HistoryLog, country: str) -> list[tuple[str, str | None, str, int | None]]:
+    """The ``event:<kind>`` rows of ``country`` in claims.csv, as (claim, date, raw, first_seen_revision)."""
+    return [
+        (row["claim"], row["date"], row["raw"], row["first_seen_revision"])
+        for row in log.claim_rows()
+        if row["country"] == country and row["claim"] != "established"
+    ]
+
+
+def test_each_current_event_is_dated_to_the_revision_that_began_to_say_it() -> None:
+    """Events added one by one start at their revisions; a blanking and its revert keep them; a rewording does not."""
+    log = HistoryLog()
+    texts = [
+        TABLE % "1950",
+        TABLE % "1950, severed 1973",
+        "vandalism",
+        TABLE % "1950, severed 1973",
+        TABLE % "in 1950, severed 1973, restored 1990",
+    ]
+    for number, text in enumerate(texts, start=1):
+        log.add(revision(number, content=text), extract_wikitext(text, SOURCE))
+    assert _event_claims(log, "Chile") == [
+        ("event:established", "1950", "in 1950", 1),
+        ("event:severed", "1973", "severed 1973", 2),
+        ("event:restored", "1990", "restored 1990", 5),
+    ]
+    rows = [row for row in log.claim_rows() if row["country"] == "Chile"]
+    assert [row["claim"] for row in rows] == ["established", "event:established", "event:severed", "event:restored"]
+    assert rows[0]["established"] == "1950" and "established" not in rows[1]
+    assert rows[3]["first_seen_timestamp"] == "2024-01-05T00:00:00Z"
+    assert _event_claims(log, "Peru") == [("event:established", "1993", "1993", 1)]
+
+
+def test_an_event_whose_date_is_corrected_starts_again() -> None:
+    """Correcting the severing's year is a new claim; the established date's claim keeps its start."""
+    log = HistoryLog()
+    for number, text in enumerate([TABLE % "1950, severed 1973", TABLE % "1950, severed 1974"], start=1):
+        log.add(revision(number, content=text), extract_wikitext(text, SOURCE))
+    assert _event_claims(log, "Chile") == [
+        ("event:established", "1950", "1950", 1),
+        ("event:severed", "1974", "severed 1974", 2),
+    ]
+
+
+def test_a_stored_state_without_event_claims_leaves_their_start_unknown() -> None:
+    """Resuming from a state.json written before events were dated: events said then are null, new ones dated."""
+    first = extract_wikitext(TABLE % "1950, severed 1973", SOURCE)
+    old = HistoryLog()
+    old.add(revision(1, content=TABLE % "1950, severed 1973"), first)
+    stored = {
+        fingerprint: {
+            key: Claim.from_json({k: v for k, v in asdict(c).items() if k != "events"}) for key, c in cs.items()
+        }
+        for fingerprint, cs in old.claims_by_data.items()
+    }
+    log = HistoryLog.resume(old.revisions, old.changes, stored, first)
+    assert _event_claims(log, "Chile") == [
+        ("event:established", "1950", "1950", None),
+        ("event:severed", "1973", "severed 1973", None),
+    ]
+    text = TABLE % "1950, severed 1973, restored 1990"
+    log.add(revision(2, content=text), extract_wikitext(text, SOURCE))
+    assert [claim[3] for claim in _event_claims(log, "Chile")] == [None, None, 2]
+    assert [row["first_seen_revision"] for row in log.claim_rows() if row["claim"] == "established"] == [1, 1]
+
+
+def test_claims_survive_the_state_json_round_trip() -> None:
+    """A claim stored with dataclasses.asdict and read back with Claim.from_json is the same claim."""
+    log = HistoryLog()
+    log.add(revision(1, content=TABLE % "1950, severed 1973"), extract_wikitext(TABLE % "1950, severed 1973", SOURCE))
+    for claim in log.claims.values():
+        assert Claim.from_json(json.loads(json.dumps(asdict(claim)))) == claim
 
 
 def test_a_hidden_revision_has_no_data_and_the_next_is_compared_with_the_last_known() -> None:

@@ -244,10 +244,20 @@ def test_vandalism_is_flagged_and_its_revert_names_the_revision_it_restores(hist
 def test_claims_date_mexico_to_the_revision_that_introduced_its_date(history: Any) -> None:
     """claims.csv says the article began to say 1992-03-27 for Mexico at Dave's revision, despite the vandal."""
     script, out, _, _ = history
-    claims = {c["country"]: c for c in _rows(out / SLUG / "history" / "claims.csv")}
+    rows = _rows(out / SLUG / "history" / "claims.csv")
+    claims = {c["country"]: c for c in rows if c["claim"] == "established"}
     assert claims["Mexico"]["established"] == "1992-03-27"
     assert claims["Mexico"]["first_seen_revision"] == str(script.marks["mexico"])
     assert claims["Chile"]["first_seen_revision"] == str(script.marks["date-Chile"])
+
+
+def test_claims_date_each_current_event_of_a_relation(history: Any) -> None:
+    """claims.csv has an event:established row for Mexico's 1992-03-27, dated to the revision that said it."""
+    script, out, _, _ = history
+    rows = _rows(out / SLUG / "history" / "claims.csv")
+    events = [(c["claim"], c["date"], c["first_seen_revision"]) for c in rows if c["country"] == "Mexico"]
+    assert ("event:established", "1992-03-27", str(script.marks["mexico"])) in events
+    assert all(c["claim"] == "established" or c["established"] == "" for c in rows)
 
 
 def test_hidden_revisions_have_null_fields_and_are_not_errors(history: Any) -> None:

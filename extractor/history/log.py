@@ -7,9 +7,10 @@ what it needs to answer three questions about each:
   comparison is :func:`extractor.changes.diff.diff_articles`'s, so it means what ``diff`` means;
 - does it restore the data of an earlier revision (``reverted_to``, and ``reverted_by`` on the
   revisions it undoes)? Data is compared by a fingerprint of the data fields;
-- since when does the article say each relation's current established date (``claims``)? A claim
-  starts where the date last began to be said; a revert brings back the claims of the revision it
-  restores, so a vandal's blanking and its revert do not reset them.
+- since when does the article say each relation's current established date, and each of its current
+  events (``claims``)? A claim starts where the date (or the event) last began to be said; a revert
+  brings back the claims of the revision it restores, so a vandal's blanking and its revert do not
+  reset them.
 
 A revision whose text is hidden or cannot be parsed has no data: its data fields are empty, it is
 not compared, and the next revision is compared with the last one whose data is known.
@@ -19,18 +20,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractor.changes.diff import DatasetDiff, diff_articles, reference_key, relation_key
 from extractor.fetch.history import HistoryRevision
-from extractor.models import Article
+from extractor.models import Article, Event, Relation
 
 __all__ = [
     "CHANGE_COLUMNS",
     "CLAIM_COLUMNS",
     "REVISION_COLUMNS",
     "Claim",
+    "EventClaim",
     "HistoryLog",
     "data_fingerprint",
 ]
@@ -52,7 +54,17 @@ REVISION_COLUMNS = (
     "diagnostic",
 )
 CHANGE_COLUMNS = ("revision_id", "timestamp", "user", "kind", "country", "key", "change", "field", "old", "new")
-CLAIM_COLUMNS = ("country", "key", "established", "first_seen_revision", "first_seen_timestamp")
+CLAIM_COLUMNS = (
+    "country",
+    "key",
+    "established",
+    "first_seen_revision",
+    "first_seen_timestamp",
+    # after the issue's columns: which claim a row dates (the established date, or one event)
+    "claim",
+    "date",
+    "raw",
+)
 
 
 def data_fingerprint(article: Article) -> str:
@@ -66,14 +78,43 @@ def data_fingerprint(article: Article) -> str:
     return hashlib.sha1(encoded).hexdigest()
 
 
+def event_identity(event: Event) -> str:
+    """What an event states (its kind and date, bounds included), not its wording or its cell.
+
+    Rewording "1992" as "in 1992", or moving it to another cell, does not make the article begin
+    to say something new, as for the established date, which is compared by value too.
+    """
+    fields = ("kind", "date", "precision", "not_before", "not_after", "approximate")
+    return json.dumps([getattr(event, name) for name in fields], ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class EventClaim:
+    """When the article began to say one event of a relation (identified by :func:`event_identity`)."""
+
+    identity: str
+    #: Null when the event was already said in a stored history written before events were dated.
+    first_seen_revision: int | None
+    first_seen_timestamp: str | None
+
+
 @dataclass(frozen=True)
 class Claim:
-    """When the article began to say a relation's current established date."""
+    """When the article began to say a relation's current established date, and each current event."""
 
     country: str
     established: str | None
     first_seen_revision: int
     first_seen_timestamp: str
+    #: In the order of the relation's events; ``None`` in a ``state.json`` written before events were dated.
+    events: tuple[EventClaim, ...] | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Claim:
+        """A claim as :func:`dataclasses.asdict` stored it in ``state.json``."""
+        stored = data.get("events")
+        events = None if stored is None else tuple(EventClaim(**event) for event in stored)
+        return cls(**{**data, "events": events})
 
 
 def _value(value: Any) -> str | None:
@@ -110,7 +151,24 @@ class HistoryLog:
             if row.get("data_fingerprint"):
                 log._seen[row["data_fingerprint"]] = int(row["revision_id"])
                 log.claims = claims_by_data.get(row["data_fingerprint"], log.claims)
+        if last_article is not None:
+            log.claims = log._with_undated_events(last_article)
         return log
+
+    def _with_undated_events(self, article: Article) -> dict[str, Claim]:
+        """The claims, those of a state written before events were dated given ``article``'s events, undated.
+
+        Those events were said before the stored revision, at an unknown one (null, never invented);
+        an event added later is then recognised as new and dated.
+        """
+        claims = dict(self.claims)
+        for relation in article.relations:
+            key = relation_key(relation)
+            known = claims.get(key)
+            if known is not None and known.events is None:
+                undated = tuple(EventClaim(event_identity(event), None, None) for event in relation.events)
+                claims[key] = replace(known, events=undated)
+        return claims
 
     @property
     def last_revision_id(self) -> int | None:
@@ -259,16 +317,45 @@ class HistoryLog:
         for relation in article.relations:
             key = relation_key(relation)
             known = self.claims.get(key)
+            events = self._event_claims(revision, relation, known)
             if known is not None and known.established == relation.established:
                 claims[key] = Claim(
-                    relation.country, known.established, known.first_seen_revision, known.first_seen_timestamp
+                    relation.country, known.established, known.first_seen_revision, known.first_seen_timestamp, events
                 )
             else:
-                claims[key] = Claim(relation.country, relation.established, revision.revision_id, revision.timestamp)
+                claims[key] = Claim(
+                    relation.country, relation.established, revision.revision_id, revision.timestamp, events
+                )
         self.claims = claims
 
+    @staticmethod
+    def _event_claims(revision: HistoryRevision, relation: Relation, known: Claim | None) -> tuple[EventClaim, ...]:
+        """Each current event keeps the start of an equal event said before, else starts at ``revision``.
+
+        Equal events are matched one to one, in order, so a second "severed 1973" added beside a
+        first one starts at the revision that added it.
+        """
+        if known is not None and known.events is None:
+            # A revert to data stored before events were dated: its events are that data's, said
+            # from an unknown revision (null, never invented).
+            return tuple(EventClaim(event_identity(event), None, None) for event in relation.events)
+        earlier: dict[str, list[EventClaim]] = {}
+        previous = known.events if known is not None and known.events is not None else ()
+        for claim in previous:
+            earlier.setdefault(claim.identity, []).append(claim)
+        events = []
+        for event in relation.events:
+            identity = event_identity(event)
+            same = earlier.get(identity)
+            events.append(same.pop(0) if same else EventClaim(identity, revision.revision_id, revision.timestamp))
+        return tuple(events)
+
     def claim_rows(self) -> list[dict[str, Any]]:
-        """``claims.csv``: every relation of the latest known data, in the article's order."""
+        """``claims.csv``: every relation of the latest known data, in the article's order.
+
+        Each relation has its ``established`` row, then one ``event:<kind>`` row per current event, in
+        the relation's order, with the event's ``date`` and ``raw`` text.
+        """
         if self.last_article is None:
             return []
         rows = []
@@ -282,6 +369,23 @@ class HistoryLog:
                     "established": claim.established,
                     "first_seen_revision": claim.first_seen_revision,
                     "first_seen_timestamp": claim.first_seen_timestamp,
+                    "claim": "established",
                 }
             )
+            # A state.json written before events were dated has none for this data: unknown stays null.
+            dated: tuple[EventClaim | None, ...] = claim.events or ()
+            if len(dated) != len(relation.events):
+                dated = (None,) * len(relation.events)
+            for event, event_claim in zip(relation.events, dated, strict=True):
+                rows.append(
+                    {
+                        "country": relation.country,
+                        "key": key,
+                        "first_seen_revision": event_claim.first_seen_revision if event_claim else None,
+                        "first_seen_timestamp": event_claim.first_seen_timestamp if event_claim else None,
+                        "claim": f"event:{event.kind}",
+                        "date": event.date,
+                        "raw": event.raw,
+                    }
+                )
         return rows

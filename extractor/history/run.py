@@ -9,7 +9,8 @@ fails or is killed):
 - ``history/data/<fingerprint>.json.gz``: the dataset of the first revision having each distinct
   data, so that ``diff --history`` can compare any two revisions and a resumed run can compare
   with the last one;
-- ``history/state.json``: the claims after each distinct data, which a revert brings back.
+- ``history/state.json``: the claims (established dates and events) after each distinct data,
+  which a revert brings back.
 
 A rerun on the same ``DIR`` asks only for revisions from the last one written (``rvstartid``; that
 one is in the first answer again, and skipped).
@@ -22,7 +23,7 @@ import gzip
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ def _stored_log(history_dir: Path) -> HistoryLog | None:
     except (OSError, ValueError) as error:
         raise DatasetError(f"cannot read the stored history state ({error})", path=str(history_dir)) from None
     claims_by_data = {
-        fingerprint: {key: Claim(**claim) for key, claim in claims.items()}
+        fingerprint: {key: Claim.from_json(claim) for key, claim in claims.items()}
         for fingerprint, claims in state.get("claims_by_data", {}).items()
     }
     last = next((r for r in reversed(revisions) if r.get("data_fingerprint")), None)
@@ -130,7 +131,7 @@ def _stored_log(history_dir: Path) -> HistoryLog | None:
 def _state_json(log: HistoryLog) -> bytes:
     state = {
         "claims_by_data": {
-            fingerprint: {key: vars(claim) for key, claim in sorted(claims.items())}
+            fingerprint: {key: asdict(claim) for key, claim in sorted(claims.items())}
             for fingerprint, claims in sorted(log.claims_by_data.items())
         }
     }
