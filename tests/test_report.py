@@ -144,3 +144,25 @@ def test_relations_table_sorts_and_searches_in_the_browser(out: Path) -> None:
     assert [cell for cell in descending if cell] == dates[::-1]
     text = page.read_text(encoding="utf-8")
     assert 0 < visible < len(ascending) and visible <= text.count("protocol")
+
+
+def test_timeline_draws_severed_and_restored_events_beside_the_established(tmp_path: Path) -> None:
+    """An article whose date cell says relations were severed gets a 'relations severed' series in its timeline."""
+    cell = "8 April 1950, severed diplomatic relations from 6 November 1956 to 19 October 1959"
+    source = make_source("Foreign relations of Chile", obtained="file")
+    write_dataset(extract_wikitext(_table("Peru", cell), source), tmp_path)
+    write_report(tmp_path)
+    page = (tmp_path / "foreign-relations-of-chile" / "index.html").read_text(encoding="utf-8")
+    timeline = page[page.index('id="timeline"') :]
+    assert "relations established" in timeline and "relations severed" in timeline
+    assert "relations restored" not in timeline  # no restoration is dated: no empty series
+
+
+def test_timeline_series_share_the_bins_of_every_year() -> None:
+    """Severed and restored years widen the axis like established ones; without events there is no legend."""
+    from extractor.report.charts import timeline_svg
+
+    svg = timeline_svg([1950], title="t", events={"severed": [1967], "restored": [1992], "ended": []})
+    assert "relations severed" in svg and "relations restored" in svg and "relations ended" not in svg
+    assert ">1950<" in svg and ">1990<" in svg
+    assert "relations established" not in timeline_svg([1950], title="t", events={"severed": []}).split("</title>")[-1]

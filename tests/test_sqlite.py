@@ -123,3 +123,42 @@ def test_corpus_loads_whole(corpus_batch: tuple[BatchReport, Path], tmp_path: Pa
     assert _query(path, "select count(*) from relations") == [(sum(o.relations for o in report.outcomes),)]
     assert _query(path, "select count(*) from citations where relation_id is null or reference_id is null") == [(0,)]
     assert _query(path, "select count(*) > 0 from pairs") == [(1,)]
+
+
+def test_events_and_missions_link_their_relation_and_article(database: Path) -> None:
+    """Every event and mission row of the dataset is loaded with its article and its relation's id."""
+    for table in ("events", "missions"):
+        assert _query(database, f"select count(*) > 0 from {table}") == [(1,)]
+        assert _query(database, f"select count(*) from {table} where relation_id is null or article is null") == [(0,)]
+        keys = {row[2] for row in _query(database, f"pragma foreign_key_list({table})")}
+        assert keys == {"articles", "relations"}
+        joined = _query(
+            database,
+            f"select count(*) from {table} t join relations r on r.id = t.relation_id where r.country = t.country",
+        )
+        assert joined == _query(database, f"select count(*) from {table}")
+    assert {row[0] for row in _query(database, "select typeof(negated) from missions")} == {"integer"}
+
+
+def test_entities_table_is_keyed_by_key_and_indexed(database: Path) -> None:
+    """all/entities.csv is the entities table, its primary key `key`; events, missions and entities are indexed."""
+    info = _query(database, "pragma table_info(entities)")
+    assert [row[1] for row in info if row[5]] == ["key"]
+    assert _query(database, "select count(*) > 0 from entities where key = 'Armenia'") == [(1,)]
+    assert {row[0] for row in _query(database, "select typeof(articles) from entities")} == {"integer"}
+    indexes = {row[0] for row in _query(database, "select name from sqlite_master where type = 'index'")}
+    wanted = {"idx_events_relation_id", "idx_missions_relation_id", "idx_missions_subject", "idx_entities_iso3"}
+    assert wanted <= indexes
+    assert _query(database, "select count(*) from sqlite_master where name = 'relations_fts'") == [(1,)]
+
+
+def test_datasette_metadata_describes_events_missions_and_entities(database: Path) -> None:
+    """The metadata's descriptions of the new tables come from FIELDS, column by column."""
+    from extractor.export.fields import FIELDS
+    from extractor.export.sqlite import datasette_metadata
+
+    metadata = json.loads(datasette_metadata(database, []))
+    tables = metadata["databases"][database.stem]["tables"]
+    for table, fields in (("events", "events.csv"), ("missions", "missions.csv"), ("entities", "all/entities.csv")):
+        assert tables[table]["description"]
+        assert tables[table]["columns"] == {name: column.description for name, column in FIELDS[fields].items()}

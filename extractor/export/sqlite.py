@@ -1,11 +1,14 @@
 """Every dataset under a folder → one SQLite database, ready for Datasette.
 
 Tables (each with an integer ``id``): ``articles`` (one per dataset folder: its title, subject,
-revision, permalink and licence), ``relations``, ``references`` and ``citations`` (each row with
-its ``article``), and ``pairs`` (``all/pairs.csv``, when the folder has one). Columns are typed
+revision, permalink and licence), ``relations``, ``references``, ``citations``, ``events`` and
+``missions`` (each row with its ``article``; ``events.csv``/``missions.csv`` where a dataset has
+them), ``pairs`` (``all/pairs.csv``, when the folder has one) and ``entities``
+(``all/entities.csv``, when the folder has one; primary key ``key``). Columns are typed
 from :data:`~extractor.export.fields.FIELDS` (integers, booleans as 0/1, text), unknown values
-are NULL; a citation links its relation (``relation_id``) and its reference (``reference_id``)
-by single-column foreign keys, the kind Datasette follows. sqlite-utils writes the schema, the
+are NULL; a citation links its relation (``relation_id``) and its reference (``reference_id``),
+an event and a mission their relation (``relation_id``), by single-column foreign keys, the kind
+Datasette follows. sqlite-utils writes the schema, the
 indexes and the FTS5 index on the notes, rather than hand-written DDL.
 
 The database is built in a temporary file beside the target and renamed over it, so a failed
@@ -36,7 +39,17 @@ from extractor.models import Article
 __all__ = ["TABLES", "dataset_folders", "datasette_metadata", "metadata_path", "write_sqlite"]
 
 #: The tables, and the CSV file (a name of FIELDS) each is loaded from.
-TABLES = {"relations": "relations.csv", "references": "references.csv", "citations": "citations.csv"}
+TABLES = {
+    "relations": "relations.csv",
+    "references": "references.csv",
+    "citations": "citations.csv",
+    "events": "events.csv",
+    "missions": "missions.csv",
+}
+#: Tables whose file a dataset may lack (written by later versions of the exporter).
+_OPTIONAL = {"events", "missions"}
+#: Tables whose rows link their relation by the row's ``country``.
+_LINKED = {"citations", "events", "missions"}
 _PYTHON_TYPES: dict[str, type] = {"integer": int, "boolean": int, "string": str}
 _ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
@@ -128,9 +141,12 @@ class _Loader:
         self.created.add(name)
         first: dict[str, type] = {"id": int, "article": int}
         keys = [("article", "articles", "id")]
+        if name in _LINKED:
+            first["relation_id"] = int
+            keys.append(("relation_id", "relations", "id"))
         if name == "citations":
-            first.update({"relation_id": int, "reference_id": int})
-            keys += [("relation_id", "relations", "id"), ("reference_id", "references", "id")]
+            first["reference_id"] = int
+            keys.append(("reference_id", "references", "id"))
         _create(self.db, name, _columns(TABLES[name], columns, first), TABLES[name], foreign_keys=keys)
 
     def load(self, folder: Path) -> None:
@@ -159,14 +175,18 @@ class _Loader:
         )
         ids: dict[str, dict[Any, int]] = {}
         for name, file_name in TABLES.items():
+            if name in _OPTIONAL and not (folder / file_name).is_file():
+                continue
             columns, rows = _csv_rows(folder / file_name, file_name)
             self._ensure(name, columns)
             start = self.next_id[name]
             for row in rows:
                 row["article"] = article_id
-            if name == "citations":
+            if name in _LINKED:
                 for row in rows:
                     row["relation_id"] = ids["relations"].get(row.get("country"))
+            if name == "citations":
+                for row in rows:
                     row["reference_id"] = ids["references"].get(row.get("reference_number"))
             key = {"relations": "country", "references": "number"}.get(name)
             if key:
@@ -184,9 +204,22 @@ def _load_pairs(db: sqlite_utils.Database, path: Path) -> None:
     db["pairs"].insert_all(rows)  # type: ignore[union-attr]
     db["pairs"].create_index(["country_a"])  # type: ignore[union-attr]
     db["pairs"].create_index(["country_b"])  # type: ignore[union-attr]
+    for key in ("key_a", "key_b"):
+        if key in columns:
+            db["pairs"].create_index([key])  # type: ignore[union-attr]
 
 
-def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None) -> None:
+def _load_entities(db: sqlite_utils.Database, path: Path) -> None:
+    columns, rows = _csv_rows(path, "all/entities.csv")
+    types = _columns("all/entities.csv", columns, {})
+    db["entities"].create(types, pk="key", not_null=_not_null("all/entities.csv", columns))  # type: ignore[union-attr]
+    db["entities"].insert_all(rows)  # type: ignore[union-attr]
+    for index in (["iso3"], ["qid"], ["name"]):
+        if index[0] in columns:
+            db["entities"].create_index(index)  # type: ignore[union-attr]
+
+
+def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None, entities: Path | None) -> None:
     db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"slug", "title"})  # type: ignore[union-attr]
     loader = _Loader(db)
     for folder in folders:
@@ -196,12 +229,22 @@ def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None) -
     if "relations" in loader.created:
         for index in (["article"], ["country"], ["iso3"]):
             db["relations"].create_index(index)  # type: ignore[union-attr]
+        if "country_key" in db["relations"].columns_dict:  # per-dataset relations.csv has none; kept if it gains one
+            db["relations"].create_index(["country_key"])  # type: ignore[union-attr]
         db["relations"].enable_fts(["notes"], fts_version="FTS5")  # type: ignore[union-attr]
     if "citations" in loader.created:
         for index in (["relation_id"], ["reference_id"]):
             db["citations"].create_index(index)  # type: ignore[union-attr]
+    for name in ("events", "missions"):
+        if name in loader.created:
+            for index in (["relation_id"], ["article"], ["country"]):
+                db[name].create_index(index)  # type: ignore[union-attr]
+    if "missions" in loader.created:
+        db["missions"].create_index(["subject"])  # type: ignore[union-attr]
     if pairs is not None:
         _load_pairs(db, pairs)
+    if entities is not None:
+        _load_entities(db, entities)
 
 
 @contextlib.contextmanager
@@ -248,6 +291,13 @@ def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
                 "references": _table_metadata("references.csv", "The reference list of each article."),
                 "citations": _table_metadata("citations.csv", "Each citation of a reference inside a relation row."),
                 "pairs": _table_metadata("all/pairs.csv", "Pairs of countries and whether their articles agree."),
+                "events": _table_metadata(
+                    "events.csv", "Dated events of each relation (established, severed, restored, …)."
+                ),
+                "missions": _table_metadata("missions.csv", "Diplomatic missions the notes of each relation state."),
+                "entities": _table_metadata(
+                    "all/entities.csv", "Each country or organisation once, across articles (key: `key`)."
+                ),
             }
         }
     }
@@ -260,10 +310,11 @@ def write_sqlite(root: Path, database: Path) -> tuple[int, Path]:
     if not folders:
         raise DatasetError("no dataset folders (no */article.json)", path=str(root))
     pairs = root / COMBINED_FOLDER / "pairs.csv"
+    entities = root / COMBINED_FOLDER / "entities.csv"
     with _temporary_database(database) as temp:
         db = sqlite_utils.Database(temp, recreate=True)
         try:
-            _build(db, folders, pairs if pairs.is_file() else None)
+            _build(db, folders, pairs if pairs.is_file() else None, entities if entities.is_file() else None)
         finally:
             db.close()
         os.replace(temp, database)

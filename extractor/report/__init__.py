@@ -109,6 +109,21 @@ def _load(folder: Path) -> Article:
         raise DatasetError("not a dataset (article.json does not validate)", path=str(path)) from error
 
 
+#: The events the timeline draws beside the relations established, in the legend's order.
+_TIMELINE_EVENTS = ("severed", "suspended", "restored", "ended")
+
+
+def _event_years(articles: Sequence[Article]) -> dict[str, list[int]]:
+    """The years of the articles' dated severed/suspended/restored/ended events, by kind."""
+    years: dict[str, list[int]] = {kind: [] for kind in _TIMELINE_EVENTS}
+    for article in articles:
+        for relation in article.relations:
+            for event in relation.events:
+                if event.kind in years and event.date and event.date[:4].isdigit():  # bounded ones have no year
+                    years[event.kind].append(int(event.date[:4]))
+    return years
+
+
 def write_report(root: Path) -> list[Path]:
     """Write every dataset's page under ``root`` and ``root/all/``; return the pages written."""
     folders = dataset_folders(root)
@@ -118,12 +133,16 @@ def write_report(root: Path) -> list[Path]:
     pages = []
     for slug, article in articles:
         years = [r.year for r in article.relations if r.year is not None]
-        timeline = timeline_svg(years, title="Relations established per year")
+        timeline = timeline_svg(years, title="Relations established per year", events=_event_years([article]))
         page = root / slug / PAGE_FILE
         atomic_write_bytes(page, article_page(article, timeline, _article_map(article)))
         pages.append(page)
     every_year = [r.year for _, a in articles for r in a.relations if r.year is not None]
-    timeline = timeline_svg(every_year, title="Relations established per year, as each article gives them")
+    timeline = timeline_svg(
+        every_year,
+        title="Relations established per year, as each article gives them",
+        events=_event_years([a for _, a in articles]),
+    )
     found = disagreements(articles)
     family = root / COMBINED_FOLDER / PAGE_FILE
     atomic_write_bytes(family, family_page(articles, timeline, _family_map([a for _, a in articles]), len(found)))

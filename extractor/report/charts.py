@@ -1,4 +1,5 @@
-"""The report's pictures as inline SVG: a timeline of relations per year and a world map.
+"""The report's pictures as inline SVG: a timeline of relations per year (with their severings and
+restorations where known) and a world map.
 
 pygal draws both in Python, to SVG, with no JavaScript and no network: the world map's outlines
 come from the ``pygal_maps_world`` package (Kozea's, on PyPI), so a page drawn offline shows
@@ -36,7 +37,13 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
     ("2000 or later", 2000, 9999),
 )
 
-_STYLE = Style(background="white", plot_background="white", font_family="sans-serif", colors=("#21918c",))
+#: The timeline's series: established, then severed, suspended, restored and ended where drawn.
+_STYLE = Style(
+    background="white",
+    plot_background="white",
+    font_family="sans-serif",
+    colors=("#21918c", "#d62728", "#ff7f0e", "#2ca02c", "#7f7f7f"),
+)
 #: The map's classes in order: the periods from dark (early) to light (late, viridis), then grey for
 #: "date unknown" and red for the subject; the family map's sizes use the first colours.
 _MAP_STYLE = Style(
@@ -75,40 +82,51 @@ def _render(chart: Any, name: str) -> str:
     return _fixed(svg, name)
 
 
-def _bins(counts: Counter[int]) -> tuple[list[str], list[int], list[str]]:
-    """Labels, counts and major labels of the timeline: one bar a year, or a decade over long spans."""
-    first, last = min(counts), max(counts)
+def _bins(series: Sequence[Counter[int]]) -> tuple[list[str], list[list[int]], list[str]]:
+    """Labels, each series' counts and major labels: one bar a year, or a decade over long spans."""
+    every = [year for counts in series for year in counts]
+    first, last = min(every), max(every)
     if last - first <= 120:
         years = range(first, last + 1)
         labels = [str(year) for year in years]
-        return labels, [counts.get(year, 0) for year in years], [str(y) for y in years if y % 10 == 0]
+        values = [[counts.get(year, 0) for year in years] for counts in series]
+        return labels, values, [str(y) for y in years if y % 10 == 0]
     # Over centuries (a few articles date relations back to the 10th century) a bar a year is too thin
     decades = range(first // 10 * 10, last // 10 * 10 + 10, 10)
     labels = [f"{decade}s" for decade in decades]
-    values = [sum(counts.get(decade + offset, 0) for offset in range(10)) for decade in decades]
+    values = [[sum(counts.get(decade + offset, 0) for offset in range(10)) for decade in decades] for counts in series]
     return labels, values, [f"{decade}s" for decade in decades if decade % 50 == 0]
 
 
-def timeline_svg(years: Iterable[int], *, title: str) -> str:
-    """A bar chart of how many relations began in each year (or decade), every one of the span on the axis."""
-    counts = Counter(years)
+def timeline_svg(years: Iterable[int], *, title: str, events: Mapping[str, Iterable[int]] | None = None) -> str:
+    """A bar chart of how many relations began in each year (or decade), every one of the span on the axis.
+
+    ``events`` adds a series per other kind of event (``"severed"``: the years relations were
+    severed, …), drawn beside the established bars in the same bins; a kind with no year is
+    left out, and the legend shows only when there is more than one series.
+    """
+    series = [("relations established", Counter(years))]
+    series += [(f"relations {kind}", Counter(found)) for kind, found in (events or {}).items()]
+    series = [series[0], *((label, counts) for label, counts in series[1:] if counts)]
     chart = pygal.Bar(
         js=[],
         style=_STYLE,
         title=title,
         width=900,
         height=320,
-        show_legend=False,
+        show_legend=len(series) > 1,
+        legend_at_bottom=True,
         x_label_rotation=0,
         show_minor_x_labels=False,
         truncate_label=-1,
         margin=10,
     )
-    if counts:
-        labels, values, major = _bins(counts)
+    if any(counts for _, counts in series):
+        labels, values, major = _bins([counts for _, counts in series])
         chart.x_labels = labels
         chart.x_labels_major = major or labels[:1]
-        chart.add("relations established", values)
+        for (label, _), counts in zip(series, values, strict=True):
+            chart.add(label, counts)
     else:
         chart.add("relations established", [])
     return _render(chart, "timeline")
