@@ -35,6 +35,7 @@ __all__ = [
     "EventClaim",
     "HistoryLog",
     "data_fingerprint",
+    "event_identity",
 ]
 
 REVISION_COLUMNS = (
