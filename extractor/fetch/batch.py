@@ -117,6 +117,28 @@ def _chunks(titles: list[str], size: int) -> Iterator[list[str]]:
         yield titles[start : start + size]
 
 
+def _check_batch_size(batch_size: int) -> None:
+    if not 1 <= batch_size <= MAX_TITLES:
+        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+
+
+def _askable(titles: list[str]) -> list[str]:
+    """The titles that can be asked for: ``|`` separates titles in a request, and blank is none."""
+    return [title for title in titles if "|" not in title and title.strip()]
+
+
+def _unaskable(title: str) -> PageMissingError:
+    return PageMissingError(f"{title!r}: invalid title: '|' is not allowed", title=title)
+
+
+def _revisions_query(key: str, values: list[str], rvprop: str) -> dict[str, str]:
+    """``prop=revisions`` for up to 50 ``titles`` (redirects followed) or ``revids``."""
+    params = {"action": "query", "prop": "revisions", key: "|".join(values), "rvprop": rvprop, "rvslots": "main"}
+    if key == "titles":
+        params["redirects"] = "1"
+    return params
+
+
 @dataclass
 class _Batch:
     """The answers to one request of up to 50 titles, merged across its continuations."""
@@ -204,26 +226,14 @@ def fetch_pages(
     Requests are sent one at a time; the caller may parse one batch while the next is fetched.
     A title that cannot be asked for (``|`` in it) fails alone, without a request.
     """
-    if not 1 <= batch_size <= MAX_TITLES:
-        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
-    askable = [title for title in titles if "|" not in title and title.strip()]
-    unaskable = [
-        PageOutcome(t, error=PageMissingError(f"{t!r}: invalid title: '|' is not allowed", title=t))
-        for t in titles
-        if t not in askable
-    ]
+    _check_batch_size(batch_size)
+    askable = _askable(titles)
+    unaskable = [PageOutcome(t, error=_unaskable(t)) for t in titles if t not in askable]
     if unaskable:
         yield unaskable
     chunks = list(_chunks(askable, batch_size))
     for number, chunk in enumerate(chunks):
-        params = {
-            "action": "query",
-            "prop": "revisions",
-            "titles": "|".join(chunk),
-            "rvprop": "ids|timestamp|sha1|contentmodel|content",
-            "rvslots": "main",
-            "redirects": "1",
-        }
+        params = _revisions_query("titles", chunk, "ids|timestamp|sha1|contentmodel|content")
         try:
             batch = _Batch.gather(_continued(fetcher, params))
         except ExtractorError as error:
@@ -260,24 +270,15 @@ def latest_revisions(fetcher: Fetcher, titles: list[str], *, batch_size: int = M
     titles. A title that fails (missing, invalid, not wikitext) is that title's outcome; the wiki
     failing after the fetcher's retries fails every title still to be asked for.
     """
-    if not 1 <= batch_size <= MAX_TITLES:
-        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+    _check_batch_size(batch_size)
     outcomes: dict[str, LatestOutcome] = {}
-    askable = [title for title in titles if "|" not in title and title.strip()]
+    askable = _askable(titles)
     for title in titles:
         if title not in askable:
-            error = PageMissingError(f"{title!r}: invalid title: '|' is not allowed", title=title)
-            outcomes[title] = LatestOutcome(title, error=error)
+            outcomes[title] = LatestOutcome(title, error=_unaskable(title))
     chunks = list(_chunks(askable, batch_size))
     for number, chunk in enumerate(chunks):
-        params = {
-            "action": "query",
-            "prop": "revisions",
-            "titles": "|".join(chunk),
-            "rvprop": "ids|timestamp|sha1|contentmodel",
-            "rvslots": "main",
-            "redirects": "1",
-        }
+        params = _revisions_query("titles", chunk, "ids|timestamp|sha1|contentmodel")
         try:
             batch = _Batch.gather(_continued(fetcher, params))
         except ExtractorError as error:
@@ -325,19 +326,12 @@ def fetch_revisions(
     Pinned by id, so an edit landing between the metadata and the content cannot slip in. A
     revision the wiki no longer has (deleted meanwhile) is that revision's outcome.
     """
-    if not 1 <= batch_size <= MAX_TITLES:
-        raise ValueError(f"batch_size must be 1 to {MAX_TITLES}")
+    _check_batch_size(batch_size)
     ids = sorted(revisions)
     outcomes: dict[int, PageOutcome] = {}
     chunks = list(_chunks([str(revision) for revision in ids], batch_size))
     for number, chunk in enumerate(chunks):
-        params = {
-            "action": "query",
-            "prop": "revisions",
-            "revids": "|".join(chunk),
-            "rvprop": "ids|timestamp|sha1|contentmodel|content",
-            "rvslots": "main",
-        }
+        params = _revisions_query("revids", chunk, "ids|timestamp|sha1|contentmodel|content")
         try:
             batch = _Batch.gather(_continued(fetcher, params))
         except ExtractorError as error:
