@@ -349,3 +349,25 @@ def test_check_reports_the_shrink_in_one_line(
     written = run_cli("check", "--title", TITLE, "--out", str(tmp_path), "--update", "--allow-shrink")
     assert written.returncode == 0, written.stderr
     assert json.loads((tmp_path / SLUG / "article.json").read_text(encoding="utf-8"))["relations"] == []
+
+
+def test_update_waits_for_another_runs_lock_then_exits_2_naming_it(
+    wiki: FakeWiki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check --update waits --lock-timeout seconds for the run holding --out's lock, then one line; nothing written."""
+    import filelock
+
+    from extractor.atomic import lock_path
+
+    store(tmp_path, V1, wiki.save(V1))
+    before = (tmp_path / SLUG / "article.json").read_bytes()
+    wiki.save(DATE_EDIT)
+    capsys.readouterr()
+    with filelock.FileLock(lock_path(tmp_path)):
+        code = main(["check", "--title", TITLE, "--out", str(tmp_path), "--update", "--lock-timeout", "1"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: {lock_path(tmp_path)}: another run is writing {tmp_path} (waited 1 s for its lock);"
+        " wait longer with --lock-timeout\n"
+    )
+    assert (tmp_path / SLUG / "article.json").read_bytes() == before

@@ -191,3 +191,25 @@ def test_committed_recordings_reproduce_out_offline(
         assert json.loads((fresh / "out" / slugify(title) / "article.json").read_text())["source"]["revision_id"] == (
             revision
         )
+
+
+def test_update_waits_for_another_runs_lock_then_exits_2_naming_it(
+    mediawiki: Any, tmp_path: Path, current_kyrgyzstan_text: str
+) -> None:
+    """check --titles-file --update with --out's lock taken: waits --lock-timeout, one line; nothing written."""
+    import filelock
+
+    from extractor.atomic import lock_path
+
+    [title], _, titles_file = track(mediawiki, tmp_path, current_kyrgyzstan_text, ["d1"])
+    mediawiki.edit(title, date_and_row_edit(current_kyrgyzstan_text), "table")
+    out = tmp_path / "out"
+    before = (out / slugify(title) / "article.json").read_bytes()
+    with filelock.FileLock(lock_path(out)):
+        result = family(mediawiki, titles_file, out, "--update", "--lock-timeout", "1")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {lock_path(out)}: another run is writing {out} (waited 1 s for its lock);"
+        " wait longer with --lock-timeout\n"
+    )
+    assert (out / slugify(title) / "article.json").read_bytes() == before

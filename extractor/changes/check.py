@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from extractor.atomic import atomic_write_bytes
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock
 from extractor.changes.diff import DatasetDiff, diff_articles, load_dataset
 from extractor.changes.report import headline, markdown_escape, summary_markdown, summary_text
 from extractor.entities import titles_to_resolve, with_entities
@@ -269,17 +269,28 @@ def fetch_like(fetcher: Fetcher, title: str, revision: int, stored: Article | No
 
 
 def apply_check(
-    result: CheckResult, article: Article | None, out_dir: Path, *, allow_shrink: bool = False
+    result: CheckResult,
+    article: Article | None,
+    out_dir: Path,
+    *,
+    allow_shrink: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> Path | None:
     """Bring ``out_dir`` up to date after a check; return what was written, if anything.
 
     Data changed: the new dataset replaces the old one atomically, and the record of checked
     revisions is removed (the dataset's own revision is now the latest). Only the revision
     changed: the dataset is left exactly as it is, and ``<slug>.checked.json`` records the
-    revision that was compared. Unchanged: nothing is written.
+    revision that was compared. Unchanged: nothing is written. The writing holds ``out_dir``'s
+    lock (:func:`~extractor.atomic.output_lock`, waiting up to ``lock_timeout`` seconds).
     """
     if not result.revision_changed or article is None:
         return None
+    with output_lock(out_dir, lock_timeout):  # the record too: another run may be writing the folder
+        return _apply(result, article, out_dir, allow_shrink=allow_shrink)
+
+
+def _apply(result: CheckResult, article: Article, out_dir: Path, *, allow_shrink: bool) -> Path:
     record = checked_path(out_dir, result.title)
     if result.data_changed:
         folder = write_dataset(article, out_dir, allow_shrink=allow_shrink)

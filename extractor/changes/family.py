@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, output_lock
 from extractor.changes.check import (
     CheckResult,
     apply_check,
@@ -208,7 +209,9 @@ def _is_wikitext(stored: Article | None) -> bool:
     return stored is None or stored.source.content_format == "wikitext"
 
 
-def apply_family(family: FamilyCheck, out_dir: Path, recordings: Path | None = None) -> list[Path]:
+def apply_family(
+    family: FamilyCheck, out_dir: Path, recordings: Path | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> list[Path]:
     """Bring ``out_dir`` up to date for every article checked (:func:`apply_check`); what was written.
 
     With ``recordings``, each dataset written gets the answer it was extracted from in
@@ -216,12 +219,15 @@ def apply_family(family: FamilyCheck, out_dir: Path, recordings: Path | None = N
     so that a replay of it reproduces the dataset byte for byte.
     """
     written = []
-    for check in family.articles:
-        if check.result is None or (path := apply_check(check.result, check.article, out_dir)) is None:
-            continue
-        written.append(path)
-        if recordings is not None and check.result.data_changed and check.recording is not None:
-            folder = recordings / slugify(check.result.title)
-            check.recording.save(folder)
-            written.append(folder)
+    # One lock for the whole family (waiting up to lock_timeout), as a batch holds it: another
+    # run does not slip in between two articles.
+    with output_lock(out_dir, lock_timeout):
+        for check in family.articles:
+            if check.result is None or (path := apply_check(check.result, check.article, out_dir)) is None:
+                continue
+            written.append(path)
+            if recordings is not None and check.result.data_changed and check.recording is not None:
+                folder = recordings / slugify(check.result.title)
+                check.recording.save(folder)
+                written.append(folder)
     return written

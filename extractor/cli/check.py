@@ -22,6 +22,7 @@ from extractor.cli.options import (
     EXIT_OK,
     Parser,
     add_fetch_options,
+    add_lock_timeout,
     fetcher_from_args,
     note,
 )
@@ -70,6 +71,7 @@ def check_parser() -> Parser:
         help="accept a new revision with no relation table or fewer than half the stored relations "
         "(refused by default: exit 2, the stored dataset kept)",
     )
+    add_lock_timeout(parser)  # --update writes into --out, taking its lock as the other writing commands do
     add_fetch_options(parser)
     return parser
 
@@ -88,7 +90,11 @@ def run_check(argv: Sequence[str]) -> int:
     stored = load_stored(args.out, args.title, allow_missing=args.update)
     with fetcher_from_args(args) as fetcher:
         result, article = check_article(fetcher, args.title, args.out, stored, allow_shrink=args.allow_shrink)
-    written = apply_check(result, article, args.out, allow_shrink=args.allow_shrink) if args.update else None
+    written = (
+        apply_check(result, article, args.out, allow_shrink=args.allow_shrink, lock_timeout=args.lock_timeout)
+        if args.update
+        else None
+    )
 
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -114,7 +120,11 @@ def _run_family(args: argparse.Namespace) -> int:
             titles = discover_titles(fetcher)
         family = check_titles(fetcher, titles, args.out, allow_missing=args.update)
     # The answers the new data came from go beside DIR (recordings/ beside out/), for --offline.
-    written = apply_family(family, args.out, args.out.parent / "recordings") if args.update else []
+    written = (
+        apply_family(family, args.out, args.out.parent / "recordings", lock_timeout=args.lock_timeout)
+        if args.update
+        else []
+    )
 
     if args.json:
         report = {

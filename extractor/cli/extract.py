@@ -22,6 +22,7 @@ from extractor.cli.options import (
     SEED_RECORDING,
     Parser,
     add_fetch_options,
+    add_lock_timeout,
     fetcher_from_args,
     note,
     positive_int,
@@ -68,13 +69,7 @@ def extract_parser() -> Parser:
         help="write a new extraction of an article even when it has no relation table or fewer than "
         "half the relations of the dataset it replaces (refused by default: exit 2, the old dataset kept)",
     )
-    parser.add_argument(
-        "--lock-timeout",
-        metavar="S",
-        type=positive_int,
-        default=300,
-        help="seconds to wait for another run writing the same --out before giving up (300)",
-    )
+    add_lock_timeout(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     fetching = add_fetch_options(parser, title="fetching (live unless --offline or --input)", replay=True)
     fetching.add_argument("--revision", metavar="N", type=positive_int, help="that revision instead of the latest one")

@@ -41,6 +41,7 @@ __all__ = [
     "SEED_TITLE",
     "Parser",
     "add_fetch_options",
+    "add_lock_timeout",
     "configure_output",
     "fetcher_from_args",
     "load_snapshot",
@@ -141,6 +142,17 @@ def positive_int(text: str) -> int:
     if value == 0:
         raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
     return value
+
+
+def add_lock_timeout(parser: argparse.ArgumentParser) -> None:
+    """Declare ``--lock-timeout S``, shared by every command that writes into an output folder."""
+    parser.add_argument(
+        "--lock-timeout",
+        metavar="S",
+        type=positive_int,
+        default=300,
+        help="seconds to wait for another run writing the same --out before giving up (300)",
+    )
 
 
 def add_fetch_options(
