@@ -10,6 +10,13 @@ Runs writing into one output folder take turns: :func:`output_lock` holds a lock
 ``filelock`` package: an OS file lock, released by the kernel if the run dies) from staging to
 swap, and a killed run's temporary leftovers are removed only by the run holding that lock, and
 only when they are older than the lock (a leftover newer than it belongs to a live run).
+
+Several folders that must change together (a batch's article folders and the combined ``all/``
+built from them) are swapped by :func:`swap_directories`: every new folder is staged first, then
+an intent journal (``.swaps.json`` in the output folder, written atomically) lists the swaps,
+they are made, and the journal is removed. A run killed among the swaps leaves the journal, and
+the next run that takes the folder's lock completes them before anything else (rolls forward),
+so the folders are the old ones together or, once completed, the new ones together.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import filelock
@@ -30,12 +39,14 @@ from extractor.errors import ExtractorError
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
+    "JOURNAL_FILE",
     "TEMP_PREFIX",
     "atomic_write_bytes",
     "lock_path",
     "output_lock",
     "replace_directory",
     "staging_directory",
+    "swap_directories",
 ]
 
 #: Seconds a run waits for another run writing the same output folder before it gives up.
@@ -47,7 +58,11 @@ _HELD: dict[Path, tuple[filelock.BaseFileLock, int, float]] = {}
 
 #: Prefix of the temporary names; leftovers of a killed run carry it and are removed next time.
 TEMP_PREFIX = ".tmp-"
+#: The intent journal of :func:`swap_directories`, in the output folder: present only while a run
+#: swaps several folders into place, or after it was killed doing so (the next run completes it).
+JOURNAL_FILE = ".swaps.json"
 _RENAME_EXCHANGE = 2
+_log = logging.getLogger(__name__)
 _AT_FDCWD = -100
 
 
@@ -122,6 +137,16 @@ def output_lock(out_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterato
         # (coarse) clock, which may lag time.time() by milliseconds.
         os.utime(path)
         _HELD[key] = (lock, 1, path.stat().st_mtime)
+        try:
+            # First of all, before any leftover is judged: a killed run's swaps are completed.
+            _recover(out_dir)
+            # Then every leftover of a killed run in the folder goes (older than the lock, so
+            # none is a live run's), not only those of the names this run happens to write.
+            _remove_leftovers(out_dir, "*")
+        except BaseException:
+            del _HELD[key]
+            lock.release()
+            raise
     try:
         yield
     finally:
@@ -176,3 +201,68 @@ def replace_directory(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(staging, target)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.lstat().st_ino
+    except FileNotFoundError:
+        return None
+
+
+def _roll_forward(out_dir: Path, swaps: Sequence[dict[str, object]]) -> int:
+    """Make the swaps of a journal that are not made yet; how many were left to make.
+
+    A staged folder is known by its inode, recorded in the journal: a swap is made when the target
+    is that folder (the staging name then holds the old folder, or what is left of it, removed
+    here), and still to make when the staging name is. Names alone could not tell: after an
+    exchange the staging name exists too, holding the old folder.
+    """
+    left = 0
+    for swap in swaps:
+        staging, target = out_dir / str(swap["staging"]), out_dir / str(swap["target"])
+        if _inode(target) == swap["inode"]:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        elif _inode(staging) == swap["inode"]:
+            replace_directory(staging, target)
+            left += 1
+    return left
+
+
+def swap_directories(out_dir: Path, swaps: Sequence[tuple[Path, Path]]) -> None:
+    """Put each complete staged folder in the place of its target, all folders of ``out_dir``, as
+    one change: a kill part way leaves the journal, and the next run holding ``out_dir``'s lock
+    completes the swaps (:func:`output_lock`). Takes ``out_dir``'s lock (reentrant).
+    """
+    for staging, target in swaps:
+        if staging.parent != out_dir or target.parent != out_dir:
+            raise ValueError(f"{staging} → {target}: only folders of {out_dir} are swapped together")
+    entries: list[dict[str, object]] = [
+        {"staging": staging.name, "target": target.name, "inode": staging.lstat().st_ino} for staging, target in swaps
+    ]
+    journal = out_dir / JOURNAL_FILE
+    with output_lock(out_dir):
+        atomic_write_bytes(journal, (json.dumps({"swaps": entries}, ensure_ascii=False, indent=2) + "\n").encode())
+        _roll_forward(out_dir, entries)
+        journal.unlink()
+
+
+def _recover(out_dir: Path) -> None:
+    """Complete the swaps a killed run's journal lists (see :func:`swap_directories`), then say so."""
+    journal = out_dir / JOURNAL_FILE
+    try:
+        data = json.loads(journal.read_bytes())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as error:
+        raise ExtractorError(f"{journal}: unreadable journal of an interrupted run ({error})", setting="out") from None
+    swaps = data.get("swaps") if isinstance(data, dict) else None
+    if not isinstance(swaps, list) or not all(
+        isinstance(s, dict) and {"staging", "target", "inode"} <= s.keys() for s in swaps
+    ):
+        raise ExtractorError(f"{journal}: not a journal of swaps (written by another program?)", setting="out")
+    left = _roll_forward(out_dir, swaps)
+    journal.unlink()
+    # Why a warning: a reader of out/ saw an interrupted state until now; the log says it ended.
+    _log.warning("%s: completed an interrupted run's swaps (%d of %d folders put in place)", out_dir, left, len(swaps))

@@ -7,6 +7,12 @@ of the summary, and the run's exit code says that something failed. At the end t
 dataset is written to ``out/all/`` (see :mod:`extractor.export.combined`). Outcomes are sorted by
 slug, so that the same inputs always give the same files and the same summary.
 
+Nothing is put in place until every article is staged: each article's new folder is built beside
+its old one, then the new ``all/`` from the staged folders and the untouched old ones, and only
+then are they all swapped in, through an intent journal (:func:`~extractor.atomic.swap_directories`),
+so that a batch killed at any moment leaves ``all/`` consistent with the article folders: the old
+ones together, or (the journal left behind, completed by the next run) the new ones together.
+
 The library's batch takes plain arguments (a folder, or a fetcher and titles) and returns a
 :class:`BatchReport`; the command line's batch modes (:mod:`extractor.cli.extract`) call it.
 """
@@ -14,22 +20,38 @@ The library's batch takes plain arguments (a folder, or a fetcher and titles) an
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, replace_directory, staging_directory
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock, swap_directories
 from extractor.entities import PageIdentity, titles_to_resolve, with_entities
 from extractor.errors import ExtractorError, FetchError, InputError
-from extractor.export.combined import ArticleSides, article_sides, folder_missions, folder_parts, write_combined
-from extractor.export.dataset import SCHEMA_FILE, dataset_files, guard_folder, guard_shrink, schema_json, slugify
+from extractor.export.combined import (
+    COMBINED_FOLDER,
+    ArticleSides,
+    article_sides,
+    folder_missions,
+    folder_parts,
+    stage_combined,
+)
+from extractor.export.dataset import (
+    SCHEMA_FILE,
+    dataset_files,
+    guard_folder,
+    guard_shrink,
+    schema_json,
+    slugify,
+    stage_dataset,
+)
 from extractor.extract import INPUT_SUFFIXES, MAX_INPUT_BYTES, extract_content, extract_file
 from extractor.fetch.batch import fetch_pages
 from extractor.fetch.client import Fetcher
@@ -53,6 +75,8 @@ class BatchOutcome:
     sides: ArticleSides | None = None
     relations_csv: bytes = b""
     missions_csv: bytes = b""
+    #: The new folder staged beside ``folder``, until the batch swaps it in (then ``None``).
+    staged: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -114,10 +138,7 @@ def _finish(
     guard_folder(article, folder)  # another title with the same slug fails rather than overwrite it
     guard_shrink(article, folder, allow_shrink=allow_shrink)  # a shrunk article fails, keeping its folder
     files = dataset_files(article)
-    with staging_directory(folder) as staging:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        replace_directory(staging, folder)
+    staged = stage_dataset(files, folder)  # swapped in with all the others at the end (_report)
     return BatchOutcome(
         title=article.source.title,
         slug=folder.name,
@@ -128,6 +149,7 @@ def _finish(
         sides=article_sides(article),
         relations_csv=files["relations.csv"],
         missions_csv=files["missions.csv"],
+        staged=staged,
     )
 
 
@@ -165,9 +187,9 @@ def _ignore_interrupts() -> None:
 def _executor(workers: int | None) -> Iterator[Executor]:
     """A pool of worker processes that, on Ctrl-C or any error, stops at once instead of finishing its queue.
 
-    Parsing is CPU-bound Python: processes, not threads, to use every core. The articles already
-    written stay written (each folder is replaced atomically; a folder being written when the
-    workers stop is left as a temporary folder, removed by the next run).
+    Parsing is CPU-bound Python: processes, not threads, to use every core. Nothing of the batch
+    is in place yet when the workers stop (the folders are swapped in together at the end): the
+    folders already staged are left as temporary folders, removed by the next run.
     """
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_ignore_interrupts)
     try:
@@ -204,12 +226,33 @@ def _report(
     resolved: Mapping[str, PageIdentity] | None = None,
 ) -> BatchReport:
     ordered = sorted(outcomes, key=lambda o: (o.slug, o.title))
-    atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
-    # From the folders as they stand, not this run's outcomes: a failed article keeps its rows.
-    combined = write_combined(
-        out_dir, folder_parts(out_dir), titles=titles, resolved=resolved, missions=folder_missions(out_dir)
-    )
-    return BatchReport(ordered, combined)
+    staged: dict[str, Path] = {}
+    try:
+        for index, outcome in enumerate(ordered):
+            if outcome.staged is None:
+                continue
+            if outcome.slug in staged:  # two new titles with one slug: the first keeps the folder
+                shutil.rmtree(outcome.staged, ignore_errors=True)
+                ordered[index] = _failure(outcome.title, InputError("same folder as another title", path=outcome.slug))
+                continue
+            staged[outcome.slug] = outcome.staged
+        atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())  # the same bytes for every run of a version
+        # From the folders as they will stand, not this run's outcomes: a failed article keeps its rows.
+        combined = stage_combined(
+            out_dir,
+            folder_parts(out_dir, staged),
+            titles=titles,
+            resolved=resolved,
+            missions=folder_missions(out_dir, staged),
+        )
+        staged[COMBINED_FOLDER] = combined
+    except BaseException:
+        for folder in staged.values():  # nothing was put in place: the old folders stay, together
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    swap_directories(out_dir, [(staged[name], out_dir / name) for name in sorted(staged)])
+    done = [replace(o, staged=None) if o.staged is not None else o for o in ordered]
+    return BatchReport(done, out_dir / COMBINED_FOLDER)
 
 
 def extract_folder(

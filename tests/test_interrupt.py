@@ -1,4 +1,4 @@
-"""Ctrl-C during a batch: it stops within 2 s, workers included, keeps what was finished, exits 130."""
+"""Ctrl-C during a batch: it stops within 2 s, workers included, leaves out/ as it was, exits 130."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from extractor.atomic import TEMP_PREFIX
 from tests.support import ROOT
 
 SEED = ROOT / "fixtures" / "seed" / "foreign-relations-of-kyrgyzstan.wikitext"
@@ -34,7 +35,8 @@ def test_ctrl_c_stops_a_batch_within_two_seconds(tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
-            if out.is_dir() and sum(1 for p in out.iterdir() if not p.name.startswith(".")) >= 3:
+            # Articles are staged beside their folders, and swapped in together at the end.
+            if out.is_dir() and sum(1 for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)) >= 3:
                 break
             time.sleep(0.05)
         assert process.poll() is None, "the batch ended before it could be interrupted"
@@ -49,11 +51,28 @@ def test_ctrl_c_stops_a_batch_within_two_seconds(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert elapsed < 2.0, f"took {elapsed:.1f} s to stop"
     assert "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "interrupted", stderr
-    # Every article written before the interrupt is complete; the rest were not started.
-    folders = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    assert 3 <= len(folders) < 300
-    for folder in folders:
-        assert json.loads((folder / "article.json").read_text(encoding="utf-8"))["relations"]
+    # Nothing of the batch was put in place (out/ had no dataset, and has none): the article
+    # folders and all/ are swapped in together, after every article is staged.
+    assert [p.name for p in out.iterdir() if not p.name.startswith(TEMP_PREFIX)] == []
+    # The next run removes the staged leftovers and writes everything.
+    one = articles / "Foreign_relations_of_Interruptland_000.wikitext"
+    for path in articles.iterdir():
+        if path != one:
+            path.unlink()
+    again = subprocess.run(
+        [sys.executable, "-m", "extractor", "--input", str(articles), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "all",
+        "article.schema.json",
+        "foreign-relations-of-interruptland-000",
+    ]
+    assert json.loads((out / "foreign-relations-of-interruptland-000" / "article.json").read_bytes())["relations"]
     # No worker outlived the run.
     time.sleep(0.2)
     assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -63,6 +64,7 @@ __all__ = [
     "missions_graphml",
     "pairs_csv",
     "pairs_of",
+    "stage_combined",
     "write_combined",
 ]
 
@@ -265,14 +267,25 @@ def combined_relations_csv(parts: Iterable[tuple[ArticleSides, bytes]], table: E
     return buffer.getvalue().encode("utf-8")
 
 
-def folder_parts(out_dir: Path) -> list[tuple[ArticleSides, bytes]]:
+def _article_folders(out_dir: Path, staged: Mapping[str, Path] | None) -> list[Path]:
+    """The article folders of ``out_dir``, sorted by slug, each replaced by its staged new folder
+    when ``staged`` (slug → staged folder) has one: the folders as they will stand after a swap."""
+    folders = {
+        folder.name: folder
+        for folder in (out_dir.iterdir() if out_dir.is_dir() else [])
+        if folder.name != COMBINED_FOLDER and not folder.name.startswith(".") and folder.is_dir()
+    }
+    folders.update(staged or {})
+    return [folders[name] for name in sorted(folders)]
+
+
+def folder_parts(out_dir: Path, staged: Mapping[str, Path] | None = None) -> list[tuple[ArticleSides, bytes]]:
     """Every article folder of ``out_dir`` as it stands (sorted by slug): its sides and its
     ``relations.csv``. The combined dataset is built from these, not from one run's outcomes, so
-    that an article that failed keeps its rows (its folder kept the previous dataset)."""
+    that an article that failed keeps its rows (its folder kept the previous dataset). With
+    ``staged`` (slug → a staged new folder), the folders as they will stand once swapped in."""
     parts = []
-    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
-        if folder.name == COMBINED_FOLDER or folder.name.startswith(".") or not folder.is_dir():
-            continue
+    for folder in _article_folders(out_dir, staged):
         try:
             article = Article.model_validate_json((folder / "article.json").read_bytes())
             relations = (folder / "relations.csv").read_bytes()
@@ -352,13 +365,12 @@ def missions_graphml(missions_csv: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def folder_missions(out_dir: Path) -> list[bytes]:
+def folder_missions(out_dir: Path, staged: Mapping[str, Path] | None = None) -> list[bytes]:
     """The ``missions.csv`` of every article folder of ``out_dir`` as it stands (sorted by slug),
-    as :func:`folder_parts` reads the relations: a failed article keeps its missions too."""
+    as :func:`folder_parts` reads the relations (and ``staged`` overlays them): a failed article
+    keeps its missions too."""
     found = []
-    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
-        if folder.name == COMBINED_FOLDER or folder.name.startswith(".") or not folder.is_dir():
-            continue
+    for folder in _article_folders(out_dir, staged):
         try:
             found.append((folder / "missions.csv").read_bytes())
         except OSError:  # not a dataset folder, or one written before missions were read
@@ -380,6 +392,26 @@ def write_combined(
     ``resolved`` is what the wiki answered for the titles (:mod:`extractor.fetch.pageprops`).
     """
     target = out_dir / COMBINED_FOLDER
+    staging = stage_combined(out_dir, parts, titles=titles, resolved=resolved, missions=missions)
+    try:
+        replace_directory(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def stage_combined(
+    out_dir: Path,
+    parts: Sequence[tuple[ArticleSides, bytes]],
+    *,
+    titles: Sequence[str] | None = None,
+    resolved: Mapping[str, PageIdentity] | None = None,
+    missions: Sequence[bytes] | None = None,
+) -> Path:
+    """The new ``out_dir/all/`` of :func:`write_combined`, staged beside it and not yet in place:
+    the caller swaps it in, with the article folders it was built from (or removes it)."""
+    target = out_dir / COMBINED_FOLDER
     table = family_table((sides for sides, _ in parts), resolved)
     with staging_directory(target) as staging:
         relations = combined_relations_csv(parts, table)
@@ -393,5 +425,4 @@ def write_combined(
             (staging / "missions.graphml").write_bytes(missions_graphml(combined))
         if titles is not None:
             (staging / "titles.txt").write_bytes("".join(f"{t}\n" for t in titles).encode("utf-8"))
-        replace_directory(staging, target)
-    return target
+    return staging

@@ -45,6 +45,7 @@ __all__ = [
     "package_source",
     "schema_json",
     "slugify",
+    "stage_dataset",
     "write_dataset",
 ]
 
@@ -308,6 +309,19 @@ def guard_shrink(article: Article, folder: Path, *, allow_shrink: bool = False) 
         raise ShrinkError(article.source.title, old, new)
 
 
+def stage_dataset(files: Mapping[str, bytes], target: Path) -> Path:
+    """The complete new dataset folder of ``target`` (``files``, and the ``history/`` of the one in
+    place), staged beside it and not yet in place: the caller swaps it in (or removes it)."""
+    with staging_directory(target) as staging:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        for kept in KEPT_FOLDERS:
+            if (target / kept).is_dir():
+                # Hard links: instant, and safe because these files are only ever replaced, never edited.
+                shutil.copytree(target / kept, staging / kept, copy_function=os.link)
+    return staging
+
+
 def write_dataset(
     article: Article, out_dir: Path, *, allow_shrink: bool = False, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> Path:
@@ -325,13 +339,11 @@ def write_dataset(
     with output_lock(out_dir, lock_timeout):
         guard_folder(article, target)
         guard_shrink(article, target, allow_shrink=allow_shrink)
-        with staging_directory(target) as staging:
-            for name, data in files.items():
-                (staging / name).write_bytes(data)
-            for kept in KEPT_FOLDERS:
-                if (target / kept).is_dir():
-                    # Hard links: instant, and safe because these files are only ever replaced, never edited.
-                    shutil.copytree(target / kept, staging / kept, copy_function=os.link)
+        staging = stage_dataset(files, target)
+        try:
             replace_directory(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     return target
