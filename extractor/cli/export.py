@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractor.cli.options import EXIT_OK, Parser
+from extractor.cli.options import EXIT_OK, Parser, add_lock_timeout
 
 __all__ = ["export_parser", "run_export"]
 
@@ -25,6 +25,7 @@ def export_parser() -> Parser:
         "Example: python -m extractor export --sqlite frx.db out/ && datasette frx.db -m frx.metadata.json",
     )
     parser.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("out"), help="default: out/")
+    add_lock_timeout(parser)  # DIR is read (and for report written) under its lock
     parser.add_argument("--sqlite", metavar="FILE", type=Path, required=True, help="the database to write")
     return parser
 
@@ -34,6 +35,6 @@ def run_export(argv: Sequence[str]) -> int:
     args = export_parser().parse_args(argv)
     from extractor.export.sqlite import write_sqlite
 
-    count, metadata = write_sqlite(args.dir, args.sqlite)
+    count, metadata = write_sqlite(args.dir, args.sqlite, lock_timeout=args.lock_timeout)
     print(f"{count} datasets -> {args.sqlite} (Datasette metadata: {metadata})")
     return EXIT_OK

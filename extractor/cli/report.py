@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractor.cli.options import EXIT_OK, Parser
+from extractor.cli.options import EXIT_OK, Parser, add_lock_timeout
 
 __all__ = ["report_parser", "run_report"]
 
@@ -24,6 +24,7 @@ def report_parser() -> Parser:
         "Example: python -m extractor report out/",
     )
     parser.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("out"), help="default: out/")
+    add_lock_timeout(parser)  # DIR is read (and for report written) under its lock
     return parser
 
 
@@ -32,6 +33,6 @@ def run_report(argv: Sequence[str]) -> int:
     args = report_parser().parse_args(argv)
     from extractor.report import write_report
 
-    pages = write_report(args.dir)
+    pages = write_report(args.dir, lock_timeout=args.lock_timeout)
     print(f"{len(pages)} pages -> {args.dir} (open {args.dir / 'all' / 'index.html'})")
     return EXIT_OK

@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from extractor.atomic import TEMP_PREFIX, atomic_write_bytes
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, TEMP_PREFIX, atomic_write_bytes, output_lock
 from extractor.countries import iso3_for, subject_of_title
 from extractor.errors import DatasetError
 from extractor.export.combined import COMBINED_FOLDER
@@ -304,8 +304,20 @@ def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
     return (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_sqlite(root: Path, database: Path) -> tuple[int, Path]:
-    """Load every dataset under ``root`` into ``database``; return the article count and the metadata file."""
+def write_sqlite(root: Path, database: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> tuple[int, Path]:
+    """Load every dataset under ``root`` into ``database``; return the article count and the metadata file.
+
+    Reads under ``root``'s lock (:func:`~extractor.atomic.output_lock`, waiting up to
+    ``lock_timeout`` seconds), so that the folders and ``all/`` are read as one batch left them
+    (an interrupted batch's swaps are completed first), never half swapped.
+    """
+    if not root.is_dir():  # nothing to lock (and no lock file to leave beside a missing folder)
+        return _write_sqlite(root, database)
+    with output_lock(root, lock_timeout):
+        return _write_sqlite(root, database)
+
+
+def _write_sqlite(root: Path, database: Path) -> tuple[int, Path]:
     folders = dataset_folders(root)
     if not folders:
         raise DatasetError("no dataset folders (no */article.json)", path=str(root))

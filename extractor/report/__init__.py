@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractor.atomic import atomic_write_bytes
+from extractor.atomic import DEFAULT_LOCK_TIMEOUT, atomic_write_bytes, output_lock
 from extractor.countries import iso3_for, subject_of_title
 from extractor.errors import DatasetError
 from extractor.export.combined import COMBINED_FOLDER, ArticleSides, article_sides, family_table
@@ -124,8 +124,20 @@ def _event_years(articles: Sequence[Article]) -> dict[str, list[int]]:
     return years
 
 
-def write_report(root: Path) -> list[Path]:
-    """Write every dataset's page under ``root`` and ``root/all/``; return the pages written."""
+def write_report(root: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> list[Path]:
+    """Write every dataset's page under ``root`` and ``root/all/``; return the pages written.
+
+    Holds ``root``'s lock (:func:`~extractor.atomic.output_lock`, waiting up to ``lock_timeout``
+    seconds): the pages go into the dataset folders, which a batch may be swapping, and an
+    interrupted batch's swaps are completed first, so the pages are of consistent folders.
+    """
+    if not root.is_dir():  # nothing to lock (and no lock file to leave beside a missing folder)
+        return _write_report(root)
+    with output_lock(root, lock_timeout):
+        return _write_report(root)
+
+
+def _write_report(root: Path) -> list[Path]:
     folders = dataset_folders(root)
     if not folders:
         raise DatasetError("no dataset folders (no */article.json)", path=str(root))
