@@ -164,7 +164,8 @@ def test_every_call_is_polite(api: Any, fetcher: Fetcher) -> None:
         assert (params["format"], params["formatversion"], params["maxlag"]) == ("json", "2", "5")
         assert call.request.headers["Accept-Encoding"] == "gzip"
         assert call.request.headers["User-Agent"] == fetcher.user_agent
-        assert call.request.req_kwargs["timeout"] == 30.0
+        # (connect, read): connecting is bounded by the smaller of the timeout and the deadline.
+        assert call.request.req_kwargs["timeout"] == (30.0, 30.0)
 
 
 def test_api_url_must_be_an_api_php() -> None:

@@ -221,3 +221,40 @@ def test_a_batch_fails_a_file_over_max_bytes(tmp_path: Path, run_cli: Callable[.
     assert result.returncode == 2
     assert "failed: Foreign relations of Big: " in result.stderr and "1000-byte limit" in result.stderr
     assert (tmp_path / "out" / "foreign-relations-of-small" / "relations.csv").is_file()
+
+
+def drip_headers(conn: socket.socket) -> None:
+    """Send the status line and headers one byte every 0.5 s (never a read timeout, never a body)."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"x" * 100:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.5)
+
+
+def test_a_server_dripping_its_headers_meets_the_deadline(
+    server: FaultServer, out: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Headers dripped a byte at a time are cut at the overall deadline: exit 2 in well under 10 s, one line."""
+    before = files(out)
+    server.plan.append(drip_headers)
+    started = time.monotonic()
+    result = run_cli(
+        "--api-url", server.api_url, "--title", TITLE, "--max-retries", "0", "--deadline", "2", "--out", str(out)
+    )
+    assert time.monotonic() - started < 8
+    refused(result, "no complete answer from 127.0.0.1:", "within 2 s")
+    assert files(out) == before
+
+
+def test_a_header_drip_is_retried_like_a_timeout(server: FaultServer) -> None:
+    """The deadline cut is retried as a timeout is: a second attempt that answers is the answer."""
+    from extractor.fetch.client import Fetcher
+    from tests.test_fetch_faults import respond
+
+    server.plan.extend([drip_headers, respond(200)])
+    sleeps: list[float] = []
+    fetcher = Fetcher(api_url=server.api_url, contact="t@example.org", deadline=1, max_retries=1, sleep=sleeps.append)
+    started = time.monotonic()
+    with fetcher:
+        page = fetcher.fetch_wikitext(TITLE)
+    assert time.monotonic() - started < 5 and len(sleeps) == 1
+    assert page.source.title == TITLE and len(server.requests) == 2

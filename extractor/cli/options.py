@@ -187,7 +187,7 @@ def add_fetch_options(
         metavar="S",
         type=positive_int,
         default=120,
-        help="seconds one request may take in all, connection and whole body, before it is retried (120)",
+        help="seconds one request may take in all, connection, headers and whole body, before it is retried (120)",
     )
     if replay:
         add("--record", metavar="DIR", type=Path, help="store the answers and their requests in DIR")

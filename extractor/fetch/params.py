@@ -61,8 +61,8 @@ BACKOFF_CAP = 120.0
 #: The largest answer read; a bigger one is refused, not retried. enwiki's longest articles
 #: answer with a few MB; this is far beyond and still fits in memory.
 MAX_RESPONSE_BYTES = 64 * 2**20
-#: Seconds one request may take in all, connection and whole body (a server that drips one byte
-#: at a time never trips the per-read timeout).
+#: Seconds one request may take in all, connection, headers and whole body (a server that drips
+#: one byte at a time never trips the per-read timeout; see fetch/watchdog.py).
 DEFAULT_DEADLINE = 120.0
 #: Seconds of replication lag beyond which the API asks us to wait (``maxlag``).
 DEFAULT_MAXLAG = 5

@@ -6,7 +6,8 @@ returns what the reader made of the answer. Three kinds, picked once when a
 
 * :class:`LiveTransport` sends the request with one ``requests.Session``, politely: a User-Agent
   in Wikimedia's format (https://meta.wikimedia.org/wiki/User-Agent_policy), ``Accept-Encoding:
-  gzip``, a timeout, and a streamed body refused beyond a size cap. What is retried, and nothing
+  gzip``, a timeout, an overall deadline per request (:mod:`extractor.fetch.watchdog`), and a
+  streamed body refused beyond a size cap. What is retried, and nothing
   else: HTTP 429/502/503/504, connection errors (including a body cut short in transfer),
   timeouts, and the API errors the reader marks as worth retrying; each after the back-off of
   :func:`~extractor.fetch.params.backoff_seconds`. A complete answer that is not JSON, any other
@@ -48,6 +49,7 @@ from extractor.fetch.params import (
     wiki_language,
 )
 from extractor.fetch.recording import Exchange, Recording, describe
+from extractor.fetch.watchdog import Watchdog, WatchedAdapter
 
 __all__ = [
     "LiveTransport",
@@ -155,6 +157,11 @@ class LiveTransport:
         self._sleep = sleep
         self._own_session = session is None
         self._session = session or requests.Session()
+        if self._own_session:
+            # The deadline also while a server drips its status line or headers (fetch/watchdog.py);
+            # a session given by the caller keeps its own adapters (its reads bounded one by one).
+            self._session.mount("http://", WatchedAdapter())
+            self._session.mount("https://", WatchedAdapter())
         self._session.headers["User-Agent"] = self._user_agent
         # Only gzip: what Wikimedia's etiquette asks for, and every MediaWiki front end serves.
         self._session.headers["Accept-Encoding"] = "gzip"
@@ -224,8 +231,29 @@ class LiveTransport:
             )
 
         started = time.monotonic()
+        watchdog = Watchdog(self.deadline)
         try:
-            with self._session.get(url, params=request.params or None, timeout=self.timeout, stream=True) as response:
+            with watchdog:
+                return self._get(request, url, where, limit, started, error)
+        except (Retry, TransportError):
+            if watchdog.fired:  # the watchdog cut the socket: whatever broke, the deadline is why
+                raise Retry(error(f"no complete answer from {where} within {self.deadline:g} s")) from None
+            raise
+
+    def _get(
+        self,
+        request: Request,
+        url: str,
+        where: str,
+        limit: int,
+        started: float,
+        error: Callable[..., TransportError],
+    ) -> Answer:
+        """One GET of ``url``, its body read while the deadline holds; failures as Retry or TransportError."""
+        # Connecting counts against the deadline too (the watchdog only finds a connected socket).
+        timeout = (min(self.timeout, self.deadline), self.timeout)
+        try:
+            with self._session.get(url, params=request.params or None, timeout=timeout, stream=True) as response:
                 self._same_host(response, error)
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > limit:
