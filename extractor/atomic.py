@@ -256,12 +256,20 @@ def _recover(out_dir: Path) -> None:
     except FileNotFoundError:
         return
     except (OSError, ValueError) as error:
-        raise ExtractorError(f"{journal}: unreadable journal of an interrupted run ({error})", setting="out") from None
-    swaps = data.get("swaps") if isinstance(data, dict) else None
+        swaps = None
+        reason = f"unreadable ({' '.join(str(error).split())})"
+    else:
+        swaps = data.get("swaps") if isinstance(data, dict) else None
+        reason = "not a list of swaps"
     if not isinstance(swaps, list) or not all(
         isinstance(s, dict) and {"staging", "target", "inode"} <= s.keys() for s in swaps
     ):
-        raise ExtractorError(f"{journal}: not a journal of swaps (written by another program?)", setting="out")
+        # Written atomically by swap_directories, so never half written: something else made it.
+        # Nothing is guessed: the folders may be mid-change, a person has to look.
+        raise ExtractorError(
+            f"{journal}: the journal of an interrupted run is {reason}; nothing written "
+            f"(check the folders of {out_dir}, then remove it)"
+        )
     left = _roll_forward(out_dir, swaps)
     journal.unlink()
     # Why a warning: a reader of out/ saw an interrupted state until now; the log says it ended.

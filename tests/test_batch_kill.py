@@ -22,15 +22,18 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from extractor.atomic import JOURNAL_FILE, TEMP_PREFIX, output_lock
 from extractor.export.combined import folder_missions, folder_parts, write_combined
 from tests.support import ROOT
+
+if TYPE_CHECKING:
+    from tests.support import CliResult
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and SIGKILL (POSIX)")
 
@@ -297,3 +300,18 @@ def test_a_run_that_finds_a_journal_completes_it_and_says_so(tmp_path: Path, com
     assert (out / "all" / "marker").read_text() == "all"
     assert (out / "foreign-relations-of-kazakhstan" / "marker").read_text() == "foreign-relations-of-kazakhstan"
     assert [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)] == []
+
+
+def test_a_journal_that_is_not_one_is_one_line_and_touches_nothing(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """A journal this tool did not write (it writes them whole) stops the next run: exit 2, one line, nothing written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / JOURNAL_FILE).write_text('{"swaps": "all"')
+    source = tmp_path / "Foreign_relations_of_Testland.wikitext"
+    source.write_text(ARTICLE.format(subject="Testland", date="1992"), encoding="utf-8")
+    result = run_cli("--input", str(source), "--out", str(out))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"error: {out / JOURNAL_FILE}: the journal of an interrupted run is unreadable")
+    assert sorted(p.name for p in out.iterdir()) == [JOURNAL_FILE]

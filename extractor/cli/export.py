@@ -25,7 +25,7 @@ def export_parser() -> Parser:
         "Example: python -m extractor export --sqlite frx.db out/ && datasette frx.db -m frx.metadata.json",
     )
     parser.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("out"), help="default: out/")
-    add_lock_timeout(parser)  # DIR is read (and for report written) under its lock
+    add_lock_timeout(parser)  # DIR is read under its lock: never half swapped by a batch
     parser.add_argument("--sqlite", metavar="FILE", type=Path, required=True, help="the database to write")
     return parser
 

@@ -24,7 +24,7 @@ def report_parser() -> Parser:
         "Example: python -m extractor report out/",
     )
     parser.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("out"), help="default: out/")
-    add_lock_timeout(parser)  # DIR is read (and for report written) under its lock
+    add_lock_timeout(parser)  # DIR is read and written under its lock, as a batch writes it
     return parser
 
 
