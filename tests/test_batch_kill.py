@@ -305,7 +305,7 @@ def test_a_run_that_finds_a_journal_completes_it_and_says_so(tmp_path: Path, com
 def test_a_journal_that_is_not_one_is_one_line_and_touches_nothing(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
-    """A journal this tool did not write (it writes them whole) stops the next run: exit 2, one line, nothing written."""
+    """A journal this tool did not write (it writes them whole) stops the next run: exit 2, one line, no write."""
     out = tmp_path / "out"
     out.mkdir()
     (out / JOURNAL_FILE).write_text('{"swaps": "all"')
