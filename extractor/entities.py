@@ -17,8 +17,11 @@ from the reviewed ``data/un_members.csv``. ``kind`` is decided in this order: th
 a UN member's code, a withdrawn ISO 3166-3 name (pycountry), a name shaped like an
 organisation's, a current ISO code (a territory), else ``other``.
 
-Why hand-written tables and not ``country_converter``, which has UN membership and
-Gleditsch–Ward codes: it is GPL-3.0, this project is MIT, and its data is not copied here.
+``gw_code`` (Gleditsch–Ward) comes from the optional ``country_converter`` package by the
+entity's ISO code (:mod:`extractor.codes`): null without it. Why hand-written tables for the
+rest and not ``country_converter``, which has UN membership too: it is GPL-3.0, this project is
+MIT, so it is only an optional extra and its data is not copied here (the tests cross-check the
+tables against it).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import TypeVar, get_args
 
 import pycountry
 
+from extractor.codes import gw_code
 from extractor.countries import iso3_for, subject_of_title
 from extractor.models import Article, Entity, EntityKind
 
@@ -277,7 +281,7 @@ class EntityTable:
             name=_most_common(per_article),
             qid=_most_common(key_qids) if key_qids else (_most_common(qids) if qids else None),
             iso3=iso3,
-            gw_code=None,  # no table with a licence this project can use is shipped (see data/README.md)
+            gw_code=gw_code(iso3),  # null unless the optional country_converter is installed
             un_member_since=un_members().get(iso3) if kind == "un-member" and iso3 else None,
             kind=kind,
             names=sorted(spellings, key=lambda n: (n.casefold(), n)),

@@ -241,7 +241,7 @@ class Entity(_Model):
     name: str = Field(description="The name most articles use for it.")
     qid: str | None = Field(default=None, description="Wikidata item of its page, as the wiki answered; null unknown.")
     iso3: str | None = Field(default=None, description="ISO 3166-1 alpha-3 code (Kosovo: XKX).")
-    gw_code: int | None = Field(default=None, description="Gleditsch–Ward code; null (no such table is shipped).")
+    gw_code: int | None = Field(default=None, description="Gleditsch–Ward code (the codes extra); else null.")
     un_member_since: int | None = Field(default=None, description="Year admitted to the UN, for a member.")
     kind: EntityKind
     names: list[str] = Field(default_factory=list, description="Every spelling seen (names and page titles).")

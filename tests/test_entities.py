@@ -145,7 +145,7 @@ def test_over_the_corpus_every_entity_is_one_row_and_every_partner_has_a_kind(
     corpus_batch: tuple[BatchReport, Path],
 ) -> None:
     """Offline: no two entities share an ISO code or a name, no pair repeats, every row has a kind,
-    every UN member has its ISO code, and Northern Cyprus's two spellings are one entity."""
+    every UN member has its ISO and GW codes, and Northern Cyprus's two spellings are one entity."""
     _, out = corpus_batch
     entities = rows(out / "all" / "entities.csv")
     isos = [e["iso3"] for e in entities if e["iso3"]]
@@ -155,6 +155,7 @@ def test_over_the_corpus_every_entity_is_one_row_and_every_partner_has_a_kind(
     assert all(r["country_kind"] for r in rows(out / "all" / "relations.csv"))
     members = [e for e in entities if e["kind"] == "un-member"]
     assert len(members) == 193 and {e["iso3"] for e in members} == set(un_members())
+    assert all(e["gw_code"] for e in members)  # country_converter is in the test extra (tests/test_codes.py)
     pairs = rows(out / "all" / "pairs.csv")
     assert len({frozenset((p["key_a"], p["key_b"])) for p in pairs}) == len(pairs)
     cyprus = next(e for e in entities if e["key"] == "Northern Cyprus")

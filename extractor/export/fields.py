@@ -155,7 +155,7 @@ FIELDS: dict[str, dict[str, Column]] = {
         "name": Column("string", "The name most articles use for it.", required=True),
         "qid": Column("string", "Its Wikidata item, as the wiki answered.", pattern=_QID),
         "iso3": Column("string", "ISO 3166-1 alpha-3 code.", pattern=r"^[A-Z]{3}$"),
-        "gw_code": Column("integer", "Gleditsch–Ward code (none shipped yet: empty)."),
+        "gw_code": Column("integer", "Gleditsch–Ward code (country_converter, the codes extra); else empty."),
         "un_member_since": Column("integer", "Year it was admitted to the UN, where a member."),
         "kind": Column("string", "What it is.", enum=_KIND, required=True),
         "names": Column("string", "Every spelling the family uses for it, '; '-separated.", required=True),
