@@ -188,8 +188,8 @@ def _executor(workers: int | None) -> Iterator[Executor]:
     """A pool of worker processes that, on Ctrl-C or any error, stops at once instead of finishing its queue.
 
     Parsing is CPU-bound Python: processes, not threads, to use every core. Nothing of the batch
-    is in place yet when the workers stop (the folders are swapped in together at the end): the
-    folders already staged are left as temporary folders, removed by the next run.
+    is in place yet when the workers stop (the folders are swapped in together at the end); an
+    article a worker was staging is left as a temporary folder, removed by the next run.
     """
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_ignore_interrupts)
     try:
@@ -291,15 +291,32 @@ def extract_folder(
             todo.append(path)
     with output_lock(out_dir, lock_timeout):  # from the first staging folder to all/
         bar = _Progress(len(todo), progress)
-        with _executor(workers) as pool:
-            futures = []
-            for path in todo:
-                future = pool.submit(_extract_file, path, out_dir, allow_shrink, max_bytes)
-                _watch(future, path.stem.replace("_", " "), bar)
-                futures.append((path.stem.replace("_", " "), future))
-            outcomes += _collect(futures)
+        futures: list[tuple[str, Future[BatchOutcome]]] = []
+        try:
+            with _executor(workers) as pool:
+                for path in todo:
+                    future = pool.submit(_extract_file, path, out_dir, allow_shrink, max_bytes)
+                    _watch(future, path.stem.replace("_", " "), bar)
+                    futures.append((path.stem.replace("_", " "), future))
+                outcomes += _collect(futures)
+        except KeyboardInterrupt:
+            # Ctrl-C keeps every finished article: the ones already staged are swapped in, with an
+            # all/ built from the folders as they then stand, as at the end of a whole run; the
+            # others keep their old folders (and rows). Then the interrupt goes on to the caller.
+            bar.close()
+            _report(outcomes + _finished(futures), out_dir, None)
+            raise
         bar.close()
         return _report(outcomes, out_dir, None)
+
+
+def _finished(futures: list[tuple[str, Future[BatchOutcome]]]) -> list[BatchOutcome]:
+    """The outcomes of the articles whose worker had finished (its staged folder complete)."""
+    return [
+        future.result()
+        for _, future in futures
+        if future.done() and not future.cancelled() and future.exception() is None
+    ]
 
 
 def extract_titles(
