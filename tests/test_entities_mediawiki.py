@@ -150,3 +150,26 @@ def test_a_single_live_run_writes_its_entities_into_article_json(wiki: Any, tmp_
         "Peru": "Q419",
         "Taiwan": "Q865",
     }
+
+
+def test_the_sqlite_export_joins_every_spelling_to_its_entity(
+    batch: tuple[Path, list[dict[str, list[str]]]], tmp_path: Path
+) -> None:
+    """`export --sqlite` of the batch: Chile's 'Republic of China' and Peru's 'Taiwan' carry the key
+    Taiwan, and join the entity with the wiki's item; every key is one of the entities table."""
+    import sqlite3
+
+    out, _ = batch
+    database = tmp_path / "frx.db"
+    assert main(["export", "--sqlite", str(database), str(out)]) == 0
+    with sqlite3.connect(database) as connection:
+        taiwan = connection.execute(
+            "select a.subject, r.country, e.qid from relations r join entities e on e.key = r.country_key "
+            "join articles a on a.id = r.article where r.country_key = 'Taiwan' order by a.subject"
+        ).fetchall()
+        assert taiwan == [("Chile", "Republic of China", "Q865"), ("Peru", "Taiwan", "Q865")]
+        assert connection.execute("pragma foreign_key_check").fetchall() == []
+        subjects = connection.execute("select subject_key from articles order by subject_key").fetchall()
+        assert subjects == [("Chile",), ("Palestine",), ("Peru",), ("Taiwan",)]
+        loaded = [row[0] for row in connection.execute("select country_key from relations order by id")]
+    assert loaded == [r["country_key"] for r in rows(out / "all" / "relations.csv")]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,8 @@ import pytest
 
 from extractor.batch import BatchReport
 from extractor.cli.options import load_snapshot
+from extractor.entities import PageIdentity
+from extractor.errors import DatasetError
 from extractor.export.combined import article_sides, write_combined
 from extractor.export.dataset import dataset_files, write_dataset
 from extractor.extract import extract_wikitext
@@ -35,6 +39,11 @@ def database(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("db") / "frx.db"
     assert write_sqlite(out, path)[0] == 1
     return path
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _query(database: Path, sql: str) -> list[tuple[object, ...]]:
@@ -123,6 +132,19 @@ def test_corpus_loads_whole(corpus_batch: tuple[BatchReport, Path], tmp_path: Pa
     assert _query(path, "select count(*) from relations") == [(sum(o.relations for o in report.outcomes),)]
     assert _query(path, "select count(*) from citations where relation_id is null or reference_id is null") == [(0,)]
     assert _query(path, "select count(*) > 0 from pairs") == [(1,)]
+    # Every partner and subject is an entity of all/entities.csv, with the key all/relations.csv gives it.
+    assert _query(path, "pragma foreign_key_check") == []
+    assert _query(
+        path, "select count(*) from relations r left join entities e on e.key = r.country_key where e.key is null"
+    ) == [(0,)]
+    published = [row["country_key"] for row in _csv(folder / "all" / "relations.csv")]
+    assert [row[0] for row in _query(path, "select country_key from relations order by id")] == published
+    # The key is what makes one country one value across articles that spell it differently.
+    spelled = _query(
+        path,
+        "select count(*) > 0 from (select 1 from relations group by country_key having count(distinct country) > 1)",
+    )
+    assert spelled == [(1,)]
 
 
 def test_events_and_missions_link_their_relation_and_article(database: Path) -> None:
@@ -162,3 +184,84 @@ def test_datasette_metadata_describes_events_missions_and_entities(database: Pat
     for table, fields in (("events", "events.csv"), ("missions", "missions.csv"), ("entities", "all/entities.csv")):
         assert tables[table]["description"]
         assert tables[table]["columns"] == {name: column.description for name, column in FIELDS[fields].items()}
+
+
+def _indexes(database: Path) -> set[object]:
+    return {row[0] for row in _query(database, "select name from sqlite_master where type = 'index'")}
+
+
+def test_relations_and_articles_carry_their_entity_keys_indexed_and_joined(database: Path) -> None:
+    """Each relation has its partner's `country_key` and each article its `subject_key`, indexed and
+    foreign keys of `entities`, so that a relation joins its entity."""
+    assert {"idx_relations_country_key", "idx_articles_subject_key", "idx_relations_country"} <= _indexes(database)
+    assert {"idx_articles_subject", "idx_missions_subject"} <= _indexes(database)
+    assert ("entities", "country_key", "key") in {
+        row[2:5] for row in _query(database, "pragma foreign_key_list(relations)")
+    }
+    assert ("entities", "subject_key", "key") in {
+        row[2:5] for row in _query(database, "pragma foreign_key_list(articles)")
+    }
+    assert ("entities", "key_a", "key") in {row[2:5] for row in _query(database, "pragma foreign_key_list(pairs)")}
+    assert _query(database, "pragma foreign_key_check") == []
+    joined = _query(
+        database,
+        "select r.country, e.kind, e.iso3 from relations r join entities e on e.key = r.country_key "
+        "where r.country = 'Armenia'",
+    )
+    assert joined == [("Armenia", "un-member", "ARM")]
+    assert _query(database, "select count(*) from relations r join entities e on e.key = r.country_key") == _query(
+        database, "select count(*) from relations"
+    )
+    subject = _query(database, "select e.name from articles a join entities e on e.key = a.subject_key")
+    assert subject == [("Kyrgyzstan",)]
+
+
+def test_entity_keys_are_the_ones_all_relations_csv_publishes(tmp_path: Path) -> None:
+    """Where the wiki's answers made the combined keys differ from the link targets, the database uses
+    the combined dataset's keys (the entities table's), not keys of its own."""
+    from extractor.export.sqlite import write_sqlite
+
+    article = extract_wikitext(*load_snapshot("Foreign relations of Kyrgyzstan"))
+    write_dataset(article, tmp_path / "out")
+    resolved = {"Armenia": PageIdentity("Republic of Armenia", "Q399")}
+    parts = [(article_sides(article), dataset_files(article)["relations.csv"])]
+    write_combined(tmp_path / "out", parts, resolved=resolved)
+    path = tmp_path / "frx.db"
+    write_sqlite(tmp_path / "out", path)
+    keys = _query(
+        path,
+        "select r.country_key, e.qid from relations r join entities e on e.key = r.country_key "
+        "where r.country = 'Armenia'",
+    )
+    assert keys == [("Republic of Armenia", "Q399")]
+    assert _query(path, "pragma foreign_key_check") == []
+    published = [row["country_key"] for row in _csv(tmp_path / "out" / "all" / "relations.csv")]
+    assert [row[0] for row in _query(path, "select country_key from relations order by id")] == published
+
+
+def test_without_a_combined_folder_the_keys_come_from_the_loaded_articles(out: Path, tmp_path: Path) -> None:
+    """A folder without all/ still gets every relation's key (indexed), with no entities table to refer to."""
+    from extractor.export.sqlite import write_sqlite
+
+    folder = tmp_path / "out"
+    shutil.copytree(out, folder, ignore=shutil.ignore_patterns("all"))
+    path = tmp_path / "frx.db"
+    write_sqlite(folder, path)
+    assert _query(path, "select count(*) from relations where country_key is null") == [(0,)]
+    assert _query(path, "select country_key from relations where country = 'Armenia'") == [("Armenia",)]
+    assert "idx_relations_country_key" in _indexes(path)
+    assert "entities" not in {row[2] for row in _query(path, "pragma foreign_key_list(relations)")}
+
+
+def test_a_relations_csv_that_does_not_match_its_article_is_an_error_naming_it(out: Path, tmp_path: Path) -> None:
+    """relations.csv with a row less than article.json's relations: an error naming the file, no database."""
+    from extractor.export.sqlite import write_sqlite
+
+    folder = tmp_path / "out"
+    shutil.copytree(out, folder)
+    relations = next(folder.glob("*/relations.csv"))
+    relations.write_bytes(relations.read_bytes().rsplit(b"\n", 2)[0] + b"\n")
+    with pytest.raises(DatasetError, match=r"relations\.csv") as error:
+        write_sqlite(folder, tmp_path / "frx.db")
+    assert "38 rows" in str(error.value)
+    assert not (tmp_path / "frx.db").exists()

@@ -11,6 +11,15 @@ an event and a mission their relation (``relation_id``), by single-column foreig
 Datasette follows. sqlite-utils writes the schema, the
 indexes and the FTS5 index on the notes, rather than hand-written DDL.
 
+Every relation carries its partner's entity key (``country_key``) and every article its
+subject's (``subject_key``), the keys of ``all/entities.csv`` (a foreign key to ``entities`` when
+the folder has that file), so that one country is one value across articles whatever the
+spelling. A key is the one ``all/relations.csv`` publishes for the same link target (the keys of
+one family are a function of the page a row names), else, for a dataset newer than ``all/`` or a
+folder without it, the key the combined export would give without the wiki's answers
+(:func:`~extractor.export.combined.family_table` of the loaded articles). The per-dataset
+``relations.csv`` does not carry the key: it depends on the other articles of the family.
+
 The database is built in a temporary file beside the target and renamed over it, so a failed
 run leaves the previous database as it was.
 """
@@ -31,8 +40,10 @@ import sqlite_utils
 
 from extractor.atomic import DEFAULT_LOCK_TIMEOUT, TEMP_PREFIX, atomic_write_bytes, output_lock
 from extractor.countries import iso3_for, subject_of_title
+from extractor.entities import mentions_of, page_title
 from extractor.errors import DatasetError
-from extractor.export.combined import COMBINED_FOLDER
+from extractor.export.combined import COMBINED_FOLDER, article_sides, family_table
+from extractor.export.dataset import formula_safe
 from extractor.export.fields import FIELDS, column
 from extractor.models import Article
 
@@ -65,6 +76,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "licence_url": str,
     "attribution": str,
     "note": str,
+    "subject_key": str,
 }
 
 
@@ -121,11 +133,55 @@ def _create(db: sqlite_utils.Database, name: str, columns: dict[str, type], tabl
     db[name].create(columns, pk="id", not_null=_not_null(table, list(columns)), **kwargs)  # type: ignore[union-attr]
 
 
+def _cell_title(country_article: str | None, country: str | None) -> str:
+    """The page a relations.csv row names, as :func:`~extractor.entities.mentions_of` reads it."""
+    return page_title(country_article or country or "") or (country or "")
+
+
+class _EntityKeys:
+    """The entity key of each subject and partner: as ``all/relations.csv`` publishes it, else the
+    key the family of the loaded articles gives (see the module's docstring)."""
+
+    def __init__(self, articles: list[Article], published: Path | None) -> None:
+        self.family = family_table(article_sides(article) for article in articles)
+        self.partners: dict[str, str] = {}
+        self.subjects: dict[str, str] = {}
+        if published is None:
+            return
+        _, rows = _csv_rows(published, "all/relations.csv")
+        for row in rows:
+            # The same page is the same entity throughout one family table: the first row says it.
+            if row.get("country_key"):
+                self.partners.setdefault(
+                    _cell_title(row.get("country_article"), row.get("country")), row["country_key"]
+                )
+            if row.get("subject") and row.get("subject_key"):
+                self.subjects.setdefault(row["subject"], row["subject_key"])
+
+    def subject(self, article: Article) -> str:
+        """The entity key of the article's subject."""
+        mention = mentions_of(article)[0]
+        return self.subjects.get(formula_safe(mention.name)) or self.family.entity(mention).key
+
+    def countries(self, article: Article, rows: list[dict[str, Any]], path: Path) -> list[str]:
+        """The entity key of each row of the article's ``relations.csv`` (its rows are the article's relations)."""
+        mentions = mentions_of(article)[1:]
+        if len(mentions) != len(rows):
+            raise DatasetError(f"{len(rows)} rows, but article.json has {len(mentions)} relations", path=str(path))
+        return [
+            self.partners.get(_cell_title(row.get("country_article"), row.get("country")))
+            or self.family.entity(mention).key
+            for row, mention in zip(rows, mentions, strict=True)
+        ]
+
+
 class _Loader:
     """Loads dataset folders one after the other, numbering rows and linking citations."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, keys: _EntityKeys, entities: bool) -> None:
         self.db = db
+        self.keys = keys
+        self.entities = entities
         self.created: set[str] = set()
         self.next_id = {name: 1 for name in ("articles", *TABLES)}
 
@@ -147,7 +203,12 @@ class _Loader:
         if name == "citations":
             first["reference_id"] = int
             keys.append(("reference_id", "references", "id"))
-        _create(self.db, name, _columns(TABLES[name], columns, first), TABLES[name], foreign_keys=keys)
+        types = _columns(TABLES[name], columns, first)
+        if name == "relations":
+            types["country_key"] = str  # after the CSV's columns, as all/relations.csv has it
+            if self.entities:
+                keys.append(("country_key", "entities", "key"))
+        _create(self.db, name, types, TABLES[name], foreign_keys=keys)
 
     def load(self, folder: Path) -> None:
         article = _load_article(folder)
@@ -170,6 +231,7 @@ class _Loader:
                     "licence_url": source.licence_url,
                     "attribution": source.attribution,
                     "note": source.note,
+                    "subject_key": self.keys.subject(article),
                 }
             ],
         )
@@ -179,6 +241,9 @@ class _Loader:
                 continue
             columns, rows = _csv_rows(folder / file_name, file_name)
             self._ensure(name, columns)
+            if name == "relations":
+                for row, entity in zip(rows, self.keys.countries(article, rows, folder / file_name), strict=True):
+                    row["country_key"] = entity
             start = self.next_id[name]
             for row in rows:
                 row["article"] = article_id
@@ -196,9 +261,10 @@ class _Loader:
             self._insert(name, rows)
 
 
-def _load_pairs(db: sqlite_utils.Database, path: Path) -> None:
+def _load_pairs(db: sqlite_utils.Database, path: Path, entities: bool) -> None:
     columns, rows = _csv_rows(path, "all/pairs.csv")
-    _create(db, "pairs", _columns("all/pairs.csv", columns, {"id": int}), "all/pairs.csv")
+    keys = [(key, "entities", "key") for key in ("key_a", "key_b") if entities and key in columns]
+    _create(db, "pairs", _columns("all/pairs.csv", columns, {"id": int}), "all/pairs.csv", foreign_keys=keys)
     for number, row in enumerate(rows, start=1):
         row["id"] = number
     db["pairs"].insert_all(rows)  # type: ignore[union-attr]
@@ -219,18 +285,23 @@ def _load_entities(db: sqlite_utils.Database, path: Path) -> None:
             db["entities"].create_index(index)  # type: ignore[union-attr]
 
 
-def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None, entities: Path | None) -> None:
-    db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"slug", "title"})  # type: ignore[union-attr]
-    loader = _Loader(db)
+def _build(db: sqlite_utils.Database, folders: list[Path], root: Path, articles: list[Article]) -> None:
+    combined = root / COMBINED_FOLDER
+    pairs, entities, published = (combined / name for name in ("pairs.csv", "entities.csv", "relations.csv"))
+    has_entities = entities.is_file()
+    if has_entities:  # first: the articles' and relations' keys refer to it
+        _load_entities(db, entities)
+    keys = [("subject_key", "entities", "key")] if has_entities else []
+    db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"slug", "title"}, foreign_keys=keys)  # type: ignore[union-attr]
+    loader = _Loader(db, _EntityKeys(articles, published if published.is_file() else None), has_entities)
     for folder in folders:
         loader.load(folder)
     db["articles"].create_index(["slug"], unique=True)  # type: ignore[union-attr]
     db["articles"].create_index(["subject"])  # type: ignore[union-attr]
+    db["articles"].create_index(["subject_key"])  # type: ignore[union-attr]
     if "relations" in loader.created:
-        for index in (["article"], ["country"], ["iso3"]):
+        for index in (["article"], ["country"], ["iso3"], ["country_key"]):
             db["relations"].create_index(index)  # type: ignore[union-attr]
-        if "country_key" in db["relations"].columns_dict:  # per-dataset relations.csv has none; kept if it gains one
-            db["relations"].create_index(["country_key"])  # type: ignore[union-attr]
         db["relations"].enable_fts(["notes"], fts_version="FTS5")  # type: ignore[union-attr]
     if "citations" in loader.created:
         for index in (["relation_id"], ["reference_id"]):
@@ -241,10 +312,8 @@ def _build(db: sqlite_utils.Database, folders: list[Path], pairs: Path | None, e
                 db[name].create_index(index)  # type: ignore[union-attr]
     if "missions" in loader.created:
         db["missions"].create_index(["subject"])  # type: ignore[union-attr]
-    if pairs is not None:
-        _load_pairs(db, pairs)
-    if entities is not None:
-        _load_entities(db, entities)
+    if pairs.is_file():
+        _load_pairs(db, pairs, has_entities)
 
 
 @contextlib.contextmanager
@@ -265,8 +334,10 @@ def metadata_path(database: Path) -> Path:
     return database.with_name(database.stem + ".metadata.json")
 
 
-def _table_metadata(table: str, description: str) -> dict[str, Any]:
+def _table_metadata(table: str, description: str, extra: str | None = None) -> dict[str, Any]:
     columns = {name: definition.description for name, definition in FIELDS[table].items()}
+    if extra is not None:  # a key column the loader adds, described as all/relations.csv does
+        columns[extra] = FIELDS["all/relations.csv"][extra].description
     return {"description": description, "columns": columns}
 
 
@@ -286,8 +357,14 @@ def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
     metadata["databases"] = {
         database.stem: {
             "tables": {
-                "articles": {"description": "One row per article revision: the source, its licence and attribution."},
-                "relations": _table_metadata("relations.csv", "One row per partner country of an article."),
+                "articles": {
+                    "description": "One row per article revision: the source, its licence and attribution.",
+                    "columns": {"subject_key": FIELDS["all/relations.csv"]["subject_key"].description},
+                    "label_column": "title",
+                },
+                "relations": _table_metadata(
+                    "relations.csv", "One row per partner country of an article.", "country_key"
+                ),
                 "references": _table_metadata("references.csv", "The reference list of each article."),
                 "citations": _table_metadata("citations.csv", "Each citation of a reference inside a relation row."),
                 "pairs": _table_metadata("all/pairs.csv", "Pairs of countries and whether their articles agree."),
@@ -295,9 +372,12 @@ def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
                     "events.csv", "Dated events of each relation (established, severed, restored, …)."
                 ),
                 "missions": _table_metadata("missions.csv", "Diplomatic missions the notes of each relation state."),
-                "entities": _table_metadata(
-                    "all/entities.csv", "Each country or organisation once, across articles (key: `key`)."
-                ),
+                "entities": {
+                    **_table_metadata(
+                        "all/entities.csv", "Each country or organisation once, across articles (key: `key`)."
+                    ),
+                    "label_column": "name",  # what a relation's country_key link shows in Datasette
+                },
             }
         }
     }
@@ -321,16 +401,14 @@ def _write_sqlite(root: Path, database: Path) -> tuple[int, Path]:
     folders = dataset_folders(root)
     if not folders:
         raise DatasetError("no dataset folders (no */article.json)", path=str(root))
-    pairs = root / COMBINED_FOLDER / "pairs.csv"
-    entities = root / COMBINED_FOLDER / "entities.csv"
+    articles = [_load_article(folder) for folder in folders]
     with _temporary_database(database) as temp:
         db = sqlite_utils.Database(temp, recreate=True)
         try:
-            _build(db, folders, pairs if pairs.is_file() else None, entities if entities.is_file() else None)
+            _build(db, folders, root, articles)
         finally:
             db.close()
         os.replace(temp, database)
-    articles = [_load_article(folder) for folder in folders]
     metadata = metadata_path(database)
     atomic_write_bytes(metadata, datasette_metadata(database, articles))
     return len(folders), metadata
