@@ -105,6 +105,8 @@ def test_batched_check_takes_the_licence_from_its_content_request_and_replays_it
         recorded = tmp_path / "recordings" / slugify(title)
         answer = json.loads((recorded / "001-api.json").read_text("utf-8"))
         assert answer["query"]["rightsinfo"] == {"url": CC_URL, "text": CC_TEXT}
+        [exchange] = json.loads((recorded / "recording.json").read_text("utf-8"))["exchanges"]
+        assert exchange["cut_from"] == {key: values[0] for key, values in content["params"].items()}
 
     # The wiki's statement changing later does not change what the committed recording replays.
     licensed_wiki.set_rights(None)

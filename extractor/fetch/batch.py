@@ -16,6 +16,7 @@ One title's failure (missing, invalid, not wikitext) is that title's outcome, no
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from extractor.errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
 from extractor.fetch.answers import REDIRECT, FetchedPage, RevisionInfo
 from extractor.fetch.client import Fetcher
-from extractor.fetch.params import RIGHTS_PARAMS, wiki_language
+from extractor.fetch.params import RIGHTS_PARAMS, api_params, wiki_language
 from extractor.fetch.rights import WikiRights, licence_of, read_rights
 from extractor.models import Obtained
 from extractor.source import make_source
@@ -61,6 +62,8 @@ class PageOutcome:
     data: dict[str, Any] | None = None
     #: The licence the wiki stated in the same answer (``None``: the answer said nothing).
     rights: WikiRights | None = None
+    #: The params of the request (batch) whose answer held the page, as sent.
+    request: dict[str, str] | None = None
 
 
 def read_titles_file(path: Path) -> list[str]:
@@ -362,7 +365,9 @@ def fetch_revisions(
         for revision in map(int, chunk):
             title = revisions[revision]
             if revision in by_id:
-                outcomes[revision] = _page_outcome(title, by_id[revision], fetcher, obtained, batch.rights)
+                outcome = _page_outcome(title, by_id[revision], fetcher, obtained, batch.rights)
+                sent = api_params(params, maxlag=fetcher.maxlag)
+                outcomes[revision] = dataclasses.replace(outcome, request=sent) if outcome.page else outcome
             else:
                 gone = PageMissingError(
                     f"{title!r}: revision {revision} is not on the wiki any more (deleted?)",
