@@ -1,7 +1,7 @@
 """Where a dataset's text came from: the article, its revision, permalink and licence.
 
-Every dataset carries its attribution (CC BY-SA), made here once for every way in: a live fetch,
-a replayed recording, a local file.
+Every dataset carries its attribution (the article, its authors, its licence), made here once for
+every way in: a live fetch, a replayed recording, a local file.
 
 The licence is the one the wiki states with the content (``meta=siteinfo&siprop=rightsinfo``,
 read by :mod:`extractor.fetch`, handed in as ``licence``/``licence_url``), :data:`UNKNOWN_LICENCE`
