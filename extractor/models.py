@@ -91,8 +91,11 @@ class Source(_Model):
         "read from a local file, or a documented reconstruction."
     )
     content_format: ContentFormat = Field(default="wikitext", description="What was parsed.")
-    licence: str = Field(description="Licence of the article text and so of this dataset.")
-    licence_url: str = Field(description="Link to the licence text.")
+    licence: str = Field(
+        description="Licence of the article text and so of this dataset, as the wiki states it; "
+        "'unknown' when it states none."
+    )
+    licence_url: str | None = Field(description="Link to the licence text; null when the wiki states none.")
     attribution: str = Field(description="Attribution statement for reuse of this dataset.")
     note: str | None = Field(default=None, description="Anything a reuser must know about the source.")
 

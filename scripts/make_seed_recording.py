@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.export.dataset import slugify
-from extractor.fetch.params import api_params, revisions_params
+from extractor.fetch.params import RIGHTS_PARAMS, api_params, revisions_params
 from extractor.fetch.recording import Exchange, Recording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,12 @@ def seed_recording(seed: Path = SEED) -> tuple[str, Recording]:
         user_agent=None,
         source=source,
     )
+    # Filed as the answer to the content request without meta=siteinfo: a reconstruction comes
+    # from no wiki, so no wiki stated a licence (its licence is the documented one in `source`),
+    # and the committed recording stays as it was made before the licence was asked for.
     params = api_params(revisions_params(title, content=True))
+    for key in RIGHTS_PARAMS:
+        params.pop(key)
     recording.add(Exchange("api.php", params, 200, "application/json; charset=utf-8", body))
     return title, recording
 

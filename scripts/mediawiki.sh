@@ -167,6 +167,15 @@ require_once "$REPO/tests/mediawiki/FlagRepo.php";
     }
 };
 
+# The licence the wiki states (meta=siteinfo&siprop=rightsinfo): none, as install.php leaves
+# it, unless DIR/rights.json says {"text": ..., "url": ...} (read on every request).
+\$frxRightsFile = "$dir/rights.json";
+if ( is_readable( \$frxRightsFile ) ) {
+    \$frxRights = json_decode( (string)file_get_contents( \$frxRightsFile ), true );
+    \$wgRightsText = (string)( \$frxRights['text'] ?? '' );
+    \$wgRightsUrl = (string)( \$frxRights['url'] ?? '' );
+}
+
 \$wgShowExceptionDetails = true;
 \$wgDebugLogGroups['exception'] = "$dir/logs/exception.log";
 \$wgDebugLogGroups['error'] = "$dir/logs/error.log";
@@ -190,7 +199,8 @@ cmd_start() {
         die "port $port is already in use on 127.0.0.1"
     fi
     rm -rf "$dir/data" "$dir/images" "$dir/flags" "$dir/lag" "$dir/cache" "$dir/tmp" "$dir/logs" "$dir/htdocs" \
-        "$dir/LocalSettings.php" "$dir/requests.log" "$dir/inject.json" "$dir/bot.json" "$dir/server.port"
+        "$dir/LocalSettings.php" "$dir/requests.log" "$dir/inject.json" "$dir/bot.json" "$dir/server.port" \
+        "$dir/rights.json"
     mkdir -p "$dir/data" "$dir/images" "$dir/flags" "$dir/cache" "$dir/tmp" "$dir/logs" "$dir/htdocs"
     ln -s "$MW_DIR" "$dir/htdocs/w"
     ln -s "$dir/images" "$dir/htdocs/images"

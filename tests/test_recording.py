@@ -72,6 +72,25 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "rec" / INDEX).read_text(encoding="utf-8"))["format"] == FORMAT
 
 
+def test_a_page_cut_out_of_a_batch_says_what_it_was_cut_from(tmp_path: Path) -> None:
+    """page_recording: filed as the answer to revids=N alone, with the batch request it came from kept."""
+    from extractor.fetch.recording import page_recording
+
+    batch = {"action": "query", "revids": "5|7", "meta": "siteinfo"}
+    page = {"pageid": 1, "title": "T", "revisions": [{"revid": 7, "slots": {"main": {"content": "x"}}}]}
+    rights = {"url": "", "text": ""}
+    cut = page_recording(page, 7, api_url=None, language="en", user_agent="ua", rightsinfo=rights, cut_from=batch)
+    cut.save(tmp_path / "rec")
+    [entry] = json.loads((tmp_path / "rec" / INDEX).read_text(encoding="utf-8"))["exchanges"]
+    assert (entry["params"]["revids"], entry["cut_from"]) == ("7", batch)
+    body = json.loads((tmp_path / "rec" / entry["file"]).read_text(encoding="utf-8"))
+    assert body == {"batchcomplete": True, "query": {"pages": [page], "rightsinfo": rights}}
+    assert Recording.load(tmp_path / "rec") == cut
+    whole = Recording(api_url=None)
+    whole.add(Exchange("api.php", {"a": "1"}, 200, None, b"{}"))
+    assert "cut_from" not in whole.index()["exchanges"][0]  # a whole answer's entry is as before
+
+
 def test_the_same_request_recorded_twice_keeps_the_latest_answer() -> None:
     """Recording a request again replaces its earlier answer."""
     recording = Recording(api_url=None)

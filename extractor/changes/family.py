@@ -193,6 +193,8 @@ def check_titles(fetcher: Fetcher, titles: list[str], out_dir: Path, *, allow_mi
                         api_url=fetcher.api_url,
                         language=fetcher.transport.language,
                         user_agent=fetcher.user_agent,
+                        rightsinfo=None if outcome_page.rights is None else outcome_page.rights.as_answer(),
+                        cut_from=outcome_page.request,
                     )
             else:
                 page = fetch_like(fetcher, check.title, revision, article)

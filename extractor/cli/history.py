@@ -6,11 +6,10 @@ The command line over :func:`extractor.history.run.run_history`. The library is 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractor.cli.options import DEFAULT_TITLE, EXIT_OK, Parser, add_fetch_options, fetcher_from_args
+from extractor.cli.options import DEFAULT_TITLE, EXIT_OK, Parser, add_fetch_options, fetcher_from_args, note
 
 __all__ = ["history_parser", "run_history_command"]
 
@@ -44,9 +43,9 @@ def run_history_command(argv: Sequence[str]) -> int:
     until = parse_bound(args.until, "until") if args.until else None
     with fetcher_from_args(args) as fetcher:
         result = run_history(fetcher, args.title, args.out, since=since, until=until)
-    print(
+    note(  # a summary, not an error: -q leaves it out
+        args,
         f"{args.title}: {result.new_revisions} new revisions ({result.total_revisions} in all; "
         f"{result.reused} reused, {result.extracted} extracted) -> {result.folder}",
-        file=sys.stderr,
     )
     return EXIT_OK

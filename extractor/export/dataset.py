@@ -221,7 +221,8 @@ def _mission_rows(article: Article) -> Iterable[dict[str, Any]]:
 
 def _attribution_text(article: Article) -> bytes:
     source = article.source
-    lines = [source.attribution, "", f"Licence: {source.licence} <{source.licence_url}>"]
+    link = f" <{source.licence_url}>" if source.licence_url else ""  # no link invented for an unknown one
+    lines = [source.attribution, "", f"Licence: {source.licence}{link}"]
     if source.note:
         lines += ["", f"Note: {source.note}"]
     return ("\n".join(lines) + "\n").encode("utf-8")

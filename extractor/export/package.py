@@ -9,11 +9,13 @@ Written with the dataset, deterministically (no timestamps, keys in a fixed orde
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from extractor.export.fields import column
+from extractor.source import UNKNOWN_LICENCE
 
 __all__ = ["PACKAGE_FILE", "PackageSource", "package_json", "resource"]
 
@@ -44,7 +46,7 @@ class PackageSource:
     title: str
     permalink: str | None
     licence: str
-    licence_url: str
+    licence_url: str | None
 
 
 def _field(table: str, name: str) -> dict[str, Any]:
@@ -83,12 +85,32 @@ def resource(table: str, path: str, columns: Sequence[str], *, keys: bool = True
     }
 
 
+#: A Creative Commons licence's deed URL: its code and version make its SPDX id.
+_CC_URL = re.compile(r"https?://creativecommons\.org/licenses/([a-z-]+)/(\d+(?:\.\d+)*)/?", re.IGNORECASE)
+#: The Open Definition id a data package gives a licence nobody stated (Frictionless needs a name or a path).
+_NOT_SPECIFIED = "notspecified"
+
+
+def _licence_name(source: PackageSource) -> str | None:
+    """The licence's SPDX id when it can be read off what the wiki stated, else ``None``."""
+    if source.licence_url and (deed := _CC_URL.fullmatch(source.licence_url)):
+        return f"CC-{deed.group(1).upper()}-{deed.group(2)}"  # .../by-sa/4.0/ → CC-BY-SA-4.0
+    if re.fullmatch(r"CC [A-Z-]+ \d+(?:\.\d+)*", source.licence):
+        return source.licence.replace(" ", "-")  # "CC BY-SA 4.0" → the SPDX id "CC-BY-SA-4.0"
+    return None
+
+
 def _licences(sources: Sequence[PackageSource]) -> list[dict[str, str]]:
     seen: dict[str, dict[str, str]] = {}
     for source in sources:
-        name = source.licence.replace(" ", "-")  # "CC BY-SA 4.0" → the SPDX id "CC-BY-SA-4.0"
-        seen.setdefault(name, {"name": name, "path": source.licence_url, "title": source.licence})
-    return [seen[name] for name in sorted(seen)]
+        if source.licence_url is None and source.licence == UNKNOWN_LICENCE:
+            entry = {"name": _NOT_SPECIFIED, "title": "unknown: the wiki states no licence"}
+        else:
+            entry = {"name": name} if (name := _licence_name(source)) else {}
+            entry.update({"path": source.licence_url} if source.licence_url else {})
+            entry["title"] = source.licence
+        seen.setdefault(entry.get("name") or entry.get("path") or source.licence, entry)
+    return [seen[key] for key in sorted(seen)]
 
 
 def _source(source: PackageSource) -> dict[str, str]:

@@ -343,14 +343,16 @@ def _table_metadata(table: str, description: str, extra: str | None = None) -> d
 
 def datasette_metadata(database: Path, articles: list[Article]) -> bytes:
     """Datasette's metadata.json: titles, the licence and the sources, column descriptions."""
-    licences = sorted({(a.source.licence, a.source.licence_url) for a in articles})
+    licences = sorted(
+        {(a.source.licence, a.source.licence_url) for a in articles}, key=lambda pair: (pair[0], pair[1] or "")
+    )
     permalinks = [a.source.permalink for a in articles]
     metadata: dict[str, Any] = {
         "title": 'Diplomatic relations from Wikipedia\'s "Foreign relations of …" articles',
         "license": " and ".join(name for name, _ in licences) or "CC BY-SA 4.0",
         "source": "Wikipedia contributors; each article's revision and permalink are in the articles table",
     }
-    if len(licences) == 1:
+    if len(licences) == 1 and licences[0][1]:  # an unknown licence has no link, none is made up
         metadata["license_url"] = licences[0][1]
     if len(permalinks) == 1 and permalinks[0]:  # one article: its revision is the source
         metadata["source_url"] = permalinks[0]

@@ -5,8 +5,10 @@ Built on :meth:`extractor.fetch.Fetcher.query`, which makes each request polite 
 
 * ``list=allpages&apprefix=Foreign relations of`` discovers the family (:func:`discover_titles`);
 * ``prop=revisions&titles=A|B|…&rvprop=…|content&rvslots=main`` fetches up to 50 pages at once
-  (:func:`fetch_pages`). MediaWiki may not fit every page's content in one answer: pages then come
-  without ``revisions`` and a ``continue`` (``rvcontinue``) asks for the rest. The request is sent
+  (:func:`fetch_pages`), with the wiki's licence (``meta=siteinfo&siprop=rightsinfo``, see
+  :mod:`extractor.fetch.rights`) in the same request. MediaWiki may not fit every page's content
+  in one answer: pages then come without ``revisions`` and a ``continue`` (``rvcontinue``) asks
+  for the rest. The request is sent
   again with the continuation until none is left (https://www.mediawiki.org/wiki/API:Continue).
 
 One title's failure (missing, invalid, not wikitext) is that title's outcome, not the batch's.
@@ -14,6 +16,7 @@ One title's failure (missing, invalid, not wikitext) is that title's outcome, no
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +25,8 @@ from typing import Any
 from extractor.errors import ExtractorError, FetchError, InputError, PageMissingError, TransportError
 from extractor.fetch.answers import REDIRECT, FetchedPage, RevisionInfo
 from extractor.fetch.client import Fetcher
-from extractor.fetch.params import wiki_language
+from extractor.fetch.params import RIGHTS_PARAMS, api_params, wiki_language
+from extractor.fetch.rights import WikiRights, licence_of, read_rights
 from extractor.models import Obtained
 from extractor.source import make_source
 
@@ -56,6 +60,10 @@ class PageOutcome:
     error: ExtractorError | None = None
     #: The page object as the wiki answered it (for a recording of this page alone).
     data: dict[str, Any] | None = None
+    #: The licence the wiki stated in the same answer (``None``: the answer said nothing).
+    rights: WikiRights | None = None
+    #: The params of the request (batch) whose answer held the page, as sent.
+    request: dict[str, str] | None = None
 
 
 def read_titles_file(path: Path) -> list[str]:
@@ -132,10 +140,13 @@ def _unaskable(title: str) -> PageMissingError:
 
 
 def _revisions_query(key: str, values: list[str], rvprop: str) -> dict[str, str]:
-    """``prop=revisions`` for up to 50 ``titles`` (redirects followed) or ``revids``."""
+    """``prop=revisions`` for up to 50 ``titles`` (redirects followed) or ``revids``; with the
+    content, the wiki's licence too."""
     params = {"action": "query", "prop": "revisions", key: "|".join(values), "rvprop": rvprop, "rvslots": "main"}
     if key == "titles":
         params["redirects"] = "1"
+    if rvprop.endswith("|content"):
+        params.update(RIGHTS_PARAMS)
     return params
 
 
@@ -145,11 +156,14 @@ class _Batch:
 
     pages: dict[str, dict[str, Any]]
     renames: dict[str, str]
+    rights: WikiRights | None = None
 
     @classmethod
     def gather(cls, answers: Iterable[dict[str, Any]]) -> _Batch:
         batch = cls({}, {})
         for data in answers:
+            # A continuation may leave out meta=siteinfo, already answered: the first statement holds.
+            batch.rights = batch.rights or read_rights(data)
             query = data.get("query")
             if not isinstance(query, dict):
                 raise TransportError("the answer has no 'query' part")
@@ -178,10 +192,12 @@ def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained
     if page is None:
         error = PageMissingError(f"{requested!r}: no page in the answer (a redirect loop?)", title=requested)
         return PageOutcome(requested, error=error)
-    return _page_outcome(requested, page, fetcher, obtained)
+    return _page_outcome(requested, page, fetcher, obtained, batch.rights)
 
 
-def _page_outcome(requested: str, page: dict[str, Any], fetcher: Fetcher, obtained: Obtained) -> PageOutcome:
+def _page_outcome(
+    requested: str, page: dict[str, Any], fetcher: Fetcher, obtained: Obtained, rights: WikiRights | None
+) -> PageOutcome:
     """One page of an answer (its first revision, with content) as a fetched page, or why not."""
 
     def fail(cls: type[FetchError], message: str) -> PageOutcome:
@@ -204,6 +220,7 @@ def _page_outcome(requested: str, page: dict[str, Any], fetcher: Fetcher, obtain
         return fail(TransportError, "the answer holds no content")
     if REDIRECT.match(content):
         return fail(PageMissingError, "is a redirect that could not be followed")
+    licence, licence_url = licence_of(rights, fetcher.api_url)
     source = make_source(
         str(page["title"]),
         obtained=obtained,
@@ -214,8 +231,10 @@ def _page_outcome(requested: str, page: dict[str, Any], fetcher: Fetcher, obtain
         sha1=slot.get("sha1") or revision.get("sha1"),
         api_url=fetcher.api_url,
         site_url=fetcher.site_url,
+        licence=licence,
+        licence_url=licence_url,
     )
-    return PageOutcome(requested, page=FetchedPage(content=content, source=source), data=page)
+    return PageOutcome(requested, page=FetchedPage(content=content, source=source), data=page, rights=rights)
 
 
 def fetch_pages(
@@ -346,7 +365,9 @@ def fetch_revisions(
         for revision in map(int, chunk):
             title = revisions[revision]
             if revision in by_id:
-                outcomes[revision] = _page_outcome(title, by_id[revision], fetcher, obtained)
+                outcome = _page_outcome(title, by_id[revision], fetcher, obtained, batch.rights)
+                sent = api_params(params, maxlag=fetcher.maxlag)
+                outcomes[revision] = dataclasses.replace(outcome, request=sent) if outcome.page else outcome
             else:
                 gone = PageMissingError(
                     f"{title!r}: revision {revision} is not on the wiki any more (deleted?)",

@@ -6,7 +6,8 @@ the answer is the article asked for. *How* each exchange happens is its transpor
 live and recorded. The Fetcher picks one when it is built, and reads every answer through the
 same readers (:mod:`extractor.fetch.answers`), so a replay is checked exactly like a live run.
 
-Regenerating by title costs one request (``action=query&prop=revisions`` with the content);
+Regenerating by title costs one request (``action=query&prop=revisions`` with the content, and
+``meta=siteinfo&siprop=rightsinfo`` for the wiki's licence, see :mod:`extractor.fetch.rights`);
 :meth:`Fetcher.fetch_parsoid` needs the revision id first and so costs two.
 
 With ``record_dir`` every answer used is stored with its request (see
@@ -48,6 +49,7 @@ from extractor.fetch.params import (
     revisions_params,
     script_base,
 )
+from extractor.fetch.rights import WikiRights, licence_of, read_rights
 from extractor.fetch.transport import LiveTransport, RecordingTransport, ReplayTransport, Request, Transport
 from extractor.models import ContentFormat, Source
 from extractor.source import make_source
@@ -174,7 +176,7 @@ class Fetcher:
         return self._transport.exchange(Request("api.php", full, title, revision), read)
 
     def fetch_wikitext(self, title: str | None = None, *, revision: int | None = None) -> FetchedPage:
-        """The wikitext of ``title``'s latest revision, or of ``revision``: one request."""
+        """The wikitext of ``title``'s latest revision, or of ``revision``, and the wiki's licence: one request."""
         data = self.query(revisions_params(title, revision=revision, content=True))
         info, slot = self._revision(data, title, revision)
         content = slot.get("content")
@@ -182,7 +184,7 @@ class Fetcher:
             fail_about(info, PageMissingError, "the revision's content is hidden (revision-deleted)")
         if not isinstance(content, str):
             fail_about(info, TransportError, "the answer holds no content for the revision")
-        return FetchedPage(content, self._source(info, "wikitext"))
+        return FetchedPage(content, self._source(info, "wikitext", read_rights(data)))
 
     def fetch_html(self, title: str | None = None, *, revision: int | None = None) -> FetchedPage:
         """The parser HTML of ``title``'s latest revision, or of ``revision``: one ``action=parse``.
@@ -256,8 +258,12 @@ class Fetcher:
         # Only a documented reconstruction may lack ids: a live answer always has them.
         return self._transport.provenance.get("obtained") == "reconstruction"
 
-    def _source(self, info: Revision, content_format: ContentFormat) -> Source:
+    def _source(self, info: Revision, content_format: ContentFormat, rights: WikiRights | None = None) -> Source:
         provenance = self._transport.provenance
+        # A reconstruction's recorded licence is documented; otherwise what the wiki stated.
+        licence, licence_url = (
+            (provenance["licence"], None) if "licence" in provenance else licence_of(rights, self.api_url)
+        )
         return make_source(
             info.title,
             obtained=provenance.get("obtained", "api"),  # type: ignore[arg-type]
@@ -268,7 +274,8 @@ class Fetcher:
             sha1=info.sha1,
             api_url=self.api_url,
             site_url=self.site_url,
-            licence=provenance.get("licence"),
+            licence=licence,
+            licence_url=licence_url,
             note=provenance.get("note"),
             content_format=content_format,
         )

@@ -32,6 +32,7 @@ __all__ = [
     "RETRY_CODES",
     "RETRY_CODE_PREFIX",
     "RETRY_STATUSES",
+    "RIGHTS_PARAMS",
     "TOOL_NAME",
     "api_params",
     "backoff_seconds",
@@ -64,6 +65,9 @@ MAX_RESPONSE_BYTES = 64 * 2**20
 #: Seconds one request may take in all, connection, headers and whole body (a server that drips
 #: one byte at a time never trips the per-read timeout; see fetch/watchdog.py).
 DEFAULT_DEADLINE = 120.0
+#: Asks, beside the content, for the licence the wiki states (``query.rightsinfo.{url,text}``): in
+#: the same request, so that the licence a dataset names is the one its text was served under.
+RIGHTS_PARAMS = {"meta": "siteinfo", "siprop": "rightsinfo"}
 #: Seconds of replication lag beyond which the API asks us to wait (``maxlag``).
 DEFAULT_MAXLAG = 5
 # Wikimedia's User-Agent policy applies to these hosts (and their language subdomains).
@@ -136,7 +140,10 @@ def api_params(params: Mapping[str, str], *, maxlag: int = DEFAULT_MAXLAG) -> di
 
 
 def revisions_params(title: str | None = None, *, revision: int | None = None, content: bool) -> dict[str, str]:
-    """The ``prop=revisions`` query for a title's latest revision or for ``revision`` (redirects followed)."""
+    """The ``prop=revisions`` query for a title's latest revision or for ``revision`` (redirects followed).
+
+    With ``content``, the wiki's licence is asked for too (:data:`RIGHTS_PARAMS`).
+    """
     return {
         "action": "query",
         "prop": "revisions",
@@ -144,6 +151,7 @@ def revisions_params(title: str | None = None, *, revision: int | None = None, c
         "rvprop": "ids|timestamp|sha1|contentmodel" + ("|content" if content else ""),
         "rvslots": "main",
         "redirects": "1",
+        **(RIGHTS_PARAMS if content else {}),
     }
 
 

@@ -21,6 +21,10 @@ A recording is a folder::
       ]
     }
 
+An exchange cut out of a batch answer (:func:`page_recording`) also says ``"cut_from"``: the
+params of the batch request (``revids=A|B|…``) whose answer, and its continuations, it was cut
+out of; its file then holds the page's part of that answer, re-serialised.
+
 ``endpoint`` is relative to the wiki's script path (``api.php``, ``rest.php/v1/revision/7/html``),
 so a replay is matched on what was asked, not on where the server happened to listen. Replaying
 hands the stored bytes to the same code that read them live, which is why a replay writes a
@@ -42,7 +46,7 @@ from typing import Any
 
 from extractor.atomic import replace_directory, staging_directory
 from extractor.errors import RecordingError
-from extractor.fetch.params import api_params, revisions_params
+from extractor.fetch.params import RIGHTS_PARAMS, api_params, revisions_params
 
 __all__ = ["FORMAT", "INDEX", "VERSION", "Exchange", "Recording", "describe", "page_recording", "recorded_revision"]
 
@@ -61,6 +65,8 @@ class Exchange:
     status: int
     content_type: str | None
     body: bytes
+    #: The batch request this answer was cut out of (``None``: the server's answer to this request).
+    cut_from: dict[str, str] | None = None
 
     def matches(self, endpoint: str, params: Mapping[str, str]) -> bool:
         """True when this exchange answers exactly that request."""
@@ -89,10 +95,17 @@ class Recording:
         self.exchanges.append(exchange)
 
     def answer(self, endpoint: str, params: Mapping[str, str], *, where: Path | None = None) -> Exchange:
-        """The recorded answer to exactly this request; :class:`RecordingError` when there is none."""
-        for exchange in self.exchanges:
-            if exchange.matches(endpoint, params):
-                return exchange
+        """The recorded answer to exactly this request; :class:`RecordingError` when there is none.
+
+        A request for content and the wiki's licence (:data:`~extractor.fetch.params.RIGHTS_PARAMS`)
+        is also answered by the same request without the licence, recorded before it was asked
+        for: such recordings stay valid, and say nothing of the licence.
+        """
+        older = {k: v for k, v in params.items() if k not in RIGHTS_PARAMS or params[k] != RIGHTS_PARAMS[k]}
+        for wanted in (dict(params), older):
+            for exchange in self.exchanges:
+                if exchange.matches(endpoint, wanted):
+                    return exchange
         held = "; ".join(describe(e.endpoint, e.params) for e in self.exchanges) or "nothing"
         raise RecordingError(
             f"the recording has no answer to {describe(endpoint, params)} (it holds: {held})",
@@ -115,6 +128,8 @@ class Recording:
                     "status": e.status,
                     "content_type": e.content_type,
                     "file": _file_name(number, e),
+                    # Only when cut out of a batch: recordings of whole answers stay as they were.
+                    **({"cut_from": e.cut_from} if e.cut_from is not None else {}),
                 }
                 for number, e in enumerate(self.exchanges, start=1)
             ],
@@ -152,6 +167,9 @@ class Recording:
                     status=int(entry["status"]),
                     content_type=entry.get("content_type"),
                     body=(directory / entry["file"]).read_bytes(),
+                    cut_from=None
+                    if entry.get("cut_from") is None
+                    else {str(k): str(v) for k, v in entry["cut_from"].items()},
                 )
                 for entry in index["exchanges"]
             ]
@@ -175,19 +193,39 @@ def _file_name(number: int, exchange: Exchange) -> str:
 
 
 def page_recording(
-    page: Mapping[str, Any], revision: int, *, api_url: str | None, language: str, user_agent: str | None
+    page: Mapping[str, Any],
+    revision: int,
+    *,
+    api_url: str | None,
+    language: str,
+    user_agent: str | None,
+    rightsinfo: Mapping[str, str] | None = None,
+    cut_from: Mapping[str, str] | None = None,
 ) -> Recording:
     """A recording of one revision's page, cut out of an answer about many (``revids=A|B|…``).
 
     A batched check asks for up to 50 revisions at once; each dataset it writes gets the part of
     that answer about its page, stored as MediaWiki answers ``revids=N`` alone (the page object
-    as received, inside ``{"batchcomplete": true, "query": {"pages": [...]}}``), so that
-    ``Fetcher.fetch_wikitext(title, revision=N)`` replays it through the same checks as live.
-    The bytes are re-serialised JSON, not the server's; the values are the server's.
+    as received, and the wiki's ``rightsinfo`` as received when the answer held it, inside
+    ``{"batchcomplete": true, "query": {…}}``), so that ``Fetcher.fetch_wikitext(title,
+    revision=N)`` replays it through the same checks as live. The bytes are re-serialised JSON,
+    not the server's; the values are the server's. ``cut_from`` (the batch request's params) is
+    kept in ``recording.json``, so that the recording says what it was cut out of. (Why not the
+    raw batch answer: see the README's "Committed data is reproducible offline".)
     """
     params = api_params(revisions_params(revision=revision, content=True))
-    body = json.dumps({"batchcomplete": True, "query": {"pages": [dict(page)]}}, ensure_ascii=False, indent=1)
-    exchange = Exchange("api.php", params, 200, "application/json; charset=utf-8", (body + "\n").encode("utf-8"))
+    query: dict[str, Any] = {"pages": [dict(page)]}
+    if rightsinfo is not None:
+        query["rightsinfo"] = dict(rightsinfo)
+    body = json.dumps({"batchcomplete": True, "query": query}, ensure_ascii=False, indent=1)
+    exchange = Exchange(
+        "api.php",
+        params,
+        200,
+        "application/json; charset=utf-8",
+        (body + "\n").encode("utf-8"),
+        cut_from=None if cut_from is None else dict(cut_from),
+    )
     return Recording(api_url=api_url, language=language, user_agent=user_agent, exchanges=[exchange])
 
 

@@ -74,7 +74,14 @@ class _Listed(_Shape):
     title: StrictStr
 
 
+class _RightsInfo(_Shape):
+    # Empty strings (not absent) when the wiki states no licence.
+    url: StrictStr | None = None
+    text: StrictStr | None = None
+
+
 class _Query(_Shape):
+    rightsinfo: _RightsInfo | None = None
     pages: list[_Page] | None = None
     redirects: list[_Rename] | None = None
     normalized: list[_Rename] | None = None

@@ -97,6 +97,10 @@ def _revision(title: str, permalink: str | None) -> str:
     return f"{_e(title)} (revision id unknown)"
 
 
+def _licence(licence: str, url: str | None) -> str:
+    return f'<a href="{_e(url)}">{_e(licence)}</a>' if url else _e(licence)  # no link invented
+
+
 def _permalink(permalink: str | None) -> str:
     return f'<a href="{_e(permalink)}">permalink</a>' if permalink else "revision id unknown"
 
@@ -148,7 +152,7 @@ def article_page(article: Article, timeline: str, world_map: str) -> bytes:
     body = (
         f"<h1>{_e(source.title)}</h1>\n"
         f'<p class="source">Data extracted from {_revision(source.title, source.permalink)}. '
-        f'{_e(source.attribution)} Licence: <a href="{_e(source.licence_url)}">{_e(source.licence)}</a>.</p>\n'
+        f"{_e(source.attribution)} Licence: {_licence(source.licence, source.licence_url)}.</p>\n"
         '<p><a href="../all/index.html">All articles</a></p>\n'
         f'<h2>Relations established per year</h2>\n<div class="figure" id="timeline">{timeline}</div>\n'
         f'<h2>When relations began, by partner</h2>\n<div class="figure" id="map">{world_map}</div>\n'

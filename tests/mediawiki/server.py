@@ -280,6 +280,18 @@ class MediaWikiServer:
         """Forget the requests logged so far."""
         (self.workdir / "requests.log").write_text("")
 
+    # ------------------------------------------------------------------ settings
+    def set_rights(self, text: str | None, url: str = "") -> None:
+        """Make the wiki state this licence (``$wgRightsText``/``$wgRightsUrl``); ``None``: none, the default.
+
+        Read on every request (``DIR/rights.json``), so it applies at once, also to a running server.
+        """
+        rights_file = self.workdir / "rights.json"
+        if text is None:
+            rights_file.unlink(missing_ok=True)
+        else:
+            rights_file.write_text(json.dumps({"text": text, "url": url}) + "\n", encoding="utf-8")
+
     # ------------------------------------------------------------------ fault injection
     def set_lag(self, seconds: float | None) -> None:
         """Make the API report this replication lag (None: back to 0).
