@@ -1,9 +1,7 @@
 """``python -m extractor``: see :mod:`extractor.cli`."""
 
-import sys
-
-from extractor.cli import main
+from extractor.cli import run
 
 __all__: list[str] = []  # a script: it runs the command line and exports nothing
 
-sys.exit(main())
+run()

@@ -17,8 +17,10 @@ option that sets it. Each command module imports the library only when it runs, 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from extractor.cli.check import run_check
 from extractor.cli.diff import run_diff
@@ -30,7 +32,7 @@ from extractor.cli.report import run_report
 from extractor.errors import ExtractorError
 from extractor.fetch.params import CONTACT_ENV
 
-__all__ = ["EXIT_CHANGED", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "main", "option_hint"]
+__all__ = ["EXIT_CHANGED", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "main", "option_hint", "run"]
 
 #: What to do about an error, by the setting that would fix it (``ExtractorError.setting``).
 #: Each reads as the end of the error's line, after a semicolon.
@@ -90,3 +92,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def run() -> NoReturn:
+    """The process entry point (``python -m extractor``, the ``frx-extractor`` script): :func:`main`, then exit.
+
+    An interrupted run leaves at once: CPython's process pool joins its manager thread at
+    interpreter exit, and after Ctrl-C has stopped the workers that join can wait forever on a
+    machine under load (seen in this suite). Everything the run keeps is written and its lock
+    released by then, so only the buffered output is flushed first.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
