@@ -201,6 +201,13 @@ def _executor(workers: int | None) -> Iterator[Executor]:
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        # Gone before the caller goes on (the command line then exits at once, see cli.run):
+        # a worker still running would outlive the run.
+        for process in processes:
+            process.join(timeout=1.0)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=1.0)
         raise
     pool.shutdown()
 
