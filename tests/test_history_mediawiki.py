@@ -184,6 +184,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
 def _revisions(out: Path) -> dict[int, dict[str, str]]:
     return {int(r["revision_id"]): r for r in _rows(out / SLUG / "history" / "revisions.csv")}
 
@@ -292,8 +296,43 @@ def test_diff_history_compares_two_revisions_of_the_folder(history: Any) -> None
     assert "Mexico: established 1992-01-14 → 1992-03-27" in result.stdout
 
 
+@pytest.mark.parametrize("k", [50, 51])
+def test_a_resumed_run_after_k_revisions_costs_ceil_k_over_50_requests(
+    history: Any, mediawiki: Any, tmp_path: Path, k: int
+) -> None:
+    """A history written up to the k-th last revision resumes in ⌈k/50⌉ requests, and equals the full run's."""
+    script, out, _, _ = history
+    resumed = tmp_path / "out"
+    until = script.revisions[-k - 1]
+    result = cli(
+        "history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed), "--until", str(until)
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(_revisions(resumed))[-1] == until
+    mediawiki.clear_requests()
+    result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
+    assert result.returncode == 0, result.stderr
+    requests = _revision_requests(mediawiki)
+    assert len(requests) == math.ceil(k / 50)
+    first = requests[0]["params"]
+    assert "rvstartid" not in first and first["rvcontinue"][0].endswith(f"|{until + 1}")
+    assert _files(resumed) == _files(out)
+
+
+def test_a_resumed_run_with_nothing_new_costs_one_request(history: Any, mediawiki: Any, tmp_path: Path) -> None:
+    """Rerunning on a folder holding the latest revision sends one query, answered with no revision."""
+    _, out, _, _ = history
+    resumed = tmp_path / "out"
+    subprocess.run(["cp", "-a", str(out), str(resumed)], check=True)
+    mediawiki.clear_requests()
+    result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
+    assert result.returncode == 0, result.stderr
+    assert len(_revision_requests(mediawiki)) == 1
+    assert _revisions(resumed) == _revisions(out)
+
+
 def test_a_resumed_run_fetches_only_the_new_revisions(history: Any, mediawiki: Any, tmp_path: Path) -> None:
-    """After two more edits, a rerun on the same folder asks from the last revision written and logs only the two."""
+    """After two more edits, a rerun on the same folder asks for what follows the last revision, logs only the two."""
     script, out, _, _ = history
     resumed = tmp_path / "out"
     subprocess.run(["cp", "-a", str(out), str(resumed)], check=True)
@@ -305,8 +344,9 @@ def test_a_resumed_run_fetches_only_the_new_revisions(history: Any, mediawiki: A
     result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
     assert result.returncode == 0, result.stderr
     requests = _revision_requests(mediawiki)
-    assert len(requests) == 1
-    assert f"rvstartid={last}" in str(requests[0])
+    assert len(requests) == math.ceil(2 / 50)
+    first = requests[0]["params"]
+    assert "rvstartid" not in first and first["rvcontinue"][0].endswith(f"|{last + 1}")
     revisions = _revisions(resumed)
     assert list(revisions) == script.revisions
     changes = _rows(resumed / SLUG / "history" / "changes.csv")
