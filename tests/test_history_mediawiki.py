@@ -3,14 +3,14 @@
 The history is built once (module fixture) with ``maintenance/edit.php`` from the seed revision:
 rows added and removed, dates corrected (Mexico's among them), the numbered list introduced, a
 vandal's blanking and its revert, prose-only edits, a null edit, and revisions hidden with
-RevisionDelete. Each test reads what ``python -m extractor history`` wrote.
+RevisionDelete (MediaWiki's ``RevisionDeleter``, run by ``maintenance/eval.php``).
+Each test reads what ``python -m extractor history`` wrote.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -143,12 +143,10 @@ def _build(wiki: Any) -> Script:
             else text.replace(f"(edit {number - 1})", f"(edit {number})")
         )
         _edit(wiki, script, text, "Heidi", f"wording {number}", f"filler-{number}")
-    # RevisionDelete: one revision's text and another's user and comment are hidden. What it stores is
-    # the revision's rev_deleted bits (1 text, 2 comment, 4 user); set here in the wiki's database,
-    # because API's revisiondelete needs a right the test wiki's bot password is not granted.
-    with sqlite3.connect(wiki.workdir / "data" / "testwiki.sqlite") as database:
-        for revision, bits in ((script.marks["filler-3"], 1), (script.marks["filler-4"], 2 | 4)):
-            database.execute("UPDATE revision SET rev_deleted = ? WHERE rev_id = ?", (bits, revision))
+    # RevisionDelete, as an administrator does it (MediaWiki's RevisionDeleter): one revision's text
+    # is hidden, and another's user and comment.
+    wiki.hide_revision(TITLE, script.marks["filler-3"], text=True)
+    wiki.hide_revision(TITLE, script.marks["filler-4"], user=True, comment=True)
     return script
 
 
