@@ -57,6 +57,38 @@ def test_passage_cache_equals_the_whole_parse_on_a_sample_of_the_corpus(corpus_d
         assert PassageCache().parse(text) == parse_wikitext(text), path.name
 
 
+def test_passage_cache_equals_the_whole_parse_over_edited_revisions_of_the_corpus(corpus_dir: Path) -> None:
+    """For every tenth article, four edited revisions read by one cache (rows remembered) each equal the whole parse."""
+    for path in sorted(corpus_dir.glob("*.wikitext"))[5::10]:
+        cache = PassageCache()
+        for text in realistic_history(path.read_text(encoding="utf-8"), 4):
+            assert cache.parse(text) == parse_wikitext(text), path.name
+
+
+def test_a_remembered_row_is_renumbered_when_a_reference_is_added_in_a_row_above() -> None:
+    """A reference added to the first row renumbers the citations of the later, remembered rows of its table."""
+    row = "|-\n| {{flag|%s}} || %s<ref name=%s>Source %s.</ref>\n"
+    rows = "".join(row % (c, y, c.lower(), c) for c, y in [("Chile", 1991), ("Peru", 1992), ("Cuba", 1993)])
+    table = "== Relations ==\n{| class=wikitable\n! Country !! Formal relations began\n" + rows + "|}\n"
+    edited = table.replace("1991<ref", "1991<ref>A new source.</ref><ref", 1)
+    cache = PassageCache()
+    for text in (table, edited, table + "\nProse.\n"):
+        assert cache.parse(text) == parse_wikitext(text)
+    numbers = [c.reference_number for r in cache.parse(edited).rows for c in r.citations]
+    assert numbers == [1, 2, 3, 4]
+
+
+def test_a_row_under_a_rowspan_is_read_again_not_remembered() -> None:
+    """Rows that share a cell spanning rows are read with it each time, and edits of either row show."""
+    table = (
+        "{| class=wikitable\n! Country !! Formal relations began\n"
+        '|-\n| {{flag|Chile}} || rowspan="2" | 1991\n|-\n| {{flag|Peru}}\n|}\n'
+    )
+    cache = PassageCache()
+    for text in (table, table.replace("1991", "1990"), table.replace("Peru", "Cuba")):
+        assert cache.parse(text) == parse_wikitext(text)
+
+
 def test_a_reused_passage_is_renumbered_when_a_reference_is_added_before_it() -> None:
     """A reference added in the lead renumbers the citations of an unchanged table after it."""
     table = "==Relations==\n" + TABLE % "1992<ref>A</ref>"
