@@ -2,8 +2,9 @@
 
 The history is built once (module fixture) with ``maintenance/edit.php`` from the seed revision:
 rows added and removed, dates corrected (Mexico's among them), the numbered list introduced, a
-vandal's blanking and its revert, prose-only edits, a null edit, and revisions hidden with
-RevisionDelete (MediaWiki's ``RevisionDeleter``, run by ``maintenance/eval.php``).
+vandal's blanking and its revert, prose-only edits, a null edit, revisions hidden with
+RevisionDelete (MediaWiki's ``RevisionDeleter``, run by ``maintenance/eval.php``), and one deleted
+outright (``deleteRevisions.php``'s code, ``NukePage::deleteRevisions``).
 Each test reads what ``python -m extractor history`` wrote.
 """
 
@@ -136,7 +137,7 @@ def _build(wiki: Any) -> Script:
     before_vandal = text
     _edit(wiki, script, "lol this article is boring", "Mallory", "", "vandal")
     _edit(wiki, script, before_vandal, "Alice", "Undo vandalism", "revert")
-    for number in range(36):  # ordinary prose edits, to pass one request's 50 revisions
+    for number in range(37):  # ordinary prose edits, to pass one request's 50 revisions
         text = (
             text.replace("the som,", f"the som (edit {number}),", 1)
             if number == 0
@@ -147,6 +148,9 @@ def _build(wiki: Any) -> Script:
     # is hidden, and another's user and comment.
     wiki.hide_revision(TITLE, script.marks["filler-3"], text=True)
     wiki.hide_revision(TITLE, script.marks["filler-4"], user=True, comment=True)
+    # And one revision deleted outright: it is gone from the history, as from MediaWiki's answers.
+    wiki.delete_revision(script.marks["filler-6"])
+    script.revisions.remove(script.marks["filler-6"])
     return script
 
 
@@ -273,6 +277,16 @@ def test_hidden_revisions_have_null_fields_and_are_not_errors(history: Any) -> N
     user_hidden = revisions[script.marks["filler-4"]]
     assert (user_hidden["hidden"], user_hidden["user"], user_hidden["comment"]) == ("user comment", "", "")
     assert user_hidden["data_changed"] == "false"
+
+
+def test_a_deleted_revision_is_absent_and_its_successor_still_names_it(history: Any) -> None:
+    """A revision deleted outright is no row of revisions.csv; the next one's parent_id is its id, and no error."""
+    script, out, _, _ = history
+    revisions = _revisions(out)
+    deleted = script.marks["filler-6"]
+    assert deleted not in revisions
+    assert revisions[script.marks["filler-7"]]["parent_id"] == str(deleted)
+    assert revisions[script.marks["filler-7"]]["diagnostic"] == ""
 
 
 def test_offline_replay_of_the_recording_writes_byte_identical_files(history: Any, tmp_path: Path) -> None:

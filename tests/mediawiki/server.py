@@ -224,6 +224,26 @@ class MediaWikiServer:
         """Delete a page (all its revisions become deleted revisions)."""
         self._write({"action": "delete", "title": title, "reason": reason})
 
+    def delete_revision(self, revision_id: int) -> None:
+        """Delete one old revision outright, as ``maintenance/deleteRevisions.php`` did before MediaWiki 1.35.
+
+        Debian's MediaWiki 1.39 no longer ships that script; its code lives on as
+        ``NukePage::deleteRevisions`` (maintenance/nukePage.php), run here through
+        ``maintenance/eval.php``. The revision is then absent from the API's answers, and the next
+        revision's ``parentid`` still names it.
+        """
+        php = f"$nuke = new NukePage(); $nuke->deleteRevisions([{int(revision_id)}]); echo 'deleted-ok', PHP_EOL;\n"
+        proc = subprocess.run(
+            ["bash", str(SCRIPT), "maint", str(self.workdir), "eval"],
+            input=php,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0 or "deleted-ok" not in proc.stdout:
+            raise MediaWikiError(f"deleting revision {revision_id} failed:\n{proc.stdout}{proc.stderr}")
+
     def hide_revision(
         self, title: str, revision_id: int, *, text: bool = False, comment: bool = False, user: bool = False
     ) -> None:
