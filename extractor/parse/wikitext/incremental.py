@@ -248,6 +248,11 @@ class RowParseCache:
         if len(head) != 1 or not isinstance(head[0], Tag) or head[0].wiki_markup != "{|":
             return None
         tag = head[0]
+        # The table's text is the head's, then the rows', then "|}": when the head alone gives
+        # back its text and closes with "|}", the joined table gives back the table (each row
+        # is checked when first parsed), which spares serialising the whole table again.
+        if tag.closing_wiki_markup != "|}" or str(tag) != head_text + "|}":
+            return None
         for row in rows:
             nodes = self._rows.get(row)
             if nodes is None:
@@ -263,7 +268,7 @@ class RowParseCache:
             else:
                 self._rows.move_to_end(row)
             tag.contents.nodes.extend(nodes)
-        return tag if str(tag) == table else None
+        return tag
 
 
 @dataclass(frozen=True)
