@@ -340,13 +340,16 @@ class _RowMemo:
             returned = read()
         finally:
             walk.registry = recorder.target
-        if walk.lines.cursor == cursor:  # else a table nested in a cell was read: not remembered
+        read_rows = walk.rows[rows:]
+        # A relation table nested in a cell moves the line cursor or gives rows of other lines:
+        # such a row is not remembered (its replay would not do the same).
+        if walk.lines.cursor == cursor and all(record.line == line for record in read_rows):
             carried = country is not None and returned is country
             self.store[key] = _ReadRow(
                 tags,
                 line,
                 carried,
-                walk.rows[rows:],
+                read_rows,
                 walk.diagnostics[diagnostics:],
                 recorder.uses,
                 recorder.results,
