@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -308,10 +308,25 @@ class EntityTable:
         ]
 
 
-def with_entities(article: Article, resolved: Mapping[str, PageIdentity]) -> Article:
-    """The article with ``country_qid``/``country_kind`` on each relation and its ``entities``."""
+def with_entities(
+    article: Article,
+    resolved: Mapping[str, PageIdentity],
+    *,
+    tables: MutableMapping[tuple[Mention, ...], EntityTable] | None = None,
+) -> Article:
+    """The article with ``country_qid``/``country_kind`` on each relation and its ``entities``.
+
+    ``tables``, when given, remembers the entity table of each list of mentions, for calls that
+    all pass the same ``resolved``: successive revisions of one article (``history``) mostly name
+    the same partners, and building the table is most of this function's time.
+    """
     mentions = mentions_of(article)
-    table = EntityTable(mentions, resolved)
+    key = tuple(mentions)
+    table = tables.get(key) if tables is not None else None
+    if table is None:
+        table = EntityTable(mentions, resolved)
+        if tables is not None:
+            tables[key] = table
     relations = [
         relation.model_copy(update={"country_qid": table.qid(mention), "country_kind": table.kind(mention)})
         for relation, mention in zip(article.relations, mentions[1:], strict=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from extractor.countries import subject_of_title
-from extractor.entities import with_entities
+from extractor.entities import EntityTable, Mention, with_entities
 from extractor.errors import InputError
 from extractor.merge import merge_rows
 from extractor.models import Article, Source
@@ -25,11 +26,17 @@ __all__ = [
 ]
 
 
-def article_from_document(document: ParsedDocument, source: Source) -> Article:
+def article_from_document(
+    document: ParsedDocument,
+    source: Source,
+    *,
+    entity_tables: MutableMapping[tuple[Mention, ...], EntityTable] | None = None,
+) -> Article:
     """Merge what a parser read into the dataset of one article.
 
     Its entities are those the reviewed tables give; what needs the wiki's answer (the Wikidata
     items, redirects) is added by :func:`extractor.entities.with_entities` where it was fetched.
+    ``entity_tables`` is that function's cache of entity tables (``history`` passes one).
     """
     relations, citations, merge_diagnostics = merge_rows(document.rows, subject_of_title(source.title))
     article = Article(
@@ -39,7 +46,7 @@ def article_from_document(document: ParsedDocument, source: Source) -> Article:
         citations=citations,
         diagnostics=[*document.diagnostics, *merge_diagnostics],
     )
-    return with_entities(article, {})
+    return with_entities(article, {}, tables=entity_tables)
 
 
 def extract_wikitext(text: str, source: Source) -> Article:

@@ -57,6 +57,38 @@ def test_passage_cache_equals_the_whole_parse_on_a_sample_of_the_corpus(corpus_d
         assert PassageCache().parse(text) == parse_wikitext(text), path.name
 
 
+def test_passage_cache_equals_the_whole_parse_over_edited_revisions_of_the_corpus(corpus_dir: Path) -> None:
+    """For every tenth article, four edited revisions read by one cache (rows remembered) each equal the whole parse."""
+    for path in sorted(corpus_dir.glob("*.wikitext"))[5::10]:
+        cache = PassageCache()
+        for text in realistic_history(path.read_text(encoding="utf-8"), 4):
+            assert cache.parse(text) == parse_wikitext(text), path.name
+
+
+def test_a_remembered_row_is_renumbered_when_a_reference_is_added_in_a_row_above() -> None:
+    """A reference added to the first row renumbers the citations of the later, remembered rows of its table."""
+    row = "|-\n| {{flag|%s}} || %s<ref name=%s>Source %s.</ref>\n"
+    rows = "".join(row % (c, y, c.lower(), c) for c, y in [("Chile", 1991), ("Peru", 1992), ("Cuba", 1993)])
+    table = "== Relations ==\n{| class=wikitable\n! Country !! Formal relations began\n" + rows + "|}\n"
+    edited = table.replace("1991<ref", "1991<ref>A new source.</ref><ref", 1)
+    cache = PassageCache()
+    for text in (table, edited, table + "\nProse.\n"):
+        assert cache.parse(text) == parse_wikitext(text)
+    numbers = [c.reference_number for r in cache.parse(edited).rows for c in r.citations]
+    assert numbers == [1, 2, 3, 4]
+
+
+def test_a_row_under_a_rowspan_is_read_again_not_remembered() -> None:
+    """Rows that share a cell spanning rows are read with it each time, and edits of either row show."""
+    table = (
+        "{| class=wikitable\n! Country !! Formal relations began\n"
+        '|-\n| {{flag|Chile}} || rowspan="2" | 1991\n|-\n| {{flag|Peru}}\n|}\n'
+    )
+    cache = PassageCache()
+    for text in (table, table.replace("1991", "1990"), table.replace("Peru", "Cuba")):
+        assert cache.parse(text) == parse_wikitext(text)
+
+
 def test_a_reused_passage_is_renumbered_when_a_reference_is_added_before_it() -> None:
     """A reference added in the lead renumbers the citations of an unchanged table after it."""
     table = "==Relations==\n" + TABLE % "1992<ref>A</ref>"
@@ -228,7 +260,8 @@ class _StubWiki:
         self.queries.append(params)
         if self.fail_after is not None and len(self.queries) > self.fail_after:
             raise TransportError("connection reset")
-        first = int(params.get("rvcontinue", params.get("rvstartid", "1")))
+        # MediaWiki's continuation is "<timestamp>|<first revision id to give>".
+        first = int(params.get("rvcontinue", params.get("rvstartid", "1")).split("|")[-1])
         numbers = list(range(first, min(first + 2, len(self.texts) + 1)))  # two a batch, to continue
         revisions = [
             {
@@ -246,7 +279,8 @@ class _StubWiki:
             "query": {"pages": [{"pageid": 1, "title": "Foreign relations of X", "revisions": revisions}]}
         }
         if numbers and numbers[-1] < len(self.texts):
-            answer["continue"] = {"rvcontinue": str(numbers[-1] + 1), "continue": "||"}
+            after = numbers[-1] + 1
+            answer["continue"] = {"rvcontinue": f"202401{after:02d}000000|{after}", "continue": "||"}
         return answer
 
     def source_of(self, title: str, **ids: object) -> object:
@@ -258,7 +292,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_interrupted_run_leaves_the_previous_history_whole_and_a_rerun_resumes(tmp_path: Path) -> None:
-    """A run failing mid-way changes no file; the rerun asks from the last revision written and adds the rest."""
+    """A run failing mid-way changes no file; the rerun asks for what follows the last revision written."""
     from extractor.errors import TransportError
     from extractor.history.run import run_history
 
@@ -270,10 +304,37 @@ def test_an_interrupted_run_leaves_the_previous_history_whole_and_a_rerun_resume
     assert _files(tmp_path) == before
     wiki = _StubWiki(texts)
     result = run_history(wiki, "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
-    assert wiki.queries[0]["rvstartid"] == "2" and result.new_revisions == 3
+    assert wiki.queries[0]["rvcontinue"] == "20240102000000|3" and "rvstartid" not in wiki.queries[0]
+    assert result.new_revisions == 3
     rows = (tmp_path / "foreign-relations-of-x" / "history" / "revisions.csv").read_text(encoding="utf-8")
     assert [line.split(",")[0] for line in rows.splitlines()[1:]] == ["1", "2", "3", "4", "5"]
     assert [line.split(",")[7] for line in rows.splitlines()[1:]] == ["true", "true", "false", "true", "true"]
+
+
+def test_a_resumed_run_with_nothing_new_costs_one_request_and_rewrites_nothing(tmp_path: Path) -> None:
+    """When no revision follows the last one written, the rerun sends one query and leaves every file as it was."""
+    from extractor.history.run import run_history
+
+    texts = [TABLE % "1992", TABLE % "1993", TABLE % "1994"]
+    run_history(_StubWiki(texts), "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    before = _files(tmp_path)
+    wiki = _StubWiki(texts)
+    result = run_history(wiki, "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
+    assert [q["rvcontinue"] for q in wiki.queries] == ["20240103000000|4"]
+    assert result.new_revisions == 0 and _files(tmp_path) == before
+
+
+def test_the_continuation_after_a_revision_is_mediawikis_own_format() -> None:
+    """after_revision gives rvcontinue "<YYYYMMDDHHMMSS>|<id + 1>"; a timestamp of another shape is an error."""
+    from extractor.errors import InputError
+    from extractor.fetch.history import after_revision
+
+    assert after_revision(41, "2024-05-01T12:03:09Z") == "20240501120309|42"
+    params = history_params("Foreign relations of X", after=(41, "2024-05-01T12:03:09Z"), end_id=90)
+    assert (params["rvcontinue"], params["rvendid"]) == ("20240501120309|42", "90")
+    assert "rvstartid" not in params and "rvstart" not in params
+    with pytest.raises(InputError, match="not an API timestamp"):
+        after_revision(41, "1 May 2024")
 
 
 def test_a_revision_the_parser_fails_on_is_a_diagnostic_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

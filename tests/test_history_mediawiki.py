@@ -2,15 +2,16 @@
 
 The history is built once (module fixture) with ``maintenance/edit.php`` from the seed revision:
 rows added and removed, dates corrected (Mexico's among them), the numbered list introduced, a
-vandal's blanking and its revert, prose-only edits, a null edit, and revisions hidden with
-RevisionDelete. Each test reads what ``python -m extractor history`` wrote.
+vandal's blanking and its revert, prose-only edits, a null edit, revisions hidden with
+RevisionDelete (MediaWiki's ``RevisionDeleter``, run by ``maintenance/eval.php``), and one deleted
+outright (``deleteRevisions.php``'s code, ``NukePage::deleteRevisions``).
+Each test reads what ``python -m extractor history`` wrote.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -136,19 +137,20 @@ def _build(wiki: Any) -> Script:
     before_vandal = text
     _edit(wiki, script, "lol this article is boring", "Mallory", "", "vandal")
     _edit(wiki, script, before_vandal, "Alice", "Undo vandalism", "revert")
-    for number in range(36):  # ordinary prose edits, to pass one request's 50 revisions
+    for number in range(37):  # ordinary prose edits, to pass one request's 50 revisions
         text = (
             text.replace("the som,", f"the som (edit {number}),", 1)
             if number == 0
             else text.replace(f"(edit {number - 1})", f"(edit {number})")
         )
         _edit(wiki, script, text, "Heidi", f"wording {number}", f"filler-{number}")
-    # RevisionDelete: one revision's text and another's user and comment are hidden. What it stores is
-    # the revision's rev_deleted bits (1 text, 2 comment, 4 user); set here in the wiki's database,
-    # because API's revisiondelete needs a right the test wiki's bot password is not granted.
-    with sqlite3.connect(wiki.workdir / "data" / "testwiki.sqlite") as database:
-        for revision, bits in ((script.marks["filler-3"], 1), (script.marks["filler-4"], 2 | 4)):
-            database.execute("UPDATE revision SET rev_deleted = ? WHERE rev_id = ?", (bits, revision))
+    # RevisionDelete, as an administrator does it (MediaWiki's RevisionDeleter): one revision's text
+    # is hidden, and another's user and comment.
+    wiki.hide_revision(TITLE, script.marks["filler-3"], text=True)
+    wiki.hide_revision(TITLE, script.marks["filler-4"], user=True, comment=True)
+    # And one revision deleted outright: it is gone from the history, as from MediaWiki's answers.
+    wiki.delete_revision(script.marks["filler-6"])
+    script.revisions.remove(script.marks["filler-6"])
     return script
 
 
@@ -182,6 +184,10 @@ def _revision_requests(wiki: Any) -> list[dict[str, Any]]:
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def _revisions(out: Path) -> dict[int, dict[str, str]]:
@@ -273,6 +279,16 @@ def test_hidden_revisions_have_null_fields_and_are_not_errors(history: Any) -> N
     assert user_hidden["data_changed"] == "false"
 
 
+def test_a_deleted_revision_is_absent_and_its_successor_still_names_it(history: Any) -> None:
+    """A revision deleted outright is no row of revisions.csv; the next one's parent_id is its id, and no error."""
+    script, out, _, _ = history
+    revisions = _revisions(out)
+    deleted = script.marks["filler-6"]
+    assert deleted not in revisions
+    assert revisions[script.marks["filler-7"]]["parent_id"] == str(deleted)
+    assert revisions[script.marks["filler-7"]]["diagnostic"] == ""
+
+
 def test_offline_replay_of_the_recording_writes_byte_identical_files(history: Any, tmp_path: Path) -> None:
     """``history --offline --recording DIR`` writes exactly the files of the live run."""
     _, out, recording, _ = history
@@ -292,8 +308,43 @@ def test_diff_history_compares_two_revisions_of_the_folder(history: Any) -> None
     assert "Mexico: established 1992-01-14 → 1992-03-27" in result.stdout
 
 
+@pytest.mark.parametrize("k", [50, 51])
+def test_a_resumed_run_after_k_revisions_costs_ceil_k_over_50_requests(
+    history: Any, mediawiki: Any, tmp_path: Path, k: int
+) -> None:
+    """A history written up to the k-th last revision resumes in ⌈k/50⌉ requests, and equals the full run's."""
+    script, out, _, _ = history
+    resumed = tmp_path / "out"
+    until = script.revisions[-k - 1]
+    result = cli(
+        "history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed), "--until", str(until)
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(_revisions(resumed))[-1] == until
+    mediawiki.clear_requests()
+    result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
+    assert result.returncode == 0, result.stderr
+    requests = _revision_requests(mediawiki)
+    assert len(requests) == math.ceil(k / 50)
+    first = requests[0]["params"]
+    assert "rvstartid" not in first and first["rvcontinue"][0].endswith(f"|{until + 1}")
+    assert _files(resumed) == _files(out)
+
+
+def test_a_resumed_run_with_nothing_new_costs_one_request(history: Any, mediawiki: Any, tmp_path: Path) -> None:
+    """Rerunning on a folder holding the latest revision sends one query, answered with no revision."""
+    _, out, _, _ = history
+    resumed = tmp_path / "out"
+    subprocess.run(["cp", "-a", str(out), str(resumed)], check=True)
+    mediawiki.clear_requests()
+    result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
+    assert result.returncode == 0, result.stderr
+    assert len(_revision_requests(mediawiki)) == 1
+    assert _revisions(resumed) == _revisions(out)
+
+
 def test_a_resumed_run_fetches_only_the_new_revisions(history: Any, mediawiki: Any, tmp_path: Path) -> None:
-    """After two more edits, a rerun on the same folder asks from the last revision written and logs only the two."""
+    """After two more edits, a rerun on the same folder asks for what follows the last revision, logs only the two."""
     script, out, _, _ = history
     resumed = tmp_path / "out"
     subprocess.run(["cp", "-a", str(out), str(resumed)], check=True)
@@ -305,8 +356,9 @@ def test_a_resumed_run_fetches_only_the_new_revisions(history: Any, mediawiki: A
     result = cli("history", "--api-url", mediawiki.api_url, "--title", TITLE, "--out", str(resumed))
     assert result.returncode == 0, result.stderr
     requests = _revision_requests(mediawiki)
-    assert len(requests) == 1
-    assert f"rvstartid={last}" in str(requests[0])
+    assert len(requests) == math.ceil(2 / 50)
+    first = requests[0]["params"]
+    assert "rvstartid" not in first and first["rvcontinue"][0].endswith(f"|{last + 1}")
     revisions = _revisions(resumed)
     assert list(revisions) == script.revisions
     changes = _rows(resumed / SLUG / "history" / "changes.csv")

@@ -4,6 +4,12 @@ One request brings up to 50 revisions with their content (MediaWiki's limit when
 asked for), so R revisions cost ⌈R/50⌉ requests, sent one at a time through the same
 :class:`~extractor.fetch.client.Fetcher` (retries, ``--record``, replay) as everything else.
 
+A resumed run asks for the revisions *after* the last one it wrote, and nothing else: the query
+starts at the continuation point MediaWiki itself would hand out for that revision's successor
+(``rvcontinue=<timestamp>|<id + 1>``: revisions later than the timestamp, or at that timestamp
+with a greater id). ``rvstartid`` would include the last revision again, costing a request of its
+own when nothing is new (⌈(R+1)/50⌉ instead of ⌈R/50⌉), and fails once that revision is deleted.
+
 Revisions whose text, user, comment or SHA-1 an administrator hid (RevisionDelete) come with
 ``texthidden``/``userhidden``/``commenthidden``/``sha1hidden``: the hidden field is ``None`` and
 the flag says why, never an error. Revisions deleted outright are simply absent from the answer
@@ -12,22 +18,25 @@ the flag says why, never an error. Revisions deleted outright are simply absent 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from extractor.errors import PageMissingError, TransportError
+from extractor.errors import InputError, PageMissingError, TransportError
 from extractor.fetch.params import checked_title
 
 if TYPE_CHECKING:
     from extractor.fetch.client import Fetcher
 
-__all__ = ["HISTORY_BATCH", "HistoryRevision", "fetch_history", "history_params"]
+__all__ = ["HISTORY_BATCH", "HistoryRevision", "after_revision", "fetch_history", "history_params"]
 
 #: Revisions per request: MediaWiki's ceiling for ``rvlimit`` when content is requested.
 HISTORY_BATCH = 50
 #: A guard against an API that never stops asking to continue (2 million revisions).
 _MAX_REQUESTS = 40_000
+#: An API timestamp (``2024-01-01T12:00:00Z``), whose digits are MediaWiki's own ``YYYYMMDDHHMMSS``.
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$")
 
 
 @dataclass(frozen=True)
@@ -49,15 +58,34 @@ class HistoryRevision:
     sha1_hidden: bool = False
 
 
+def after_revision(revision_id: int, timestamp: str) -> str:
+    """The ``rvcontinue`` that starts right after revision ``revision_id`` made at ``timestamp``.
+
+    It is the value MediaWiki's ``ApiQueryRevisions`` writes itself when an answer stops just
+    before a revision (``rev_timestamp|rev_id`` of the next one): with ``rvdir=newer`` it selects
+    ``rev_timestamp > T OR (rev_timestamp = T AND rev_id >= id)``, so ``id + 1`` leaves out
+    exactly the revisions up to and including ``revision_id``.
+    """
+    match = _TIMESTAMP.match(timestamp)
+    if match is None:
+        raise InputError(f"{timestamp!r} is not an API timestamp (YYYY-MM-DDTHH:MM:SSZ)")
+    return f"{''.join(match.groups())}|{revision_id + 1}"
+
+
 def history_params(
     title: str,
     *,
+    after: tuple[int, str] | None = None,
     start_id: int | None = None,
     start: str | None = None,
     end_id: int | None = None,
     end: str | None = None,
 ) -> dict[str, str]:
-    """The query for ``title``'s revisions oldest first, from ``start_id``/``start`` to ``end_id``/``end``."""
+    """The query for ``title``'s revisions oldest first, from ``start_id``/``start`` to ``end_id``/``end``.
+
+    ``after`` (a revision id and its timestamp) starts just after that revision instead
+    (see :func:`after_revision`); it replaces ``start_id``/``start``.
+    """
     params = {
         "action": "query",
         "prop": "revisions",
@@ -67,7 +95,9 @@ def history_params(
         "rvlimit": str(HISTORY_BATCH),
         "rvdir": "newer",
     }
-    if start_id is not None:
+    if after is not None:
+        params["rvcontinue"] = after_revision(*after)
+    elif start_id is not None:
         params["rvstartid"] = str(start_id)
     elif start is not None:
         params["rvstart"] = start

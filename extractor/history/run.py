@@ -12,8 +12,10 @@ fails or is killed):
 - ``history/state.json``: the claims (established dates and events) after each distinct data,
   which a revert brings back.
 
-A rerun on the same ``DIR`` asks only for revisions from the last one written (``rvstartid``; that
-one is in the first answer again, and skipped).
+A rerun on the same ``DIR`` asks only for the revisions after the last one written (``rvcontinue``
+built from that revision's timestamp and id, see :func:`~extractor.fetch.history.after_revision`):
+k new revisions cost ⌈k/50⌉ requests, and nothing new costs one. The last revision's data, which
+the first new one is compared with, is read back from ``history/data/``, never fetched again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from extractor.atomic import atomic_write_bytes, replace_directory, staging_dire
 from extractor.errors import DatasetError, InputError
 from extractor.export.dataset import SCHEMA_FILE, csv_bytes, dataset_files, schema_json, slugify
 from extractor.fetch.client import Fetcher
-from extractor.fetch.history import HistoryRevision, fetch_history
+from extractor.fetch.history import HistoryRevision, after_revision, fetch_history
 from extractor.history.incremental import IncrementalExtractor
 from extractor.history.log import CHANGE_COLUMNS, CLAIM_COLUMNS, REVISION_COLUMNS, Claim, HistoryLog
 from extractor.models import Article
@@ -170,19 +172,20 @@ def run_history(
     target = out_dir / slugify(title)
     history_dir = target / HISTORY_FOLDER
     log = _stored_log(history_dir) or HistoryLog()
-    last = log.last_revision_id
     bounds: dict[str, Any] = {}
-    if last is not None:
-        bounds["start_id"] = last
+    if log.revisions:
+        bounds["after"] = _after_last(log, history_dir)
     elif since is not None:
         bounds["start_id" if "id" in since else "start"] = since.get("id", since.get("timestamp"))
     if until is not None:
         bounds["end_id" if "id" in until else "end"] = until.get("id", until.get("timestamp"))
     new_data: dict[str, bytes] = {}
     new = 0
+    written = {int(row["revision_id"]) for row in log.revisions}
     for revision in fetch_history(fetcher, title, **bounds):
-        if last is not None and revision.revision_id <= last:
-            continue  # the last revision written, which rvstartid includes again
+        if revision.revision_id in written:
+            continue  # never logged twice, whatever the API answers
+        written.add(revision.revision_id)
         article, diagnostic = _extract(extractor, fetcher, revision)
         log.add(revision, article, diagnostic)
         new += 1
@@ -195,6 +198,20 @@ def run_history(
     _write(log, target, history_dir, new_data)
     atomic_write_bytes(out_dir / SCHEMA_FILE, schema_json())
     return result
+
+
+def _after_last(log: HistoryLog, history_dir: Path) -> tuple[int, str]:
+    """The last revision written (id and timestamp): a resumed run asks for what came after it."""
+    row = log.revisions[-1]
+    revision_id, timestamp = int(row["revision_id"]), str(row.get("timestamp") or "")
+    try:
+        after_revision(revision_id, timestamp)
+    except InputError:
+        raise DatasetError(
+            f"revision {revision_id} has no valid timestamp ({timestamp!r}); cannot resume after it",
+            path=str(history_dir / "revisions.csv"),
+        ) from None
+    return revision_id, timestamp
 
 
 def _write(log: HistoryLog, target: Path, history_dir: Path, new_data: dict[str, bytes]) -> None:

@@ -15,6 +15,7 @@ reference lists are read).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from extractor.parse.layout import Column, Layout, Spanning, classify_header, da
 from extractor.parse.marks import Marked, decode
 from extractor.text import clean_spaces
 
-__all__ = ["RowReader", "Shown", "TableCell", "read_relation_table"]
+__all__ = ["RowMemo", "RowReader", "Shown", "TableCell", "read_relation_table"]
 
 #: Header rows sit at the top: an image row or a caption-like row may precede them.
 _HEADER_SEARCH = 5
@@ -208,12 +209,40 @@ def _starts_with_date(reader: RowReader[CellT, CiteT], cell: CellT) -> bool:
     return date is not None and date.year >= _EARLIEST_YEAR
 
 
+class RowMemo(Protocol[CellT]):
+    """Reads a body row, or gives back what reading the same row the same way gave before.
+
+    ``read`` reads the row (into the reader's rows and diagnostics) and returns the cell carried
+    into the next rows (the row's country cell, or ``previous`` for a row it skips); the memo
+    either calls it or does what it would have done. Only the
+    history's incremental parse has one (:mod:`extractor.parse.wikitext.incremental`).
+    """
+
+    def row(
+        self,
+        read: Callable[[], CellT | None],
+        cells: list[CellT],
+        placed: dict[int, CellT],
+        layout: Layout,
+        section: str | None,
+        line: int | None,
+        previous: CellT | None,
+    ) -> CellT | None:
+        """What ``read()`` returns, with its effects on the reader."""
+        ...
+
+
 def read_relation_table(
-    reader: RowReader[CellT, CiteT], rows: list[list[CellT]], caption: str, section: str | None
+    reader: RowReader[CellT, CiteT],
+    rows: list[list[CellT]],
+    caption: str,
+    section: str | None,
+    memo: RowMemo[CellT] | None = None,
 ) -> bool:
     """Read a table's rows into ``reader.rows`` when it is a relation table; say whether it was.
 
     Nothing is read or scanned when it is not one: the caller scans the table its own way.
+    ``memo`` may stand in for reading a row (see :class:`RowMemo`).
     """
     found = _find_layout(reader, rows, caption, section)
     if found is None:
@@ -226,7 +255,11 @@ def read_relation_table(
     previous: CellT | None = None
     for index in range(header_index + 1, len(rows)):
         line = reader.line_of(rows[index])
-        previous = _row(reader, rows[index], grid[index], layout, section, line, previous)
+        if memo is None:
+            previous = _row(reader, rows[index], grid[index], layout, section, line, previous)
+        else:
+            read = functools.partial(_row, reader, rows[index], grid[index], layout, section, line, previous)
+            previous = memo.row(read, rows[index], grid[index], layout, section, line, previous)
     return True
 
 

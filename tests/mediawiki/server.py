@@ -224,6 +224,59 @@ class MediaWikiServer:
         """Delete a page (all its revisions become deleted revisions)."""
         self._write({"action": "delete", "title": title, "reason": reason})
 
+    def delete_revision(self, revision_id: int) -> None:
+        """Delete one old revision outright, as ``maintenance/deleteRevisions.php`` did before MediaWiki 1.35.
+
+        Debian's MediaWiki 1.39 no longer ships that script; its code lives on as
+        ``NukePage::deleteRevisions`` (maintenance/nukePage.php), run here through
+        ``maintenance/eval.php``. The revision is then absent from the API's answers, and the next
+        revision's ``parentid`` still names it.
+        """
+        php = f"$nuke = new NukePage(); $nuke->deleteRevisions([{int(revision_id)}]); echo 'deleted-ok', PHP_EOL;\n"
+        proc = subprocess.run(
+            ["bash", str(SCRIPT), "maint", str(self.workdir), "eval"],
+            input=php,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0 or "deleted-ok" not in proc.stdout:
+            raise MediaWikiError(f"deleting revision {revision_id} failed:\n{proc.stdout}{proc.stderr}")
+
+    def hide_revision(
+        self, title: str, revision_id: int, *, text: bool = False, comment: bool = False, user: bool = False
+    ) -> None:
+        """Hide parts of an old revision of ``title`` the way an administrator does: RevisionDelete.
+
+        Runs MediaWiki's own ``RevisionDeleter`` (as the sysop "Admin", through
+        ``maintenance/eval.php``), which sets the revision's ``rev_deleted`` bits, hides its SHA-1
+        with its text, and writes the "delete revision" log entry. The API's
+        ``action=revisiondelete`` is not used because the helper's bot password lacks that right.
+        The parts not named are shown again (the revision's visibility becomes exactly this);
+        MediaWiki refuses to hide the text of a page's current revision.
+        """
+        bits = {"DELETED_TEXT": text, "DELETED_COMMENT": comment, "DELETED_USER": user}
+        value = ", ".join(f"MediaWiki\\Revision\\RevisionRecord::{name} => 1" for name, on in bits.items() if on)
+        # eval.php runs each line on its own, so the statements share one line.
+        php = (
+            "$context = RequestContext::getMain(); $context->setUser(User::newFromName('Admin')); "
+            f"$list = RevisionDeleter::createList('revision', $context, Title::newFromText({json.dumps(title)}), "
+            f"[{int(revision_id)}]); "
+            f"$status = $list->setVisibility(['value' => [{value}], 'comment' => 'test', 'perItemStatus' => false]); "
+            "echo $status->isGood() ? 'hidden-ok' : ('hidden-failed: ' . $status->getWikiText()), PHP_EOL;\n"
+        )
+        proc = subprocess.run(
+            ["bash", str(SCRIPT), "maint", str(self.workdir), "eval"],
+            input=php,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0 or "hidden-ok" not in proc.stdout:
+            raise MediaWikiError(f"hiding revision {revision_id} failed:\n{proc.stdout}{proc.stderr}")
+
     def set_page_prop(self, title: str, name: str, value: str) -> None:
         """Store a page property (``wikibase_item``…) of an existing page in the wiki's ``page_props`` table.
 

@@ -13,6 +13,10 @@ its wikitext (and the section it starts in):
 - its diagnostics and rows with lines relative to the passage (shifted to where it is now);
 - its list-defined references.
 
+A passage walked again (a cell of its table changed) does not read again the rows it read
+before: :class:`_RowMemo` gives back their records and replays their reference uses, the same
+way, row by row.
+
 The references themselves are read once per definition (wikitext, name), through
 :meth:`ReferenceRegistry.references`' cache. The result is the :class:`ParsedDocument`
 :func:`parse_wikitext` gives for the whole text (``tests/test_history.py`` checks it on the corpus
@@ -25,6 +29,7 @@ import gc
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import mwparserfromhell
@@ -33,7 +38,9 @@ from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import Diagnostic, Reference
 from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
+from extractor.parse.layout import Layout
 from extractor.parse.wikitext.references import ReferenceRegistry
+from extractor.parse.wikitext.tables import Cell
 from extractor.parse.wikitext.walk import Walk, list_definitions
 
 __all__ = ["PassageCache", "RowParseCache", "passages"]
@@ -241,6 +248,11 @@ class RowParseCache:
         if len(head) != 1 or not isinstance(head[0], Tag) or head[0].wiki_markup != "{|":
             return None
         tag = head[0]
+        # The table's text is the head's, then the rows', then "|}": when the head alone gives
+        # back its text and closes with "|}", the joined table gives back the table (each row
+        # is checked when first parsed), which spares serialising the whole table again.
+        if tag.closing_wiki_markup != "|}" or str(tag) != head_text + "|}":
+            return None
         for row in rows:
             nodes = self._rows.get(row)
             if nodes is None:
@@ -256,7 +268,109 @@ class RowParseCache:
             else:
                 self._rows.move_to_end(row)
             tag.contents.nodes.extend(nodes)
-        return tag if str(tag) == table else None
+        return tag
+
+
+@dataclass(frozen=True)
+class _ReadRow:
+    """What reading one body row did, when it was read at ``line``."""
+
+    tags: tuple[Tag, ...]
+    line: int | None
+    #: Whether the row's own country cell was carried on (else the row was skipped).
+    carried: bool
+    records: list[RowRecord]
+    diagnostics: list[Diagnostic]
+    uses: list[Tag | Template]
+    results: list[list[_Use]]
+
+
+_RowKey = tuple[object, ...]
+
+
+class _RowMemo:
+    """Remembers each body row read, for a walk of one passage (:class:`~extractor.parse.rows.RowMemo`).
+
+    A changed cell makes its passage be walked again, but the other rows of its table are the
+    same: :class:`RowParseCache` gives back the very same cell nodes for them, which is what a
+    row is known by (the nodes are kept here, so that their ids are not reused). A row is
+    remembered only when it depends on nothing above it (no cell carried in by a rowspan) and
+    reads no nested relation table; its reference uses are replayed on the walk's registry, as
+    :class:`PassageCache` replays a passage's, so numbering stays in document order.
+    """
+
+    def __init__(self, store: OrderedDict[_RowKey, _ReadRow], walk: Walk, capacity: int) -> None:
+        self.store = store
+        self.walk = walk
+        self.capacity = capacity
+
+    def row(
+        self,
+        read: Callable[[], Cell | None],
+        cells: list[Cell],
+        placed: dict[int, Cell],
+        layout: Layout,
+        section: str | None,
+        line: int | None,
+        previous: Cell | None,
+    ) -> Cell | None:
+        """What ``read()`` returns and does, from memory when this row was read before."""
+        own = {id(cell) for cell in cells}
+        if any(id(cell) not in own for cell in placed.values()):
+            return read()  # a cell carried down from the row above: it depends on that row
+        tags = tuple(cell.tag for cell in cells)
+        key: _RowKey = (
+            tuple(map(id, tags)),
+            tuple((column, id(cell.tag), cell.header) for column, cell in sorted(placed.items())),
+            layout.kind,
+            tuple(sorted(layout.columns.items())),
+            section,
+        )
+        country = placed.get(layout.columns["country"])
+        found = self.store.get(key)
+        if found is not None and all(a is b for a, b in zip(found.tags, tags, strict=True)):
+            self.store.move_to_end(key)
+            self._replay(found, line)
+            return country if found.carried else previous
+        walk = self.walk
+        rows, diagnostics, cursor = len(walk.rows), len(walk.diagnostics), walk.lines.cursor
+        recorder = _Recorder(walk.registry)
+        walk.registry = recorder
+        try:
+            returned = read()
+        finally:
+            walk.registry = recorder.target
+        read_rows = walk.rows[rows:]
+        # A relation table nested in a cell moves the line cursor or gives rows of other lines:
+        # such a row is not remembered (its replay would not do the same).
+        if walk.lines.cursor == cursor and all(record.line == line for record in read_rows):
+            carried = country is not None and returned is country
+            self.store[key] = _ReadRow(
+                tags,
+                line,
+                carried,
+                read_rows,
+                walk.diagnostics[diagnostics:],
+                recorder.uses,
+                recorder.results,
+            )
+            if len(self.store) > self.capacity:
+                self.store.popitem(last=False)
+        return returned
+
+    def _replay(self, found: _ReadRow, line: int | None) -> None:
+        walk = self.walk
+        numbers: dict[_Use, _Use] = {}
+        for node, old in zip(found.uses, found.results, strict=True):
+            new = [walk.registry.use(node)] if isinstance(node, Tag) else walk.registry.use_template(node)
+            numbers.update(zip(old, new, strict=True))
+        for record in found.records:
+            citations = [CitationUse(numbers[(None, c.reference_number)][1], c.cell) for c in record.citations]
+            cites = [None if n is None else numbers[(None, n)][1] for n in record.notes_cites]
+            walk.rows.append(replace(record, line=line, citations=citations, notes_cites=cites))
+        for diagnostic in found.diagnostics:
+            moved = diagnostic.line is not None and diagnostic.line == found.line
+            walk.diagnostics.append(diagnostic.model_copy(update={"line": line}) if moved else diagnostic)
 
 
 @dataclass
@@ -272,6 +386,7 @@ class PassageCache:
     _passages: OrderedDict[tuple[str, str | None], _Passage] = field(default_factory=OrderedDict)
     _references: dict[tuple[str | None, ...], Reference] = field(default_factory=dict)
     _rows: RowParseCache = field(default_factory=lambda: RowParseCache())
+    _read_rows: OrderedDict[_RowKey, _ReadRow] = field(default_factory=OrderedDict)
 
     def parse(self, text: str) -> ParsedDocument:
         """What :func:`~extractor.parse.wikitext.walk.parse_wikitext` gives for ``text``. Never raises."""
@@ -325,6 +440,7 @@ class PassageCache:
     def _read(self, text: str, section: str | None, registry: ReferenceRegistry) -> _Passage:
         recorder = _Recorder(registry)
         walk = Walk(text, registry=recorder, section=section)
+        walk.row_memo = _RowMemo(self._read_rows, walk, self._rows.capacity)
         code = self._rows.parse(text)
         walk.document(code, definitions=False)
         tags, templates = list_definitions(code, text)

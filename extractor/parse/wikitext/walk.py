@@ -25,7 +25,7 @@ from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
 from extractor.parse.layout import Column
 from extractor.parse.marks import CITE
 from extractor.parse.marks import strip as strip_marks
-from extractor.parse.rows import Shown, read_relation_table
+from extractor.parse.rows import RowMemo, Shown, read_relation_table
 from extractor.parse.wikitext.cells import main_article, read_countries
 from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
 from extractor.parse.wikitext.render import Renderer
@@ -72,6 +72,8 @@ class _Walk:
     rows: list[RowRecord] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     section: str | None = None
+    #: Stands in for reading rows already read (the incremental parse's; see ``RowMemo``).
+    row_memo: RowMemo[Cell] | None = None
 
     def __post_init__(self) -> None:
         self.lines = _Lines(self.text)
@@ -138,7 +140,7 @@ class _Walk:
         if parsed.caption is not None:
             self.scanner.scan(parsed.caption.code)
         caption = _PLAIN.text(parsed.caption.code) if parsed.caption is not None else ""
-        if not read_relation_table(self, parsed.rows, caption, self.section):
+        if not read_relation_table(self, parsed.rows, caption, self.section, self.row_memo):
             for row in parsed.rows:
                 for cell in row:
                     self.scanner.scan(cell.code)
