@@ -138,6 +138,8 @@ class _Walk:
         if parsed.caption is not None:
             self.scanner.scan(parsed.caption.code)
         caption = _PLAIN.text(parsed.caption.code) if parsed.caption is not None else ""
+        # A "|+ caption" line is read as a cell starting with "+": the caption is what follows it.
+        caption = caption.lstrip().removeprefix("+").strip()
         if not read_relation_table(self, parsed.rows, caption, self.section):
             for row in parsed.rows:
                 for cell in row:
