@@ -134,6 +134,12 @@ class _Walk:
         return ""
 
     def _table(self, tag: Tag) -> None:
+        if tag.wiki_markup == "{|":
+            # Rows are found by searching forward from the last one: start at this table, so that
+            # a row of a table read after a skipped one is not found in the skipped one ("|1").
+            start = self.text.find("{|", self.lines.cursor)
+            if start >= 0:
+                self.lines.cursor = start + 2
         parsed = read_table(tag)
         if parsed.caption is not None:
             self.scanner.scan(parsed.caption.code)
