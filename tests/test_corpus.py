@@ -4,6 +4,10 @@ The parser is checked against a second, deliberately simple reader of the same w
 tables, rows and cells out of the text line by line, applies the same header rules
 (:func:`extractor.parse.layout.table_layout`) and lists the partners each row names with a flag-like
 template, and each row's date cell. Where the two disagree, the parser has lost something.
+
+Where a header does not say which column is the partner or the date, the simple reader guesses
+from the cells by its own rules (:func:`_guess`), never the parser's; tables of former relations
+are read with their ended cells, and checked never to give a current relation.
 """
 
 from __future__ import annotations
@@ -253,7 +257,10 @@ def oracle_tables(text: str) -> Iterator[OracleTable]:
                     header_at = index
                     break
         rows: list[OracleRow] = []
-        for row_line, chunk in chunks[header_at + 1 :] if layout is not None else []:
+        if layout is None:
+            yield OracleTable(first_line, first_line + len(lines) - 1, "none", None, rows)
+            continue
+        for row_line, chunk in chunks[header_at + 1 :]:
             cells = _split_cells(chunk.strip())
             if not cells or (chunk.strip().startswith("!") and "!!" not in chunk and len(cells) == 1):
                 continue
@@ -267,7 +274,7 @@ def oracle_tables(text: str) -> Iterator[OracleTable]:
             country_text = _plain(cells[country_at])
             remark = country_text.split("(", 1)[1] if "(" in country_text else None
             rows.append(OracleRow(row_line, _partners(cells[country_at]), date_text, remark, ended_text))
-        yield OracleTable(first_line, first_line + len(lines) - 1, how if layout else "none", layout, rows)
+        yield OracleTable(first_line, first_line + len(lines) - 1, how, layout, rows)
 
 
 def oracle_rows(text: str) -> Iterator[OracleRow]:
@@ -458,7 +465,9 @@ def test_former_relations_are_read_and_never_current(corpus_reads: Corpus, corpu
         }
         for seen in corpus_reads[name][0]:
             year = _YEAR_WORD.search(seen.ended_text or "")
-            for partner in seen.partners if year else []:
+            if year is None:
+                continue
+            for partner in seen.partners:
                 if not any(year.group(1) in ends.get(key, set()) for key in _identity(partner)):
                     wrong.append(f"{name}:{seen.line}: {partner} ended {seen.ended_text!r} not an end")
     assert wrong == [], f"{len(wrong)} former-relations rows misread, e.g. {wrong[:20]}"
