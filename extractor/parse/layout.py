@@ -98,6 +98,8 @@ _FORMER = re.compile(
     r"\b(relations?|ties)\s+(\w+\s+){0,3}(ended|severed|broken|terminated|cut)\b",
     re.IGNORECASE,
 )
+# "States formerly recognizing …", "Formerly accredited": whatever follows, they were.
+_FORMERLY = re.compile(r"\bformerly\b", re.IGNORECASE)
 # What ended the relations of a former table: severed (broken off, cut) or, else, ended.
 _SEVERED = re.compile(r"\b(sever|broke|broken|cut)", re.IGNORECASE)
 _WORDS = re.compile(r"\w")
@@ -264,7 +266,7 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
 def _former(columns: dict[Column, int], caption: str, section: str | None, ended: str | None) -> Layout | None:
     """The layout of a table of former relations, when its ended column, caption or heading says so."""
     said = next(
-        (text for text in (caption, section or "") if _FORMER.search(text) or re.search(r"\bformerly\b", text, re.I)),
+        (text for text in (caption, section or "") if _FORMER.search(text) or _FORMERLY.search(text)),
         ended,
     )
     if said is None:
