@@ -5,6 +5,14 @@ An article may give a partner twice: in the numbered "Diplomatic relations" list
 wins; both raw values are kept, and ``date_conflict`` says when they disagree. Rows are one
 partner when they resolve to one ISO code, however they spell it. A relation's events are every
 row's, ordered by date; its status is the latest event's.
+
+A row of a table of *former* relations joins the partner's relation like any other row: its
+events (when relations began, when they ended) join the timeline. A partner only a former table
+names is never ``current``: its status is its latest ending (``ended``, ``severed``). A partner a
+current table names too stands where its latest event says, except that a former row's end no
+cell dates does not count: the current table says the relation is there now, the former row only
+that an earlier one ended. The former row's date of beginning is ``established`` only when no
+current row gives a date; its notes only when no bilateral row gives them.
 """
 
 from __future__ import annotations
@@ -26,8 +34,8 @@ def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
     return ParsedDate(date.year, date.month, date.day)
 
 
-def _choose_date(relation: Relation) -> None:
-    candidates = [("list", relation.list_date), ("bilateral-table", relation.table_date)]
+def _choose_date(relation: Relation, former: EstablishedDate | None) -> None:
+    candidates = [("list", relation.list_date), ("bilateral-table", relation.table_date), ("former-table", former)]
     chosen = next(((s, d) for s, d in candidates if d is not None and d.iso is not None), None)
     if chosen is None:  # nothing parsed: still report the first non-empty cell, unparsed
         chosen = next(((s, d) for s, d in candidates if d is not None and d.raw), None)
@@ -60,18 +68,43 @@ def _event_order(event: Event) -> tuple[int, str]:
     return (0, when) if when else (1, "")
 
 
+def _undated_former_end(event: Event) -> bool:
+    return event.table == "former-table" and not (event.date or event.not_before or event.not_after)
+
+
 def _timeline(relation: Relation) -> None:
-    """Order the events by date; the status is the latest event's (``unknown`` without one)."""
+    """Order the events by date; the status is the latest event's (``unknown`` without one), a
+    former-relations row's counting as the module says."""
     relation.events.sort(key=_event_order)  # stable: same-day events keep the order written
-    if relation.events:
-        relation.status = _STATUS[relation.events[-1].kind]
+    current_row = relation.in_list or relation.in_bilateral_table
+    counted = [e for e in relation.events if not (current_row and _undated_former_end(e))]
+    if counted:
+        relation.status = _STATUS[counted[-1].kind]
+    if not current_row and relation.status in ("current", "unknown"):
+        # Only a former table names it: it ended, whatever a later word in a cell says.
+        endings = [e for e in relation.events if e.table == "former-table" and _STATUS[e.kind] != "current"]
+        relation.status = _STATUS[endings[-1].kind] if endings else "ended"
     relation.recognized = next((e.date for e in relation.events if e.kind == "recognized" and e.date), None)
 
 
 def _absorb(
-    relation: Relation, row: RowRecord, diagnostics: list[Diagnostic], subject: Party | None, found: NotesMissions
+    relation: Relation,
+    row: RowRecord,
+    diagnostics: list[Diagnostic],
+    subject: Party | None,
+    found: NotesMissions,
+    former: dict[int, EstablishedDate],
 ) -> None:
-    if row.table == "list":
+    if row.table == "former-table":
+        # A partner's relations may have ended more than once (two former tables): every row counts.
+        relation.in_former_table = True
+        if row.date is not None and (row.date.iso or row.date.raw):
+            former.setdefault(id(relation), row.date)
+        if not relation.in_bilateral_table:
+            relation.main_article = relation.main_article or row.main_article
+            if relation.notes is None:
+                relation.notes, relation.notes_items = row.notes, list(row.notes_items)
+    elif row.table == "list":
         if relation.in_list:
             diagnostics.append(_duplicate(row))
             return
@@ -122,6 +155,7 @@ def merge_rows(
     """
     party = Party(subject, None, iso3_for(subject)) if subject else None
     found = NotesMissions()
+    former: dict[int, EstablishedDate] = {}  # a former row's date of beginning, by relation
     relations: dict[str, Relation] = {}
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
@@ -138,13 +172,13 @@ def merge_rows(
                 country_article=row.country_article,
                 iso3=iso3,
             )
-        _absorb(relation, row, diagnostics, party, found)
+        _absorb(relation, row, diagnostics, party, found, former)
         citations.extend(
             Citation(country=relation.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
             for use in row.citations
         )
     for relation in relations.values():
-        _choose_date(relation)
+        _choose_date(relation, former.get(id(relation)))
         _timeline(relation)
     if found.unread:
         diagnostics.append(

@@ -46,7 +46,7 @@ SCHEMA_VERSION = 1
 DatePrecision = Literal["day", "month", "year"]
 #: Which relation table a value came from: the numbered "Diplomatic relations" list or the
 #: "Bilateral relations" table with notes.
-TableKind = Literal["list", "bilateral-table"]
+TableKind = Literal["list", "bilateral-table", "former-table"]
 CellKind = Literal["country", "date", "notes"]
 Obtained = Literal["api", "recording", "file", "reconstruction"]
 ContentFormat = Literal["wikitext", "html", "parsoid"]
@@ -206,6 +206,9 @@ class Relation(_Model):
     not_after: str | None = Field(default=None, description="Bounds of `established` when the cell gives none.")
     missions: list[Mission] = Field(
         default_factory=list, description="Diplomatic missions the notes state, in the order they say them."
+    )
+    in_former_table: bool = Field(
+        default=False, description="The partner has a row in a table of former relations (its events say when)."
     )
 
 

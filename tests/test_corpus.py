@@ -4,6 +4,10 @@ The parser is checked against a second, deliberately simple reader of the same w
 tables, rows and cells out of the text line by line, applies the same header rules
 (:func:`extractor.parse.layout.table_layout`) and lists the partners each row names with a flag-like
 template, and each row's date cell. Where the two disagree, the parser has lost something.
+
+Where a header does not say which column is the partner or the date, the simple reader guesses
+from the cells by its own rules (:func:`_guess`), never the parser's; tables of former relations
+are read with their ended cells, and checked never to give a current relation.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pytest
 from extractor.countries import CODE_NAMES, iso3_for
 from extractor.merge import merge_rows
 from extractor.parse.document import ParsedDocument, RowRecord
-from extractor.parse.layout import table_layout
+from extractor.parse.layout import Layout, table_layout
 
 if TYPE_CHECKING:
     from tests.support import CorpusArticle
@@ -53,6 +57,8 @@ class OracleRow:
     date_text: str | None
     #: The country cell's text after its first parenthesis ("(severed)"), roughly.
     remark: str | None = None
+    #: The ended cell of a table of former relations.
+    ended_text: str | None = None
 
 
 def _split_cells(chunk: str) -> list[str]:
@@ -173,8 +179,52 @@ def _section_before(text: str, line: int) -> str | None:
     return _plain(titles[-1]) if titles else None
 
 
-def oracle_rows(text: str) -> Iterator[OracleRow]:
-    """Every data row of every relation table, as the simple reader sees it."""
+# The simple reader's own guesses for a column its header does not name (it never asks the
+# parser's content rules): a column of empty header whose cells hold a flag template is the
+# partner; a column whose cells' text starts with a year (or a day and month, then a year) is the
+# date, unless some column of the table dates something else (a treaty signed, a stamp issued, a
+# member joined), when its years are those things'.
+_STARTS_WITH_YEAR = re.compile(r"^(\d{1,2}\s+[A-Za-z]+\.?\s+|[A-Za-z]+\.?\s+(\d{1,2},?\s+)?)?(1[5-9]\d\d|20\d\d)\b")
+_DATES_ELSEWHERE = re.compile(r"\b(signed|signature|treaty|agreement|issue|admission|joined|accession)\b", re.I)
+_GUESS_ROWS = 12
+
+
+@dataclass
+class OracleTable:
+    """One table as the simple reader lays it out: where it is, how its layout was found (by the
+    header rules, or by the reader's own guess from the cells), and its rows."""
+
+    first_line: int
+    last_line: int
+    how: str  # "header", "content" or "none"
+    layout: Layout | None
+    rows: list[OracleRow]
+
+
+def _guess(headers: list[tuple[str, int]], known: set[int], body: list[list[str]]) -> list[tuple[str, int]] | None:
+    """The headers with a guessed "Country" or "Date" where the cells say so (never for a column
+    the header rules placed, in ``known``), or ``None`` when nothing is guessed."""
+    labels = [text for text, _ in headers]
+    guessed = list(labels)
+    dated_elsewhere = any(_DATES_ELSEWHERE.search(text) for text in labels)
+    for position, text in enumerate(labels):
+        cells = [row[position] for row in body if position < len(row) and row[position].strip()]
+        if position in known or not cells:
+            continue
+        enough = max(min(len(cells), 2), 0.6 * len(cells))
+        if not re.search(r"\w", text) and "Country" not in guessed and sum(bool(_partners(c)) for c in cells) >= enough:
+            guessed[position] = "Country"
+        elif (
+            not dated_elsewhere
+            and "Date" not in guessed
+            and sum(bool(_STARTS_WITH_YEAR.match(_plain(c))) for c in cells) >= enough
+        ):
+            guessed[position] = "Date"
+    return None if guessed == labels else [(label, 1) for label in guessed]
+
+
+def oracle_tables(text: str) -> Iterator[OracleTable]:
+    """Every outermost table, laid out by the header rules or else by the reader's own guess."""
     for first_line, lines in _tables(text):
         section = _section_before(text, first_line)
         chunks: list[tuple[int, str]] = [(first_line + 1, "")]
@@ -186,17 +236,29 @@ def oracle_rows(text: str) -> Iterator[OracleRow]:
                 chunks.append((offset + 1, ""))
             else:
                 chunks[-1] = (chunks[-1][0], chunks[-1][1] + line + "\n")
-        caption = next((_plain(c[1:]) for _, chunk in chunks[:1] for c in chunk.split("\n") if c.startswith("|+")), "")
+        caption = next((_plain(c[2:]) for _, chunk in chunks[:1] for c in chunk.split("\n") if c.startswith("|+")), "")
         chunks = [(n, "\n".join(x for x in c.split("\n") if not x.startswith("|+"))) for n, c in chunks]
-        layout, header_at = None, 0
+        layout, header_at, how = None, 0, "none"
         for index, (_, chunk) in enumerate(chunks[:5]):
             if chunk.strip().startswith("!"):
+                if index + 1 < len(chunks) and chunks[index + 1][1].strip().startswith("!"):
+                    continue  # a header of two rows: the lower one names the columns
                 headers = [(_plain(c), 1) for c in _split_cells(chunk.strip())]
                 layout = table_layout(headers, caption, section)
+                how = "header"
+                if layout is None or "date" not in layout.columns:
+                    body = [_split_cells(c.strip()) for _, c in chunks[index + 1 : index + 1 + _GUESS_ROWS]]
+                    known = set(layout.columns.values()) if layout is not None else set()
+                    guessed = _guess(headers, known, [row for row in body if row])
+                    by_guess = table_layout(guessed, caption, section) if guessed else None
+                    if by_guess is not None and (layout is None or "date" in by_guess.columns):
+                        layout, how = by_guess, "content"
                 if layout is not None:
                     header_at = index
                     break
+        rows: list[OracleRow] = []
         if layout is None:
+            yield OracleTable(first_line, first_line + len(lines) - 1, "none", None, rows)
             continue
         for row_line, chunk in chunks[header_at + 1 :]:
             cells = _split_cells(chunk.strip())
@@ -207,26 +269,36 @@ def oracle_rows(text: str) -> Iterator[OracleRow]:
                 continue
             date_at = layout.columns.get("date")
             date_text = _plain(cells[date_at]) if date_at is not None and date_at < len(cells) else None
+            ended_at = layout.columns.get("ended")
+            ended_text = _plain(cells[ended_at]) if ended_at is not None and ended_at < len(cells) else None
             country_text = _plain(cells[country_at])
             remark = country_text.split("(", 1)[1] if "(" in country_text else None
-            yield OracleRow(row_line, _partners(cells[country_at]), date_text, remark)
+            rows.append(OracleRow(row_line, _partners(cells[country_at]), date_text, remark, ended_text))
+        yield OracleTable(first_line, first_line + len(lines) - 1, how, layout, rows)
+
+
+def oracle_rows(text: str) -> Iterator[OracleRow]:
+    """Every data row of every relation table, as the simple reader sees it."""
+    for table in oracle_tables(text):
+        yield from table.rows
 
 
 # The simple reader's own words for what ends a relation, and for what brings it back.
 _ENDING_WORDS = re.compile(r"\b(severed|suspended|broken off|broke off)\b", re.IGNORECASE)
 _RESUMING_WORDS = re.compile(r"\b(restored|resumed|re-?established|renewed|normali[sz]ed)\b", re.IGNORECASE)
-_FORMER = re.compile(r"\bformer(ly)?\b", re.IGNORECASE)
+_FORMER = re.compile(r"\b(former(ly)?|historical|severed|defunct)\b", re.IGNORECASE)
+_ENDED_HEADER = re.compile(r"^!.*(relations?\s+(ended|severed)|\b(ended|until|to)\s*$)", re.IGNORECASE | re.MULTILINE)
 
 
 def former_tables(text: str) -> Iterator[tuple[int, int]]:
     """The line ranges of the tables that list former relations: under a heading or with a
-    caption saying "former", or with a column of when relations ended."""
+    caption saying "former" (or historical, severed, defunct), or with a column of when relations
+    ended ("Formal relations ended", a last "To" or "Until")."""
     for first_line, lines in _tables(text):
         section = _section_before(text, first_line) or ""
-        head = "\n".join(lines[:4])
+        head = "\n".join(line for line in lines[:12] if line.startswith("!"))
         caption = next((line for line in lines if line.startswith("|+")), "")
-        ended = re.search(r"^!.*relations?\s+ended", head, re.IGNORECASE | re.MULTILINE)
-        if _FORMER.search(section) or _FORMER.search(caption) or ended:
+        if _FORMER.search(section) or _FORMER.search(caption) or _ENDED_HEADER.search(head):
             yield first_line, first_line + len(lines) - 1
 
 
@@ -355,18 +427,77 @@ def test_coverage_stays_at_the_figures_the_readme_reports(corpus_reads: Corpus) 
     ]
 
 
-def test_no_former_relation_is_read_as_current(corpus: dict[str, CorpusArticle]) -> None:
-    """A row of a table of former relations (by heading, caption or an 'ended' column) is never a
-    current relation: the parser reads no row from such a table."""
-    found = []
+def _in(line: int | None, ranges: list[tuple[int, int]]) -> bool:
+    return line is not None and any(start <= line <= end for start, end in ranges)
+
+
+def test_former_relations_are_read_and_never_current(corpus_reads: Corpus, corpus: dict[str, CorpusArticle]) -> None:
+    """A table of former relations (by heading, caption or an ended column) is the one the simple
+    reader lays out as former; every row the parser reads from it is a former-relations row; a
+    partner only such tables name is ended or severed, never current; and each year the reader
+    sees in an ended cell is an end of that partner's timeline."""
+    wrong = []
     for name, entry in corpus.items():
         ranges = list(former_tables(entry.text))
-        found += [
-            f"{name}:{row.line}: {row.country}"
-            for row in entry.document.rows
-            if row.line is not None and any(start <= row.line <= end for start, end in ranges)
+        laid_out = [
+            (t.first_line, t.last_line)
+            for t in oracle_tables(entry.text)
+            if t.layout and t.layout.kind == "former-table"
         ]
-    assert found == [], f"{len(found)} former-relations rows read, e.g. {found[:20]}"
+        assert laid_out == ranges, name
+        wrong += [
+            f"{name}:{row.line}: {row.country} read as {row.table}"
+            for row in entry.document.rows
+            if _in(row.line, ranges) != (row.table == "former-table")
+        ]
+        relations, _, _ = merge_rows(entry.document.rows)
+        wrong += [
+            f"{name}: {relation.country} is {relation.status}"
+            for relation in relations
+            if relation.in_former_table
+            and not (relation.in_list or relation.in_bilateral_table)
+            and relation.status not in ("ended", "severed")
+        ]
+        ends = {
+            key: {e.date[:4] for e in relation.events if e.kind in ("ended", "severed") and e.date}
+            for relation in relations
+            for key in _identity(relation.country) | _identity(relation.country_article or relation.country)
+        }
+        for seen in corpus_reads[name][0]:
+            year = _YEAR_WORD.search(seen.ended_text or "")
+            if year is None:
+                continue
+            for partner in seen.partners:
+                if not any(year.group(1) in ends.get(key, set()) for key in _identity(partner)):
+                    wrong.append(f"{name}:{seen.line}: {partner} ended {seen.ended_text!r} not an end")
+    assert wrong == [], f"{len(wrong)} former-relations rows misread, e.g. {wrong[:20]}"
+
+
+def test_columns_found_by_content_agree_with_the_simple_readers_guess(corpus: dict[str, CorpusArticle]) -> None:
+    """Where a table's header does not say which column is the partner or the date, the simple
+    reader guesses from the cells by its own rules; in those tables each partner it sees is a
+    parser row of that table, with the year the reader sees first in its date cell; and the parser
+    reads no row from a table the reader could lay out neither way."""
+    wrong = []
+    for name, entry in corpus.items():
+        tables = list(oracle_tables(entry.text))
+        unread = [(t.first_line, t.last_line) for t in tables if t.how == "none"]
+        wrong += [
+            f"{name}:{row.line}: {row.country} from an unread table"
+            for row in entry.document.rows
+            if _in(row.line, unread)
+        ]
+        for table in (t for t in tables if t.how == "content"):
+            rows = [row for row in entry.document.rows if _in(row.line, [(table.first_line, table.last_line)])]
+            for seen in table.rows:
+                year = _STARTS_WITH_YEAR.match(seen.date_text or "")
+                for partner in seen.partners:
+                    same = [row for row in rows if _identity(partner) & _identities(row)]
+                    if not same:
+                        wrong.append(f"{name}:{seen.line}: {partner} not read")
+                    elif year and not any(row.date and year.group(3) in row.date.raw for row in same):
+                        wrong.append(f"{name}:{seen.line}: {partner} date {seen.date_text!r} not read")
+    assert wrong == [], f"{len(wrong)} disagreements, e.g. {wrong[:20]}"
 
 
 def test_a_row_saying_severed_or_suspended_is_not_current(corpus_reads: Corpus) -> None:

@@ -60,12 +60,25 @@ def test_header_variants_name_the_country_column(header: str) -> None:
     assert classify_header(header) == "country"
 
 
-def test_a_table_with_an_ended_column_or_a_former_caption_is_no_relation_table() -> None:
-    """Former relations are not current partners: such tables are skipped."""
+def test_a_table_with_an_ended_column_or_a_former_caption_is_a_former_table() -> None:
+    """Former relations are read as a former-relations table (its ended column too), never as current ones;
+    a caption saying its states have no relations makes no relation table."""
     ended = [("Country", 1), ("Formal Relations Began", 1), ("Formal Relations Ended", 1), ("Notes", 1)]
-    assert table_layout(ended) is None
+    layout = table_layout(ended)
+    assert layout is not None and layout.kind == "former-table" and layout.columns["ended"] == 2
     caption = "States formerly recognizing the Republic of China"
-    assert table_layout([("State", 1), ("Relations established", 1)], caption) is None
+    layout = table_layout([("State", 1), ("Relations established", 1)], caption)
+    assert layout is not None and layout.kind == "former-table" and layout.reason == caption
+    assert table_layout([("State", 1), ("Relations established", 1)], "States without diplomatic relations") is None
+
+
+def test_a_heading_about_states_that_still_are_is_no_former_table() -> None:
+    """'Former Soviet republics' names current states; 'Relations with former states' and 'Severed relations' do not."""
+    headers = [("Country", 1), ("Formal relations began", 1)]
+    assert table_layout(headers, section="Former Soviet republics").kind == "list"  # type: ignore[union-attr]
+    assert table_layout(headers, section="Relations with former states").kind == "former-table"  # type: ignore[union-attr]
+    severed = table_layout(headers, section="Severed relations")
+    assert severed is not None and severed.kind == "former-table" and severed.ends == "severed"
 
 
 def test_the_kind_is_bilateral_with_a_notes_column_and_list_without() -> None:

@@ -74,6 +74,7 @@ _RELATION_FIELDS: dict[str, str] = {
     "status": "status",
     "remark": "remark",
     "events": "events",
+    "in_former_table": "in former-relations table",
 }
 #: Reference fields that are data (``number`` is not: renumbering is not a change).
 _REFERENCE_FIELDS: dict[str, str] = {

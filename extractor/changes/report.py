@@ -30,7 +30,7 @@ __all__ = [
 _GROUP_AT = 4
 #: Markdown folds a section longer than this into ``<details>``, so the step summary stays short.
 _FOLD_AT = 20
-_TABLE_WORDS = {"list": "list", "bilateral-table": "bilateral table"}
+_TABLE_WORDS = {"list": "list", "bilateral-table": "bilateral table", "former-table": "former-relations table"}
 
 
 def headline(diff: DatasetDiff) -> str:

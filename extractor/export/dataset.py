@@ -78,6 +78,8 @@ RELATION_COLUMNS = (
     "recognized",
     "not_before",
     "not_after",
+    # a row of a table of former relations (issue #11)
+    "in_former_table",
 )
 REFERENCE_COLUMNS = (
     "number",

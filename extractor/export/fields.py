@@ -38,7 +38,7 @@ class Column:
 
 
 _PRECISION = ("day", "month", "year")
-_TABLE = ("list", "bilateral-table")
+_TABLE = ("list", "bilateral-table", "former-table")
 _QID = r"^Q[1-9][0-9]*$"
 _KIND = ("un-member", "un-observer", "partially-recognised", "organisation", "historical", "territory", "other")
 _STATUS = ("current", "severed", "suspended", "ended", "unknown")
@@ -82,6 +82,9 @@ _RELATION = {
         "string", "Earliest day `established` can be, when the cell only bounds it.", pattern=_ISO_DATE
     ),
     "not_after": Column("string", "Latest day `established` can be, when the cell only bounds it.", pattern=_ISO_DATE),
+    "in_former_table": Column(
+        "boolean", "The partner has a row in a table of former relations (events.csv says when).", required=True
+    ),
 }
 
 _EVENT = {

@@ -7,9 +7,13 @@ A table is a relation table by the meaning of its header row, never by its posit
 column naming the partner (``Country``, ``State``, ``Sovereign state``, ``Country/Region``,
 ``Region``) and a column giving when relations began (``Formal relations began``, ``Since``,
 ``Date``, ``Date of recognition``, ``Beginning of formal relations`` …) or notes about them
-(``Notes``). Tables that list what is not a current relation are not relation tables, however
-their header reads: a table with a column saying when relations *ended*, or whose caption says its
-states are *former* partners or have *no* relations (``States formerly recognizing …``).
+(``Notes``). A table of *former* relations — under a heading or caption saying the relations (or
+the states) are former, historical, ended or severed, or with a column saying when relations
+ended — is read as such: its layout's kind is ``former-table``, its ``ended`` column is read as
+the relation's end. A table whose caption says its states have *no* relations is none.
+A partner column may hold organisations (``Organization``): a table under a heading about
+organisations is read when its header has a partner column and a column of when relations began
+or of notes; a list of memberships (``Organisation | Joined | Status``) has neither.
 Header and caption rules are pure functions of the header texts (:func:`classify_header`,
 :func:`table_layout`), so that the HTML parser can apply the very same rules.
 """
@@ -18,10 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar
 
-from extractor.models import TableKind
+from extractor.models import EventKind, TableKind
 from extractor.text import clean_spaces
 
 __all__ = [
@@ -30,18 +34,22 @@ __all__ = [
     "Spanning",
     "classify_header",
     "dates_something_else",
+    "ended_header",
     "expand",
     "span_value",
     "table_layout",
 ]
 
-Column = Literal["number", "country", "date", "notes", "recognized"]
+Column = Literal["number", "country", "date", "notes", "recognized", "ended"]
 
 _NUMBER = re.compile(r"^(#|no\.?|n[o°º]\.?|number|nr\.?|s\.? ?no\.?)$")
 _COUNTRY = re.compile(
     r"^(country|countries|state|states|nation|partner|sovereign state|country\s*/\s*region|region|"
     r"state or sovereign entity|country or territory|name|entity|entities|partners?|"
-    r"(partner |sovereign )?(country|state|nation)s?( or (territory|entity|organi[sz]ation))?)$"
+    r"(partner |sovereign )?(country|state|nation)s?( or (territory|entity|organi[sz]ation))?|"
+    # Organisations are partners too (the EU, the African Union): a table of them with a column of
+    # when relations began is a relation table; one of memberships has no such column.
+    r"(international |regional )?organi[sz]ations?)$"
 )
 # Partner headers that also name a grouping of partners: beside a stronger partner header
 # ("Country"), a "Region" or "Continent" column says where the partner is, not who it is.
@@ -67,19 +75,33 @@ _RECOGNIZED = re.compile(
 # A header that says when something other than the relation happened.
 _NOT_A_DATE = re.compile(
     r"\b(ended|end|until|severed|broken|suspended|signed|signature|treaty|agreement|issue|"
-    r"ratification|admission|application|effective|concluded|withdrawn)\b"
+    r"ratification|admission|application|effective|concluded|withdrawn|"
+    # When a member joined an organisation: a list of memberships, not of relations.
+    r"joined|join|accession|acceded|membership|member since)\b"
 )
 _ENDED = re.compile(r"\b(ended|end|until|to|severed|terminated)\b")
-_NOT_RELATIONS_CAPTION = re.compile(
-    r"\b(former(ly)?|without (diplomatic )?relations|no (diplomatic )?relations|never|only ever)\b",
+# A column of when relations ended, said with the relations ("Formal relations ended") or, beside
+# a column of when they began, alone ("Ended", "Until", "To", "Date severed").
+_ENDED_ALONE = re.compile(r"^(date |year )?(ended|end|until|to|severed|terminated|broken( off)?)( on| in)?$")
+# A caption saying its states have no relations at all: no relation table.
+_NO_RELATIONS_CAPTION = re.compile(
+    r"\b(without (diplomatic )?relations|no (diplomatic )?relations|never|only ever)\b", re.IGNORECASE
+)
+# A heading or caption saying its relations, or its states, are no more: "Former diplomatic
+# relations", "Historical relations", "Relations with former states", "Severed relations",
+# "Relations ended", "States formerly recognizing …". Written for the word qualifying relations or
+# states, so that "Former Soviet republics" (states that are) is no such heading.
+_FORMER_WORD = r"(former|formerly|historical|historic|past|defunct|ended|severed|broken|terminated|extinct)"
+_FORMER = re.compile(
+    rf"\b{_FORMER_WORD}\s+((bilateral|diplomatic|official|formal|foreign)\s+)?"
+    r"(relations?|ties|states|countries|nations|partners|recogni[sz]ing|recognitions?)\b|"
+    r"\b(relations?|ties)\s+(\w+\s+){0,3}(ended|severed|broken|terminated|cut)\b",
     re.IGNORECASE,
 )
-# Sections whose tables list organisations, not countries ("=== International organizations ===").
-# Sections whose tables list organisations, not countries ("=== International organizations ==="),
-# or relations that no longer are ("== Former diplomatic relations =="): never current relations.
-_NOT_RELATIONS_SECTION = re.compile(
-    r"\borgani[sz]ations?\b|\bmultilateral\b|\bformer\b|\bsevered\b|\bdefunct\b", re.IGNORECASE
-)
+# "States formerly recognizing …", "Formerly accredited": whatever follows, they were.
+_FORMERLY = re.compile(r"\bformerly\b", re.IGNORECASE)
+# What ended the relations of a former table: severed (broken off, cut) or, else, ended.
+_SEVERED = re.compile(r"\b(sever|broke|broken|cut)", re.IGNORECASE)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
 #: Browsers cap spans (HTML's limit for rowspan is 65534; colspan 1000): a huge span is an editing slip.
@@ -161,6 +183,21 @@ class Layout:
 
     kind: TableKind
     columns: dict[Column, int]
+    #: For a ``former-table``: how its relations ended, and the text saying they are former (the
+    #: heading, caption or ended column), the raw text of an end event no cell dates.
+    ends: EventKind = field(default="ended", repr=False)
+    reason: str = field(default="", repr=False)
+
+
+def ended_header(text: str) -> bool:
+    """Whether a header cell says its column holds when relations ended ("Formal relations ended",
+    "Until"): in a table of former relations, the date of each relation's end.
+
+    >>> ended_header("Formal Relations Ended"), ended_header("To"), ended_header("Signed")
+    (True, True, False)
+    """
+    key = _classified_key(text)
+    return bool(_ENDED_ALONE.match(key) or (_ENDED.search(key) and "relation" in key))
 
 
 def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section: str | None = None) -> Layout | None:
@@ -168,18 +205,22 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
 
     ``headers`` are the header cells' texts with their colspans. The kind is ``bilateral-table``
     when there is a notes column, else ``list`` (the numbered "Diplomatic relations" list).
-    A table under a heading about organisations is none, whatever its header says.
+    A table of former relations (by its heading, its caption or an ended column) is a
+    ``former-table``, whatever its notes; a caption saying its states have no relations makes none.
 
     >>> table_layout([("#", 1), ("Country", 1), ("Date", 1)])
     Layout(kind='list', columns={'number': 0, 'country': 1, 'date': 2})
-    >>> table_layout([("Country", 1), ("Formal relations began", 1), ("Formal relations ended", 1)]) is None
-    True
-    >>> table_layout([("Country", 1), ("Notes", 1)], section="International organizations") is None
+    >>> table_layout([("Country", 1), ("Formal relations began", 1), ("Formal relations ended", 1)])
+    Layout(kind='former-table', columns={'country': 0, 'date': 1, 'ended': 2})
+    >>> table_layout([("Country", 1), ("Notes", 1)], section="Former diplomatic relations").kind
+    'former-table'
+    >>> table_layout([("Organisation", 1), ("Joined", 1), ("Status", 1)], section="Organisations") is None
     True
     """
-    if _NOT_RELATIONS_CAPTION.search(caption) or (section and _NOT_RELATIONS_SECTION.search(section)):
+    if _NO_RELATIONS_CAPTION.search(caption):
         return None
     columns: dict[Column, int] = {}
+    ended: tuple[int, str] | None = None  # the ended column and its header
     date_rank = len(_DATE_RULES)
     weak_country = False  # the partner column so far is a "Region": a "Country" column replaces it
     recognition: int | None = None
@@ -195,8 +236,8 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
             # An unlabelled column: the number column when first, the notes after the date (editors
             # break the Notes header: "!Notes|-" shows "-", "Notes" being read as attributes).
             column = "number" if position == 0 else "notes" if "date" in columns else None
-        if column is None and position > 0 and _ENDED.search(key) and "relation" in key:
-            return None  # a "Formal relations ended" column: the table lists former relations
+        if column is None and position > 0 and ended is None and ended_header(text):
+            ended = position, key  # a "Formal relations ended" column: the table lists former relations
         if column == "date":
             rank = _date_rank(key)
             if rank is not None and rank < date_rank:
@@ -214,7 +255,24 @@ def table_layout(headers: Sequence[tuple[str, int]], caption: str = "", section:
     bare_list = "number" in columns and not other_dates
     if "country" not in columns or not ("date" in columns or "notes" in columns or bare_list):
         return None
-    return Layout("bilateral-table" if "notes" in columns else "list", columns)
+    # "Until" alone is an end only beside a column of beginnings; "Relations ended" always is.
+    if ended is not None and ("date" in columns or not _ENDED_ALONE.match(ended[1])):
+        columns["ended"] = ended[0]
+    said_ended = ended[1] if ended is not None and "ended" in columns else None
+    former = _former(columns, caption, section, said_ended)
+    return former or Layout("bilateral-table" if "notes" in columns else "list", columns)
+
+
+def _former(columns: dict[Column, int], caption: str, section: str | None, ended: str | None) -> Layout | None:
+    """The layout of a table of former relations, when its ended column, caption or heading says so."""
+    said = next(
+        (text for text in (caption, section or "") if _FORMER.search(text) or _FORMERLY.search(text)),
+        ended,
+    )
+    if said is None:
+        return None
+    ends: EventKind = "severed" if _SEVERED.search(said) else "ended"
+    return Layout("former-table", columns, ends=ends, reason=clean_spaces(said))
 
 
 def span_value(value: str | None) -> int:

@@ -26,7 +26,16 @@ from extractor.dates import parse_date_text
 from extractor.models import CellKind, Diagnostic, Event, EventKind, TableKind
 from extractor.parse.cells import CellEvent, date_from_text, events_from_text, remark_of, split_notes
 from extractor.parse.document import RowRecord
-from extractor.parse.layout import Column, Layout, Spanning, classify_header, dates_something_else, expand, table_layout
+from extractor.parse.layout import (
+    Column,
+    Layout,
+    Spanning,
+    classify_header,
+    dates_something_else,
+    ended_header,
+    expand,
+    table_layout,
+)
 from extractor.parse.marks import Marked, decode
 from extractor.text import clean_spaces
 
@@ -42,7 +51,10 @@ _CELL_KIND: dict[Column, CellKind] = {
     "date": "date",
     "notes": "notes",
     "recognized": "date",
+    "ended": "date",
 }
+#: The events that end a relation: a former-relations row without one still ended (undated).
+_ENDINGS = frozenset({"ended", "severed", "suspended"})
 #: How many body rows tell what an unnamed column holds, and which share of its filled cells must.
 _SAMPLE_ROWS = 12
 _SHARE = 0.6
@@ -129,17 +141,51 @@ class RowReader(Protocol[_CellIn, CiteT]):
 def _find_layout(
     reader: RowReader[CellT, CiteT], rows: Sequence[Sequence[CellT]], caption: str, section: str | None
 ) -> tuple[Layout, int] | None:
-    """The header row (all header cells, at least two) that makes this a relation table, and its index."""
+    """The header row (all header cells, at least two) that makes this a relation table, and its index.
+
+    A header of two rows (a row grouping columns, "Period of relations" over "From | To", then the
+    columns' own names) is read as one: each column is named by its lowest header cell.
+    """
     for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        if len(row) < 2 or not all(cell.header for cell in row):
+        if not _header_row(row):
             continue
+        if index + 1 < len(rows) and _header_row(rows[index + 1]):
+            found = _layout_of(
+                reader, rows, index + 1, _two_rows(reader, rows[index], rows[index + 1]), caption, section
+            )
+            if found is not None:
+                return found, index + 1
         headers = [(reader.header_text(cell), cell.span("colspan")) for cell in row]
-        layout = table_layout(headers, caption, section)
-        if layout is None or "date" not in layout.columns:
-            layout = _by_content(reader, rows, index, headers, caption, section) or layout
+        layout = _layout_of(reader, rows, index, headers, caption, section)
         if layout is not None:
             return layout, index
     return None
+
+
+def _header_row(row: Sequence[TableCell]) -> bool:
+    return len(row) >= 2 and all(cell.header for cell in row)
+
+
+def _two_rows(reader: RowReader[CellT, CiteT], upper: Sequence[CellT], lower: Sequence[CellT]) -> list[tuple[str, int]]:
+    """Two header rows as one: each column's text from its lowest cell, one column at a time."""
+    grid = expand([list(upper), list(lower)])
+    width = max((max(placed, default=-1) for placed in grid), default=-1) + 1
+    cells = [grid[1].get(position, grid[0].get(position)) for position in range(width)]
+    return [(reader.header_text(cell) if cell is not None else "", 1) for cell in cells]
+
+
+def _layout_of(
+    reader: RowReader[CellT, CiteT],
+    rows: Sequence[Sequence[CellT]],
+    index: int,
+    headers: list[tuple[str, int]],
+    caption: str,
+    section: str | None,
+) -> Layout | None:
+    layout = table_layout(headers, caption, section)
+    if layout is None or "date" not in layout.columns:
+        layout = _by_content(reader, rows, index, headers, caption, section) or layout
+    return layout
 
 
 def _by_content(
@@ -156,7 +202,8 @@ def _by_content(
     body = [list(row) for row in rows[index + 1 : index + 1 + _SAMPLE_ROWS]]
     if not body:
         return None
-    grid = expand([list(rows[index]), *body])[1:]
+    # From the table's first row: a header cell spanning two header rows keeps its column.
+    grid = expand([list(row) for row in rows[: index + 1]] + body)[index + 1 :]
     texts = [text for text, _ in headers]
     labels = list(texts)
     position = 0
@@ -172,7 +219,9 @@ def _by_content(
         return None  # every column is named, and none the partner: not a relation table
     # A table with a column dating something else (stamps' "Date of issue", a treaty's "Signed")
     # is about those things: its other columns of years are theirs, not the relation's.
-    dated_elsewhere = any(dates_something_else(text) for text in texts)
+    # A column of when relations ended is the relation's own: beside it, a column of years is when
+    # they began ("From | To").
+    dated_elsewhere = any(dates_something_else(text) and not ended_header(text) for text in texts)
     for number, start in enumerate(starts):
         named = bool(_WORD.search(texts[number]))
         if named and (classify_header(texts[number]) is not None or dates_something_else(texts[number])):
@@ -278,10 +327,11 @@ def _row(
     if (
         country_cell is None
         or all(cell.header for cell in cells)
-        or (country_cell is previous and id(country_cell) not in own)
+        or (country_cell is previous and id(country_cell) not in own and layout.kind != "former-table")
     ):
         # A sub-header, a row without a country cell, or the second row of a country cell
-        # spanning rows: it still numbers its references.
+        # spanning rows: it still numbers its references. In a table of former relations that
+        # second row is one more period of the partner's relations (began again, ended again).
         for cell in cells:
             reader.scan(cell)
         return previous
@@ -292,8 +342,10 @@ def _row(
         for name, article in partners
     ] or [RowRecord(table=layout.kind, country="", section=section, line=line)]
     reader.cite(records, citations)
+    # The next period of a partner whose cell spans rows (former relations) began again: restored.
+    again = country_cell is previous and id(country_cell) not in own
     for record in records:
-        _fill(reader, record, shown)
+        _fill(reader, record, shown, layout, "restored" if again else "established")
     if not partners:
         _diagnose(reader, "error", "unreadable-country", reader.no_country(country_cell), records[0])
     else:
@@ -328,8 +380,19 @@ def _read_cells(
     return shown, citations
 
 
-def _fill(reader: RowReader[CellT, CiteT], record: RowRecord, shown: dict[Column, Shown]) -> None:
-    """What the number, date and notes cells say, into ``record`` (diagnostics where unreadable)."""
+def _fill(
+    reader: RowReader[CellT, CiteT],
+    record: RowRecord,
+    shown: dict[Column, Shown],
+    layout: Layout,
+    began: EventKind = "established",
+) -> None:
+    """What the number, date and notes cells say, into ``record`` (diagnostics where unreadable).
+
+    A row of a former-relations table ended: its ended cell dates the end (``ended``, or
+    ``severed`` when the table says so); without a date the end is an undated event whose raw
+    text is the cell's, else the heading, caption or header saying the relations are former.
+    """
     if "number" in shown:
         number = clean_spaces(shown["number"].text)
         if number.isdigit():
@@ -345,9 +408,15 @@ def _fill(reader: RowReader[CellT, CiteT], record: RowRecord, shown: dict[Column
         # A bounded date ("Before 1999") is still not read as a date: the diagnostic says so.
         if record.date.raw and record.date.iso is None:
             _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record)
-        _events(record, events_from_text(shown["date"].text, "established"), "date")
+        _events(record, events_from_text(shown["date"].text, began), "date")
     if "recognized" in shown:
         _events(record, events_from_text(shown["recognized"].text, "recognized"), "date")
+    if "ended" in shown:
+        _events(record, events_from_text(shown["ended"].text, layout.ends), "date")
+    if layout.kind == "former-table" and not any(event.kind in _ENDINGS for event in record.events):
+        ended = clean_spaces(shown["ended"].text) if "ended" in shown else ""
+        cell: CellKind = "date" if ended else "country"
+        _events(record, [CellEvent(layout.ends, ended or layout.reason)], cell)
     if "notes" in shown:
         notes = shown["notes"]
         record.main_article = notes.main_article

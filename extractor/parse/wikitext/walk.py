@@ -136,10 +136,18 @@ class _Walk:
         return ""
 
     def _table(self, tag: Tag) -> None:
+        if tag.wiki_markup == "{|":
+            # Rows are found by searching forward from the last one: start at this table, so that
+            # a row of a table read after a skipped one is not found in the skipped one ("|1").
+            start = self.text.find("{|", self.lines.cursor)
+            if start >= 0:
+                self.lines.cursor = start + 2
         parsed = read_table(tag)
         if parsed.caption is not None:
             self.scanner.scan(parsed.caption.code)
         caption = _PLAIN.text(parsed.caption.code) if parsed.caption is not None else ""
+        # A "|+ caption" line is read as a cell starting with "+": the caption is what follows it.
+        caption = caption.lstrip().removeprefix("+").strip()
         if not read_relation_table(self, parsed.rows, caption, self.section, self.row_memo):
             for row in parsed.rows:
                 for cell in row:
