@@ -348,3 +348,18 @@ def test_a_revision_the_parser_fails_on_is_a_diagnostic_row(tmp_path: Path, monk
     run_history(_StubWiki([TABLE % "1992"]), "Foreign relations of X", tmp_path)  # type: ignore[arg-type]
     rows = (tmp_path / "foreign-relations-of-x" / "history" / "revisions.csv").read_text(encoding="utf-8")
     assert "content could not be parsed: RecursionError: too deep" in rows
+
+
+def test_a_run_waits_for_another_runs_lock_then_stops_naming_it(tmp_path: Path) -> None:
+    """history holds --out's lock as every writing run does: taken by another, it gives up after the timeout."""
+    import filelock
+
+    from extractor.atomic import lock_path
+    from extractor.errors import ExtractorError
+    from extractor.history.run import run_history
+
+    wiki = _StubWiki([TABLE % "1992"])
+    with filelock.FileLock(lock_path(tmp_path)), pytest.raises(ExtractorError) as raised:
+        run_history(wiki, "Foreign relations of X", tmp_path, lock_timeout=0.5)  # type: ignore[arg-type]
+    assert raised.value.setting == "lock_timeout" and str(lock_path(tmp_path)) in str(raised.value)
+    assert wiki.queries == [] and list(tmp_path.iterdir()) == []

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractor.cli.options import DEFAULT_TITLE, EXIT_OK, Parser, add_fetch_options, fetcher_from_args, note
+from extractor.cli.options import (
+    DEFAULT_TITLE,
+    EXIT_OK,
+    Parser,
+    add_fetch_options,
+    add_lock_timeout,
+    fetcher_from_args,
+    note,
+)
 
 __all__ = ["history_parser", "run_history_command"]
 
@@ -29,6 +37,7 @@ def history_parser() -> Parser:
     parser.add_argument(
         "--out", metavar="DIR", type=Path, default=Path("out"), help="where the dataset goes (default: out/)"
     )
+    add_lock_timeout(parser)
     group = add_fetch_options(parser, replay=True)
     group.add_argument("--offline", action="store_true", help="replay a recording (--recording DIR)")
     return parser
@@ -42,7 +51,9 @@ def run_history_command(argv: Sequence[str]) -> int:
     since = parse_bound(args.since, "since") if args.since else None
     until = parse_bound(args.until, "until") if args.until else None
     with fetcher_from_args(args) as fetcher:
-        result = run_history(fetcher, args.title, args.out, since=since, until=until)
+        result = run_history(
+            fetcher, args.title, args.out, since=since, until=until, lock_timeout=float(args.lock_timeout)
+        )
     note(  # a summary, not an error: -q leaves it out
         args,
         f"{args.title}: {result.new_revisions} new revisions ({result.total_revisions} in all; "

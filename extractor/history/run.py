@@ -29,7 +29,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor.atomic import atomic_write_bytes, replace_directory, staging_directory
+from extractor.atomic import (
+    DEFAULT_LOCK_TIMEOUT,
+    atomic_write_bytes,
+    output_lock,
+    replace_directory,
+    staging_directory,
+)
 from extractor.errors import DatasetError, InputError
 from extractor.export.dataset import SCHEMA_FILE, csv_bytes, dataset_files, schema_json, slugify
 from extractor.fetch.client import Fetcher
@@ -166,9 +172,26 @@ def run_history(
     since: dict[str, Any] | None = None,
     until: dict[str, Any] | None = None,
     extractor: IncrementalExtractor | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> HistoryResult:
-    """Fetch ``title``'s revisions (oldest first, newer than those already in ``out_dir``), log and write them."""
-    extractor = extractor or IncrementalExtractor()
+    """Fetch ``title``'s revisions (oldest first, newer than those already in ``out_dir``), log and write them.
+
+    ``out_dir``'s lock is held from reading the stored history to the swap, as every run writing
+    there holds it: a second run waits (up to ``lock_timeout`` seconds) rather than resume from a
+    history the first is about to replace.
+    """
+    with output_lock(out_dir, lock_timeout):
+        return _run_history(fetcher, title, out_dir, since, until, extractor or IncrementalExtractor())
+
+
+def _run_history(
+    fetcher: Fetcher,
+    title: str,
+    out_dir: Path,
+    since: dict[str, Any] | None,
+    until: dict[str, Any] | None,
+    extractor: IncrementalExtractor,
+) -> HistoryResult:
     target = out_dir / slugify(title)
     history_dir = target / HISTORY_FOLDER
     log = _stored_log(history_dir) or HistoryLog()
