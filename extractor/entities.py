@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeVar, get_args
 
@@ -152,6 +152,7 @@ def _reviewed(mention: Mention, canonical: str) -> ReviewedEntity | None:
     return by_iso.get(mention.iso3 or "")
 
 
+@lru_cache(maxsize=4096)  # pycountry's lookup scans its whole list of withdrawn names each time
 def _historic(name: str) -> bool:
     try:
         pycountry.historic_countries.lookup(name)

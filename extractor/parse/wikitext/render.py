@@ -50,6 +50,7 @@ from extractor.parse.wikitext.templates import (
     LITERAL_TEMPLATES,
     WRAPPERS_FIRST,
     WRAPPERS_SECOND,
+    code_text,
     flag_arguments,
     is_citation,
     link_address,
@@ -284,7 +285,7 @@ class Renderer:
             self.scan(node.title)
 
     def _scan_tag(self, tag: Tag) -> None:
-        name = str(tag.tag).strip().lower()
+        name = code_text(tag.tag).strip().lower()
         if name == "ref":
             if self.on_ref is not None:
                 self.on_ref(tag)
@@ -349,7 +350,7 @@ class Renderer:
                 else:
                     self.scan(value)
             return shown
-        code_name = country_for_code(str(template.name))
+        code_name = country_for_code(code_text(template.name))
         if code_name is not None:
             return code_name
         if name in LIST_TEMPLATES:
@@ -361,7 +362,7 @@ class Renderer:
         return ""
 
     def _tag(self, tag: Tag) -> str:
-        name = str(tag.tag).strip().lower()
+        name = code_text(tag.tag).strip().lower()
         if name == "ref":
             if self.on_ref is not None:
                 return self.on_ref(tag) or ""
