@@ -109,7 +109,7 @@ def _visit(scan: _Scan, code: Wikicode) -> None:
                 if code_name is not None:
                     scan.add(code_name, code_name)
         elif isinstance(node, Wikilink):
-            title = str(node.title)
+            title = code_text(node.title)
             if _NON_CONTENT.match(title) or (scan.partners and not scan.image_flag):
                 continue
             target = clean_spaces(title.lstrip(":").split("#")[0])

@@ -94,7 +94,7 @@ def tag_attribute(tag: Tag, name: str) -> str | None:
     """A tag's attribute, stripped and unquoted (names are case-insensitive); ``None`` if absent or empty."""
     for attribute in tag.attributes:
         if code_text(attribute.name).strip().lower() == name:
-            return _unquote(str(attribute.value)) if attribute.value is not None else None
+            return _unquote(code_text(attribute.value)) if attribute.value is not None else None
     return None
 
 

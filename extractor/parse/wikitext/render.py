@@ -125,7 +125,7 @@ def plain_value(value: Wikicode | None) -> str | None:
     """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
     if value is None:
         return None
-    raw = strip_comments(str(value))
+    raw = strip_comments(code_text(value))
     text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
     return text or None
 
@@ -134,7 +134,7 @@ def raw_value(value: Wikicode | None) -> str | None:
     """A parameter value's wikitext, stripped, comments removed; ``None`` when that leaves nothing."""
     if value is None:
         return None
-    text = str(value)
+    text = code_text(value)
     text = strip_comments(text).strip()
     return text or None
 
@@ -391,7 +391,7 @@ class Renderer:
         if isinstance(node, Tag):
             return self._tag(node)
         if isinstance(node, Wikilink):
-            if _NON_CONTENT_NAMESPACES.match(str(node.title)):
+            if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
                 if node.text is not None:
                     self.scan(node.text)  # a thumbnail's caption still numbers its refs
                 return ""

@@ -34,7 +34,7 @@ class Cell:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
         for attribute in self.tag.attributes:
             if code_text(attribute.name).strip().lower() == name:
-                return span_value(str(attribute.value) if attribute.value is not None else None)
+                return span_value(code_text(attribute.value) if attribute.value is not None else None)
         return 1
 
 

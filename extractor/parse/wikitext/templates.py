@@ -156,7 +156,7 @@ def param(template: Template, *names: str) -> str | None:
     for name in names:
         parameter = found.get(name)
         if parameter is not None:
-            value = _strip_value(str(parameter.value))
+            value = _strip_value(code_text(parameter.value))
             if value:
                 return value
     return None
@@ -167,14 +167,14 @@ def param_code(template: Template, *names: str) -> Wikicode | None:
     found = params_of(template)
     for name in names:
         parameter = found.get(name)
-        if parameter is not None and _strip_value(str(parameter.value)):
+        if parameter is not None and _strip_value(code_text(parameter.value)):
             return parameter.value
     return None
 
 
 def positional(template: Template) -> list[str]:
     """The template's positional parameters as stripped wikitext, in order."""
-    return [str(p.value).strip() for p in template.params if not p.showkey]
+    return [code_text(p.value).strip() for p in template.params if not p.showkey]
 
 
 def positional_code(template: Template) -> list[Wikicode]:
