@@ -120,9 +120,9 @@ def code_text(code: Wikicode) -> str:
     """
     nodes = code.nodes
     if len(nodes) == 1:
-        node = nodes[0]
-        if type(node) is Text:
-            return node.value
+        for node in nodes:  # not nodes[0]: SmartList's own __getitem__ costs as much as str()
+            if type(node) is Text:
+                return node.value
     return str(code)
 
 
