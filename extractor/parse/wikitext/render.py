@@ -19,6 +19,7 @@ import calendar
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from mwparserfromhell.nodes import (
     Argument,
@@ -92,8 +93,10 @@ _OPAQUE_TAGS = frozenset({"references", "nowiki", "math", "score", "timeline", "
 _NON_CONTENT_NAMESPACES = re.compile(r"^\s*(file|image|category|media)\s*:", re.IGNORECASE)
 
 
-def _render_date(parts: list[str]) -> str:
-    parsed = parse_date_parts(parts[:3])
+# Pure: a date template's parameters recur across rows and articles ({{dts|1992}}).
+@lru_cache(maxsize=8192)
+def _render_date(parts: tuple[str, ...]) -> str:
+    parsed = parse_date_parts(list(parts[:3]))
     if parsed is None:
         return " ".join(p for p in parts if p)
     if parsed.day is not None and parsed.month is not None:
@@ -328,9 +331,9 @@ class Renderer:
         if name in FLAG_TEMPLATES or name == FLAG_MODULE:
             return self._flag(template, name)
         if name in DATE_TEMPLATES:
-            return _render_date(positional(template))
+            return _render_date(tuple(positional(template)))
         if name == DATE_MODULE:
-            return _render_date(positional(template)[1:])
+            return _render_date(tuple(positional(template)[1:]))
         if name in LITERAL_TEMPLATES:
             return LITERAL_TEMPLATES[name]
         if is_citation(name):
