@@ -19,6 +19,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Bounds", "ParsedDate", "approximate", "find_dates", "parse_bounds", "parse_date_parts", "parse_date_text"]
 
@@ -136,6 +137,9 @@ def _from_match(match: re.Match[str]) -> ParsedDate | None:
     return _valid(year, month, day)
 
 
+# Pure and its result frozen: a cell's date is read again from its rendered text (date, events,
+# template parameters), and the same few thousand date texts recur across a batch's articles.
+@lru_cache(maxsize=8192)
 def parse_date_text(text: str) -> ParsedDate | None:
     """The date a cell's text starts with, as a reader sees it; ``None`` when it starts with none.
 

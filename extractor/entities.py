@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeVar, get_args
 
@@ -152,6 +152,7 @@ def _reviewed(mention: Mention, canonical: str) -> ReviewedEntity | None:
     return by_iso.get(mention.iso3 or "")
 
 
+@lru_cache(maxsize=4096)  # pycountry's lookup scans its whole list of withdrawn names each time
 def _historic(name: str) -> bool:
     try:
         pycountry.historic_countries.lookup(name)
@@ -263,6 +264,8 @@ class EntityTable:
         return classify(mention.name, mention.iso3 or (reviewed.iso3 if reviewed else None), reviewed)
 
     def _entity(self, group: list[Mention]) -> Entity:
+        if len(group) == 1:
+            return self._single(group[0])
         titles = Counter(self.canonical(m) for m in group)
         key = _most_common(titles)
         per_article = Counter(name for name, _ in {(m.name, m.article) for m in group})
@@ -285,6 +288,26 @@ class EntityTable:
             un_member_since=un_members().get(iso3) if kind == "un-member" and iso3 else None,
             kind=kind,
             names=sorted(spellings, key=lambda n: (n.casefold(), n)),
+        )
+
+    def _single(self, mention: Mention) -> Entity:
+        """``_entity`` of a group of one mention (most partners of one article), without its
+        counting: every count is one, so each choice is that mention's own value."""
+        key = self.canonical(mention)
+        iso3 = mention.iso3
+        if not iso3:
+            reviewed = _reviewed(mention, key)
+            iso3 = reviewed.iso3 if reviewed else None
+        kind = self.kind(mention)
+        return Entity(
+            key=key,
+            name=mention.name,
+            qid=self.qid(mention),
+            iso3=iso3,
+            gw_code=gw_code(iso3),
+            un_member_since=un_members().get(iso3) if kind == "un-member" and iso3 else None,
+            kind=kind,
+            names=sorted({mention.name, mention.title, key}, key=lambda n: (n.casefold(), n)),
         )
 
     def entity(self, mention: Mention) -> Entity:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import stat
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -60,7 +61,16 @@ def extract_wikitext(text: str, source: Source) -> Article:
     >>> article.relations[0].country, article.relations[0].established
     ('Chile', '1992')
     """
-    return article_from_document(parse_wikitext(text), source)
+    # The collector stays paused through the merge too (parse_wikitext pauses it for the parse):
+    # the merge builds thousands of small models that live until the article is returned, and
+    # the collector would scan them, and the parse tree still being freed, to find no garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return article_from_document(parse_wikitext(text), source)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def extract_content(content: str, source: Source) -> Article:

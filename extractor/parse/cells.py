@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.dates import ParsedDate, approximate, find_dates, parse_bounds, parse_date_text
 from extractor.models import EstablishedDate, EventKind
@@ -84,6 +85,13 @@ def events_from_text(text: str, first: EventKind | None) -> list[CellEvent]:
     >>> [(e.kind, e.date.iso if e.date else None) for e in events_from_text("1950, severed 1967", "established")]
     [('established', '1950'), ('severed', '1967')]
     """
+    return list(_events_from_text(text, first))
+
+
+# Pure, and its events frozen: the same cell texts ("1992", "6 October 1992") recur across the
+# rows and articles of a batch and the revisions of a history.
+@lru_cache(maxsize=8192)
+def _events_from_text(text: str, first: EventKind | None) -> tuple[CellEvent, ...]:
     text = clean_spaces(text)
     events: list[CellEvent] = []
     dates = find_dates(text)
@@ -112,7 +120,7 @@ def events_from_text(text: str, first: EventKind | None) -> list[CellEvent]:
             events.append(CellEvent(kind, text, None, bounds.not_before, bounds.not_after))
         elif bounds is None and _kind(text) is not None and _kind(text) != "established":
             events.append(CellEvent(_kind(text), text))  # type: ignore[arg-type]
-    return events
+    return tuple(events)
 
 
 def remark_of(shown: str) -> str | None:

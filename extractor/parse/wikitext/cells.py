@@ -24,6 +24,7 @@ from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.templates import (
     FLAG_MODULE,
     IMAGE_ONLY_FLAGS,
+    code_text,
     flag_arguments,
     param_code,
     positional,
@@ -104,18 +105,18 @@ def _visit(scan: _Scan, code: Wikicode) -> None:
                     # {{sort|key|shown}} shows its second parameter; the others their first.
                     _visit(scan, args[1] if name == "sort" and len(args) > 1 else args[0])
             else:
-                code_name = country_for_code(str(node.name))
+                code_name = country_for_code(code_text(node.name))
                 if code_name is not None:
                     scan.add(code_name, code_name)
         elif isinstance(node, Wikilink):
-            title = str(node.title)
+            title = code_text(node.title)
             if _NON_CONTENT.match(title) or (scan.partners and not scan.image_flag):
                 continue
             target = clean_spaces(title.lstrip(":").split("#")[0])
             shown = clean_spaces(_PLAIN.text(node.text)) if node.text is not None else target
             scan.add(shown or target, target)
         elif isinstance(node, Tag):
-            tag = str(node.tag).strip().lower()
+            tag = code_text(node.tag).strip().lower()
             if tag in _TRANSPARENT_TAGS and node.contents is not None:
                 _visit(scan, node.contents)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mwparserfromhell.nodes import ExternalLink, Tag, Template
+from mwparserfromhell.nodes import ExternalLink, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import Reference
@@ -29,7 +29,14 @@ from extractor.parse.wikitext.render import (
     render_citation,
     url_value,
 )
-from extractor.parse.wikitext.templates import is_citation, link_address, params_of, positional, template_name
+from extractor.parse.wikitext.templates import (
+    code_text,
+    is_citation,
+    link_address,
+    params_of,
+    positional,
+    template_name,
+)
 from extractor.text import clean_spaces
 
 __all__ = ["ReferenceRegistry", "tag_attribute"]
@@ -86,9 +93,15 @@ def _unquote(value: str | None) -> str | None:
 def tag_attribute(tag: Tag, name: str) -> str | None:
     """A tag's attribute, stripped and unquoted (names are case-insensitive); ``None`` if absent or empty."""
     for attribute in tag.attributes:
-        if str(attribute.name).strip().lower() == name:
-            return _unquote(str(attribute.value)) if attribute.value is not None else None
+        if code_text(attribute.name).strip().lower() == name:
+            return _unquote(code_text(attribute.value)) if attribute.value is not None else None
     return None
+
+
+def _has_text(content: Wikicode) -> bool:
+    """``str(content).strip() != ""`` without building the string of a whole citation: every node
+    but a text node has markup characters, so only text nodes can be blank."""
+    return any(type(node) is not Text or node.value.strip() for node in content.nodes)
 
 
 @dataclass
@@ -106,7 +119,7 @@ class ReferenceRegistry:
             self._next[group] = number
             entry = self._entries[key] = _Entry(number=number, name=name, group=group)
         entry.uses += 1
-        if entry.content is None and content is not None and str(content).strip():
+        if entry.content is None and content is not None and _has_text(content):
             entry.content = content
         return group, entry.number
 
@@ -137,7 +150,7 @@ class ReferenceRegistry:
 
     def define_all(self, code: Wikicode, group: str | None = None) -> None:
         """Take every list-defined ref inside ``code`` (``<references>…</references>``, ``refs=``)."""
-        for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "ref"):
+        for tag in code.filter_tags(recursive=True, matches=lambda t: code_text(t.tag).strip().lower() == "ref"):
             name = tag_attribute(tag, "name")
             tag_group = tag_attribute(tag, "group") or group
             entry = self._entries.get((tag_group, name)) if name else None

@@ -19,6 +19,7 @@ import calendar
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from mwparserfromhell.nodes import (
     Argument,
@@ -50,6 +51,7 @@ from extractor.parse.wikitext.templates import (
     LITERAL_TEMPLATES,
     WRAPPERS_FIRST,
     WRAPPERS_SECOND,
+    code_text,
     flag_arguments,
     is_citation,
     link_address,
@@ -91,8 +93,10 @@ _OPAQUE_TAGS = frozenset({"references", "nowiki", "math", "score", "timeline", "
 _NON_CONTENT_NAMESPACES = re.compile(r"^\s*(file|image|category|media)\s*:", re.IGNORECASE)
 
 
-def _render_date(parts: list[str]) -> str:
-    parsed = parse_date_parts(parts[:3])
+# Pure: a date template's parameters recur across rows and articles ({{dts|1992}}).
+@lru_cache(maxsize=8192)
+def _render_date(parts: tuple[str, ...]) -> str:
+    parsed = parse_date_parts(list(parts[:3]))
     if parsed is None:
         return " ".join(p for p in parts if p)
     if parsed.day is not None and parsed.month is not None:
@@ -124,7 +128,7 @@ def plain_value(value: Wikicode | None) -> str | None:
     """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
     if value is None:
         return None
-    raw = strip_comments(str(value))
+    raw = strip_comments(code_text(value))
     text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
     return text or None
 
@@ -133,7 +137,7 @@ def raw_value(value: Wikicode | None) -> str | None:
     """A parameter value's wikitext, stripped, comments removed; ``None`` when that leaves nothing."""
     if value is None:
         return None
-    text = str(value)
+    text = code_text(value)
     text = strip_comments(text).strip()
     return text or None
 
@@ -284,7 +288,7 @@ class Renderer:
             self.scan(node.title)
 
     def _scan_tag(self, tag: Tag) -> None:
-        name = str(tag.tag).strip().lower()
+        name = code_text(tag.tag).strip().lower()
         if name == "ref":
             if self.on_ref is not None:
                 self.on_ref(tag)
@@ -327,9 +331,9 @@ class Renderer:
         if name in FLAG_TEMPLATES or name == FLAG_MODULE:
             return self._flag(template, name)
         if name in DATE_TEMPLATES:
-            return _render_date(positional(template))
+            return _render_date(tuple(positional(template)))
         if name == DATE_MODULE:
-            return _render_date(positional(template)[1:])
+            return _render_date(tuple(positional(template)[1:]))
         if name in LITERAL_TEMPLATES:
             return LITERAL_TEMPLATES[name]
         if is_citation(name):
@@ -349,7 +353,7 @@ class Renderer:
                 else:
                     self.scan(value)
             return shown
-        code_name = country_for_code(str(template.name))
+        code_name = country_for_code(code_text(template.name))
         if code_name is not None:
             return code_name
         if name in LIST_TEMPLATES:
@@ -361,7 +365,7 @@ class Renderer:
         return ""
 
     def _tag(self, tag: Tag) -> str:
-        name = str(tag.tag).strip().lower()
+        name = code_text(tag.tag).strip().lower()
         if name == "ref":
             if self.on_ref is not None:
                 return self.on_ref(tag) or ""
@@ -390,7 +394,7 @@ class Renderer:
         if isinstance(node, Tag):
             return self._tag(node)
         if isinstance(node, Wikilink):
-            if _NON_CONTENT_NAMESPACES.match(str(node.title)):
+            if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
                 if node.text is not None:
                     self.scan(node.text)  # a thumbnail's caption still numbers its refs
                 return ""

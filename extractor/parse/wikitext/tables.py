@@ -13,6 +13,7 @@ from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.parse.layout import span_value
+from extractor.parse.wikitext.templates import code_text
 
 __all__ = ["Cell", "Table", "read_table"]
 
@@ -32,8 +33,8 @@ class Cell:
     def span(self, name: str) -> int:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
         for attribute in self.tag.attributes:
-            if str(attribute.name).strip().lower() == name:
-                return span_value(str(attribute.value) if attribute.value is not None else None)
+            if code_text(attribute.name).strip().lower() == name:
+                return span_value(code_text(attribute.value) if attribute.value is not None else None)
         return 1
 
 
@@ -53,7 +54,7 @@ def _cells(nodes: Sequence[object]) -> list[Cell]:
     cells = []
     for node in nodes:
         if isinstance(node, Tag):
-            name = str(node.tag).lower()
+            name = code_text(node.tag).lower()
             if name in {"td", "th"}:
                 cells.append(Cell(node, name == "th"))
     return cells
@@ -69,7 +70,7 @@ def read_table(table: Tag) -> Table:
     loose: list[Cell] = []
     caption: Cell | None = None
     for node in _row_level(table):
-        name = str(node.tag).lower()
+        name = code_text(node.tag).lower()
         if name in {"td", "th"}:
             cell = Cell(node, name == "th")
             if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
@@ -98,7 +99,7 @@ def _row_level(table: Tag) -> list[Tag]:
     tags = []
     for node in table.contents.nodes if table.contents is not None else []:
         if isinstance(node, Tag):
-            if str(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
+            if code_text(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
                 tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
             else:
                 tags.append(node)

@@ -27,6 +27,7 @@ __all__ = [
     "LITERAL_TEMPLATES",
     "WRAPPERS_FIRST",
     "WRAPPERS_SECOND",
+    "code_text",
     "flag_arguments",
     "is_citation",
     "link_address",
@@ -110,6 +111,21 @@ def strip_comments(text: str) -> str:
     return _COMMENT.sub("", text) if "<!--" in text else text
 
 
+def code_text(code: Wikicode) -> str:
+    """``str(code)``: the wikitext of a parsed value.
+
+    Names of templates, tags, parameters and attributes are nearly always one text node, and
+    reading them is the walk's most frequent call; mwparserfromhell's ``str()`` joins the string
+    of every node through two generic layers, so the one-text-node case is answered directly.
+    """
+    nodes = code.nodes
+    if len(nodes) == 1:
+        for node in nodes:  # not nodes[0]: SmartList's own __getitem__ costs as much as str()
+            if type(node) is Text:
+                return node.value
+    return str(code)
+
+
 @lru_cache(maxsize=8192)
 def _normalise_name(raw: str) -> str:
     name = strip_comments(raw)
@@ -121,12 +137,12 @@ def _normalise_name(raw: str) -> str:
 
 def template_name(template: Template) -> str:
     """The template's name, normalised: lower case, underscores as spaces, no ``Template:``."""
-    return _normalise_name(str(template.name))
+    return _normalise_name(code_text(template.name))
 
 
 def params_of(template: Template) -> dict[str, Parameter]:
     """The template's parameters by stripped name; a repeated name keeps its last value, as in MediaWiki."""
-    return {str(p.name).strip(): p for p in template.params}
+    return {code_text(p.name).strip(): p for p in template.params}
 
 
 def _strip_value(value: str) -> str:
@@ -140,7 +156,7 @@ def param(template: Template, *names: str) -> str | None:
     for name in names:
         parameter = found.get(name)
         if parameter is not None:
-            value = _strip_value(str(parameter.value))
+            value = _strip_value(code_text(parameter.value))
             if value:
                 return value
     return None
@@ -151,14 +167,14 @@ def param_code(template: Template, *names: str) -> Wikicode | None:
     found = params_of(template)
     for name in names:
         parameter = found.get(name)
-        if parameter is not None and _strip_value(str(parameter.value)):
+        if parameter is not None and _strip_value(code_text(parameter.value)):
             return parameter.value
     return None
 
 
 def positional(template: Template) -> list[str]:
     """The template's positional parameters as stripped wikitext, in order."""
-    return [str(p.value).strip() for p in template.params if not p.showkey]
+    return [code_text(p.value).strip() for p in template.params if not p.showkey]
 
 
 def positional_code(template: Template) -> list[Wikicode]:

@@ -30,7 +30,7 @@ from extractor.parse.wikitext.cells import main_article, read_countries
 from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
 from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.tables import Cell, read_table
-from extractor.parse.wikitext.templates import template_name
+from extractor.parse.wikitext.templates import code_text, template_name
 from extractor.text import clean_spaces, readable_text
 
 __all__ = ["Walk", "close_open_tables", "list_definitions", "parse_wikitext"]
@@ -212,7 +212,7 @@ def list_definitions(
     tags: list[tuple[Wikicode, str | None]] = []
     templates: list[tuple[Wikicode, str | None]] = []
     if "<references" in text.lower():
-        for tag in code.filter_tags(recursive=True, matches=lambda t: str(t.tag).strip().lower() == "references"):
+        for tag in code.filter_tags(recursive=True, matches=lambda t: code_text(t.tag).strip().lower() == "references"):
             if tag.contents is not None:
                 tags.append((tag.contents, tag_attribute(tag, "group")))
     if _REFS_PARAMETER.search(text):
