@@ -22,8 +22,6 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ from typing import Any
 import pytest
 
 from extractor.atomic import TEMP_PREFIX
+from tests.forking import ForkClient
 from tests.support import ROOT
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and SIGKILL (POSIX)")
@@ -106,35 +105,11 @@ for line in sys.stdin:
 """
 
 
-class ForkServer:
+class ForkServer(ForkClient):
     """Runs of the command line as processes forked from one warm server (see SERVER)."""
 
     def __init__(self, folder: Path, source: Path) -> None:
-        self.log = folder / "server.log"  # the children's stderr: what a failing run said
-        warm = ["--input", str(source), "--title", TITLE, "--out", str(folder / "warm-up")]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", SERVER, json.dumps(warm)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=ROOT,
-                text=True,
-            )
-        assert self._answer() == {"ready": True}
-
-    def _answer(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            pytest.fail(f"the fork server stopped: {self.log.read_text(errors='replace')[-2000:]}", pytrace=False)
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def _send(self, line: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
+        super().__init__(folder, SERVER, ["--input", str(source), "--title", TITLE, "--out", str(folder / "warm-up")])
 
     def run(self, source: Path, out: Path, *, kill_at: int = 0, kill_after: float | None = None) -> dict[str, Any]:
         """Extract ``source`` to ``out`` in a new process; kill it before its ``kill_at``-th file
@@ -153,12 +128,6 @@ class ForkServer:
         answer = self.run(source, out)
         assert answer["code"] == 0, self.log.read_text(errors="replace")[-2000:]
         return answer
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()  # the server's loop ends
-        self.process.wait(timeout=30)
-        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ import pytest
 
 from extractor.atomic import JOURNAL_FILE, TEMP_PREFIX, output_lock
 from extractor.export.combined import folder_missions, folder_parts, write_combined
+from tests.forking import ForkClient
 from tests.support import ROOT
 
 if TYPE_CHECKING:
@@ -105,37 +106,16 @@ for line in sys.stdin:
 """
 
 
-class ForkServer:
+class ForkServer(ForkClient):
     """Batches run as processes forked from one warm server (see SERVER)."""
 
     def __init__(self, folder: Path, source: Path) -> None:
-        self.log = folder / "server.log"  # the children's stderr: what a failing run said
-        warm = ["--input", str(source), "--out", str(folder / "warm-up")]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", SERVER, json.dumps(warm)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=ROOT,
-                text=True,
-            )
-        assert self._answer() == {"ready": True}
-
-    def _answer(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            pytest.fail(f"the fork server stopped: {self.log.read_text(errors='replace')[-2000:]}", pytrace=False)
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+        super().__init__(folder, SERVER, ["--input", str(source), "--out", str(folder / "warm-up")])
 
     def run(self, source: Path, out: Path, *, kill_at: int = 0) -> dict[str, Any]:
         """The batch of ``source`` into ``out``, killed before its ``kill_at``-th file operation."""
-        assert self.process.stdin is not None
         argv = ["--input", str(source), "--out", str(out), "-q"]
-        self.process.stdin.write(json.dumps({"argv": argv, "out": str(out), "kill_at": kill_at}) + "\n")
-        self.process.stdin.flush()
+        self._send(json.dumps({"argv": argv, "out": str(out), "kill_at": kill_at}))
         return self._answer()
 
     def whole(self, source: Path, out: Path) -> dict[str, Any]:
@@ -143,12 +123,6 @@ class ForkServer:
         answer = self.run(source, out)
         assert answer["code"] == 0, self.log.read_text(errors="replace")[-2000:]
         return answer
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()  # the server's loop ends
-        self.process.wait(timeout=30)
-        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")

@@ -195,6 +195,32 @@ def _outcome(requested: str, batch: _Batch, fetcher: Fetcher, obtained: Obtained
     return _page_outcome(requested, page, fetcher, obtained, batch.rights)
 
 
+def _wikitext_revision(
+    requested: str, page: dict[str, Any], fetcher: Fetcher, target: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]] | FetchError:
+    """A page's first revision and its main slot, when the page is a wikitext article; else why not.
+
+    ``target`` names the page the title led to, when that is another (a redirect's target).
+    """
+
+    def error(cls: type[FetchError], message: str) -> FetchError:
+        return cls(f"{requested!r}: {message}", title=requested)
+
+    if page.get("invalid"):
+        return error(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
+    if page.get("missing"):
+        return error(PageMissingError, f"page{target} does not exist on {fetcher.api_url or 'the recording'}")
+    revisions = page.get("revisions")
+    if not isinstance(revisions, list) or not revisions or not isinstance(revisions[0], dict):
+        return error(TransportError, "the answer holds no revision of the page")
+    revision: dict[str, Any] = revisions[0]
+    slot: dict[str, Any] = (revision.get("slots") or {}).get("main") or {}
+    model = slot.get("contentmodel", revision.get("contentmodel"))
+    if model is not None and model != "wikitext":
+        return error(PageMissingError, f"is not a wikitext article (content model {model!r})")
+    return revision, slot
+
+
 def _page_outcome(
     requested: str, page: dict[str, Any], fetcher: Fetcher, obtained: Obtained, rights: WikiRights | None
 ) -> PageOutcome:
@@ -203,18 +229,10 @@ def _page_outcome(
     def fail(cls: type[FetchError], message: str) -> PageOutcome:
         return PageOutcome(requested, error=cls(f"{requested!r}: {message}", title=requested))
 
-    if page.get("invalid"):
-        return fail(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
-    if page.get("missing"):
-        return fail(PageMissingError, f"page does not exist on {fetcher.api_url or 'the recording'}")
-    revisions = page.get("revisions")
-    if not isinstance(revisions, list) or not revisions or not isinstance(revisions[0], dict):
-        return fail(TransportError, "the answer holds no revision of the page")
-    revision = revisions[0]
-    slot = (revision.get("slots") or {}).get("main") or {}
-    model = slot.get("contentmodel", revision.get("contentmodel"))
-    if model is not None and model != "wikitext":
-        return fail(PageMissingError, f"is not a wikitext article (content model {model!r})")
+    found = _wikitext_revision(requested, page, fetcher)
+    if isinstance(found, FetchError):
+        return PageOutcome(requested, error=found)
+    revision, slot = found
     content = slot.get("content")
     if not isinstance(content, str):
         return fail(TransportError, "the answer holds no content")
@@ -318,18 +336,10 @@ def _latest_outcome(requested: str, batch: _Batch, fetcher: Fetcher) -> LatestOu
     target = f" {final!r}" if final != _normalised(requested) else ""
     if page is None:
         return fail(PageMissingError, "no page in the answer (a redirect loop?)")
-    if page.get("invalid"):
-        return fail(PageMissingError, f"invalid title: {page.get('invalidreason', '')}")
-    if page.get("missing"):
-        return fail(PageMissingError, f"page{target} does not exist on {fetcher.api_url or 'the recording'}")
-    revisions = page.get("revisions")
-    if not isinstance(revisions, list) or not revisions or not isinstance(revisions[0], dict):
-        return fail(TransportError, "the answer holds no revision of the page")
-    revision = revisions[0]
-    slot = (revision.get("slots") or {}).get("main") or {}
-    model = slot.get("contentmodel", revision.get("contentmodel"))
-    if model is not None and model != "wikitext":
-        return fail(PageMissingError, f"is not a wikitext article (content model {model!r})")
+    found = _wikitext_revision(requested, page, fetcher, target)
+    if isinstance(found, FetchError):
+        return LatestOutcome(requested, error=found)
+    revision, slot = found
     page_id, revision_id, timestamp = page.get("pageid"), revision.get("revid"), revision.get("timestamp")
     if not (isinstance(page_id, int) and isinstance(revision_id, int) and isinstance(timestamp, str)):
         return fail(TransportError, "the answer has no valid revision ids")

@@ -233,16 +233,7 @@ class MediaWikiServer:
         revision's ``parentid`` still names it.
         """
         php = f"$nuke = new NukePage(); $nuke->deleteRevisions([{int(revision_id)}]); echo 'deleted-ok', PHP_EOL;\n"
-        proc = subprocess.run(
-            ["bash", str(SCRIPT), "maint", str(self.workdir), "eval"],
-            input=php,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if proc.returncode != 0 or "deleted-ok" not in proc.stdout:
-            raise MediaWikiError(f"deleting revision {revision_id} failed:\n{proc.stdout}{proc.stderr}")
+        self._eval(php, "deleted-ok", f"deleting revision {revision_id}")
 
     def hide_revision(
         self, title: str, revision_id: int, *, text: bool = False, comment: bool = False, user: bool = False
@@ -266,6 +257,10 @@ class MediaWikiServer:
             f"$status = $list->setVisibility(['value' => [{value}], 'comment' => 'test', 'perItemStatus' => false]); "
             "echo $status->isGood() ? 'hidden-ok' : ('hidden-failed: ' . $status->getWikiText()), PHP_EOL;\n"
         )
+        self._eval(php, "hidden-ok", f"hiding revision {revision_id}")
+
+    def _eval(self, php: str, done: str, what: str) -> None:
+        """Run PHP lines in the wiki (``maintenance/eval.php``); they print ``done`` when they worked."""
         proc = subprocess.run(
             ["bash", str(SCRIPT), "maint", str(self.workdir), "eval"],
             input=php,
@@ -274,8 +269,8 @@ class MediaWikiServer:
             timeout=120,
             check=False,
         )
-        if proc.returncode != 0 or "hidden-ok" not in proc.stdout:
-            raise MediaWikiError(f"hiding revision {revision_id} failed:\n{proc.stdout}{proc.stderr}")
+        if proc.returncode != 0 or done not in proc.stdout:
+            raise MediaWikiError(f"{what} failed:\n{proc.stdout}{proc.stderr}")
 
     def set_page_prop(self, title: str, name: str, value: str) -> None:
         """Store a page property (``wikibase_item``…) of an existing page in the wiki's ``page_props`` table.
