@@ -1,17 +1,17 @@
-"""A :class:`~extractor.changes.diff.DatasetDiff` in words: plain text for a terminal, Markdown for GitHub.
+"""A :class:`~extractor.changes.results.DatasetDiff` in words: plain text for a terminal, Markdown for GitHub.
 
 The comparison (:mod:`extractor.changes.diff`) decides *what* changed and words each field
 change once (``FieldChange.summary``, which is part of the JSON too); this module only arranges
 those words: the headline with its counts, one section per kind of change, and the two
-renderings. It depends on the diff's models, never the other way round, so that the comparison
-can be used without any of its presentation.
+renderings. It depends on the diff's values (:mod:`extractor.changes.results`), never the other
+way round, so that the comparison can be used without any of its presentation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.changes.diff import CitationChange, DatasetDiff, RelationChange
+from extractor.changes.results import CitationChange, DatasetDiff, RelationChange
 from extractor.changes.wording import reference_label
 from extractor.models import Relation
 

@@ -1,9 +1,10 @@
 """The words for one changed value: shared by the comparison and by its report.
 
-The comparison (:mod:`extractor.changes.diff`) words each field change once, when it finds it,
-because those words are data too: the JSON carries them (``FieldChange.summary``,
-``ReferenceChange.label``). The report (:mod:`extractor.changes.report`) names references the
-same way. Both import from here, so neither depends on the other for its vocabulary.
+The comparison (:mod:`extractor.changes.diff`; the field changes: :mod:`extractor.changes.fields`)
+words each field change once, when it finds it, because those words are data too: the JSON
+carries them (``FieldChange.summary``, ``ReferenceChange.label``). The report
+(:mod:`extractor.changes.report`) names references the same way. Both import from here, so
+neither depends on the other for its vocabulary.
 """
 
 from __future__ import annotations
