@@ -4,7 +4,8 @@ An article may give a partner twice: in the numbered "Diplomatic relations" list
 "Bilateral relations" table with notes. The list is the more systematic source, so its date
 wins; both raw values are kept, and ``date_conflict`` says when they disagree. Rows are one
 partner when they resolve to one ISO code, however they spell it. A relation's events are every
-row's, ordered by date; its status is the latest event's.
+row's, ordered by date, an event two rows state alike (same kind, date, precision and bounds) once,
+as the first row states it; its status is the latest event's.
 
 A row of a table of *former* relations joins the partner's relation like any other row: its
 events (when relations began, when they ended) join the timeline. A partner only a former table
@@ -72,9 +73,24 @@ def _undated_former_end(event: Event) -> bool:
     return event.table == "former-table" and not (event.date or event.not_before or event.not_after)
 
 
+def _once(events: list[Event]) -> list[Event]:
+    """The events with each stated once: two tables giving the same event (the numbered list and
+    the bilateral table both say "27 May 1919") are one event of the timeline, the first in
+    document order (its raw text, table and cell). Events of another date, precision or bound stay.
+    """
+    seen: set[tuple[str, str | None, str | None, str | None, str | None]] = set()
+    kept: list[Event] = []
+    for event in events:
+        key = (event.kind, event.date, event.precision, event.not_before, event.not_after)
+        if key not in seen:
+            seen.add(key)
+            kept.append(event)
+    return kept
+
+
 def _timeline(relation: Relation) -> None:
-    """Order the events by date; the status is the latest event's (``unknown`` without one), a
-    former-relations row's counting as the module says."""
+    """Order the events by date, each stated once; the status is the latest event's (``unknown``
+    without one), a former-relations row's counting as the module says."""
     relation.events.sort(key=_event_order)  # stable: same-day events keep the order written
     current_row = relation.in_list or relation.in_bilateral_table
     counted = [e for e in relation.events if not (current_row and _undated_former_end(e))]
@@ -85,6 +101,9 @@ def _timeline(relation: Relation) -> None:
         endings = [e for e in relation.events if e.table == "former-table" and _STATUS[e.kind] != "current"]
         relation.status = _STATUS[endings[-1].kind] if endings else "ended"
     relation.recognized = next((e.date for e in relation.events if e.kind == "recognized" and e.date), None)
+    # Last, so that the status is what every row says: of equal events the first kept is the first
+    # in document order (the sort is stable and rows are absorbed in order).
+    relation.events = _once(relation.events)
 
 
 def _absorb(
