@@ -12,7 +12,8 @@ events (when relations began, when they ended) join the timeline. A partner only
 names is never ``current``: its status is its latest ending (``ended``, ``severed``). A partner a
 current table names too stands where its latest event says, except that a former row's end no
 cell dates does not count: the current table says the relation is there now, the former row only
-that an earlier one ended. The former row's date of beginning is ``established`` only when no
+that an earlier one ended. A suspension does count (a table of suspended relations): relations on
+hold are still there, and on hold now. The former row's date of beginning is ``established`` only when no
 current row gives a date; its notes only when no bilateral row gives them.
 """
 
@@ -70,7 +71,10 @@ def _event_order(event: Event) -> tuple[int, str]:
 
 
 def _undated_former_end(event: Event) -> bool:
-    return event.table == "former-table" and not (event.date or event.not_before or event.not_after)
+    # A suspension is not the end of an earlier relation: a table of suspended relations says the
+    # relations named elsewhere are on hold now, so its undated suspension counts.
+    undated = not (event.date or event.not_before or event.not_after)
+    return event.table == "former-table" and undated and event.kind != "suspended"
 
 
 def _once(events: list[Event]) -> list[Event]:
