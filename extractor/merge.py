@@ -14,7 +14,8 @@ current table names too stands where its latest event says, except that a former
 cell dates does not count: the current table says the relation is there now, the former row only
 that an earlier one ended. A suspension does count (a table of suspended relations): relations on
 hold are still there, and on hold now. The former row's date of beginning is ``established`` only when no
-current row gives a date; its notes only when no bilateral row gives them.
+current row gives a date; its notes only when no bilateral row gives them, and then they are
+read like a bilateral row's: their "See …" line, their citations and the missions they state.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def _absorb(
     subject: Party | None,
     found: NotesMissions,
     former: dict[int, EstablishedDate],
+    noted: dict[int, RowRecord],
 ) -> None:
     if row.table == "former-table":
         # A partner's relations may have ended more than once (two former tables): every row counts.
@@ -127,6 +129,8 @@ def _absorb(
             relation.main_article = relation.main_article or row.main_article
             if relation.notes is None:
                 relation.notes, relation.notes_items = row.notes, list(row.notes_items)
+                if row.notes:
+                    noted[id(relation)] = row  # its missions are read once no bilateral row can replace them
     elif row.table == "list":
         if relation.in_list:
             diagnostics.append(_duplicate(row))
@@ -143,17 +147,22 @@ def _absorb(
         relation.main_article = row.main_article
         relation.notes = row.notes
         relation.notes_items = list(row.notes_items)
-        if subject is not None and row.notes:
-            partner = Party(relation.country, relation.country_article, relation.iso3)
-            read = read_missions(row.notes_marked or Marked(row.notes), subject, partner, row.notes_cites)
-            relation.missions = read.missions
-            found.read += read.read
-            found.unread.extend(read.unread)
+        _read_missions(relation, row, subject, found)
     if relation.section is None:
         relation.section = row.section
     if relation.remark is None:
         relation.remark = row.remark
     relation.events.extend(row.events)
+
+
+def _read_missions(relation: Relation, row: RowRecord, subject: Party | None, found: NotesMissions) -> None:
+    """The missions the notes of ``row`` (the relation's notes) state, counted into ``found``."""
+    if subject is not None and row.notes:
+        partner = Party(relation.country, relation.country_article, relation.iso3)
+        read = read_missions(row.notes_marked or Marked(row.notes), subject, partner, row.notes_cites)
+        relation.missions = read.missions
+        found.read += read.read
+        found.unread.extend(read.unread)
 
 
 def _duplicate(row: RowRecord) -> Diagnostic:
@@ -172,13 +181,15 @@ def merge_rows(
 ) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
     """Merge table rows into relations (in order of first appearance), citations and diagnostics.
 
-    With the article's ``subject`` (the country it is about), the bilateral table's notes are
-    read for diplomatic missions (:mod:`extractor.parse.missions`); the sentences that mention a
-    mission but were not understood are counted in one ``unread-missions`` diagnostic.
+    With the article's ``subject`` (the country it is about), the notes each relation keeps (its
+    bilateral row's, else its former-relations row's) are read for diplomatic missions
+    (:mod:`extractor.parse.missions`); the sentences that mention a mission but were not
+    understood are counted in one ``unread-missions`` diagnostic.
     """
     party = Party(subject, None, iso3_for(subject)) if subject else None
     found = NotesMissions()
     former: dict[int, EstablishedDate] = {}  # a former row's date of beginning, by relation
+    noted: dict[int, RowRecord] = {}  # the former row whose notes a relation took, by relation
     relations: dict[str, Relation] = {}
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
@@ -195,7 +206,7 @@ def merge_rows(
                 country_article=row.country_article,
                 iso3=iso3,
             )
-        _absorb(relation, row, diagnostics, party, found, former)
+        _absorb(relation, row, diagnostics, party, found, former, noted)
         citations.extend(
             Citation(country=relation.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
             for use in row.citations
@@ -203,6 +214,10 @@ def merge_rows(
     for relation in relations.values():
         _choose_date(relation, former.get(id(relation)))
         _timeline(relation)
+        if id(relation) in noted and not relation.in_bilateral_table:
+            # A former row's notes are read like any row's: their missions too (after every row, so
+            # that notes a later bilateral row replaced are not counted).
+            _read_missions(relation, noted[id(relation)], party, found)
     if found.unread:
         diagnostics.append(
             Diagnostic(
