@@ -286,14 +286,19 @@ def oracle_rows(text: str) -> Iterator[OracleRow]:
 # The simple reader's own words for what ends a relation, and for what brings it back.
 _ENDING_WORDS = re.compile(r"\b(severed|suspended|broken off|broke off)\b", re.IGNORECASE)
 _RESUMING_WORDS = re.compile(r"\b(restored|resumed|re-?established|renewed|normali[sz]ed)\b", re.IGNORECASE)
-_FORMER = re.compile(r"\b(former(ly)?|historical|severed|defunct)\b", re.IGNORECASE)
-_ENDED_HEADER = re.compile(r"^!.*(relations?\s+(ended|severed)|\b(ended|until|to)\s*$)", re.IGNORECASE | re.MULTILINE)
+_FORMER = re.compile(
+    r"\b(former(ly)?|historical|severed|defunct|suspended( diplomatic)? relations|relations suspended)\b", re.IGNORECASE
+)
+_ENDED_HEADER = re.compile(
+    r"^!.*(relations?\s+(ended|severed|suspended)|\b(ended|until|to)\s*$)", re.IGNORECASE | re.MULTILINE
+)
 
 
 def former_tables(text: str) -> Iterator[tuple[int, int]]:
     """The line ranges of the tables that list former relations: under a heading or with a
-    caption saying "former" (or historical, severed, defunct), or with a column of when relations
-    ended ("Formal relations ended", a last "To" or "Until")."""
+    caption saying "former" (or historical, severed, defunct, "suspended relations"), or with a
+    column of when relations ended or were suspended ("Formal relations ended", "Relations
+    suspended", a last "To" or "Until")."""
     for first_line, lines in _tables(text):
         section = _section_before(text, first_line) or ""
         head = "\n".join(line for line in lines[:12] if line.startswith("!"))
@@ -434,7 +439,7 @@ def _in(line: int | None, ranges: list[tuple[int, int]]) -> bool:
 def test_former_relations_are_read_and_never_current(corpus_reads: Corpus, corpus: dict[str, CorpusArticle]) -> None:
     """A table of former relations (by heading, caption or an ended column) is the one the simple
     reader lays out as former; every row the parser reads from it is a former-relations row; a
-    partner only such tables name is ended or severed, never current; and each year the reader
+    partner only such tables name is ended, severed or suspended, never current; and each year the reader
     sees in an ended cell is an end of that partner's timeline."""
     wrong = []
     for name, entry in corpus.items():
@@ -456,7 +461,7 @@ def test_former_relations_are_read_and_never_current(corpus_reads: Corpus, corpu
             for relation in relations
             if relation.in_former_table
             and not (relation.in_list or relation.in_bilateral_table)
-            and relation.status not in ("ended", "severed")
+            and relation.status not in ("ended", "severed", "suspended")
         ]
         ends = {
             key: {e.date[:4] for e in relation.events if e.kind in ("ended", "severed") and e.date}

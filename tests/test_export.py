@@ -102,6 +102,43 @@ def test_references_and_citations_csv() -> None:
     assert [row[:3] for row in citations[1:]] == [["Chile", "1", "notes"], ["Chile", "1", "notes"]]
 
 
+TIMELINE = """{| class="wikitable"
+! # !! Country !! Date
+|-
+| 1 || {{flag|Chile}} (severed) || 27 May 1919, severed 9 May 2023
+|-
+| 2 || {{flag|Peru}} || Before 1999
+|}
+{| class="wikitable"
+! Country !! Date of recognition !! Diplomatic relations established !! Notes
+|-
+| {{flag|Chile}} || 1 January 1919 || 27 May 1919 || a
+|}
+"""
+
+
+def test_timeline_columns_follow_the_others_and_events_csv_lists_each_event_once() -> None:
+    """relations.csv ends with status, remark, recognized, the bounds and in_former_table;
+    events.csv has one row per event, by date, an event two tables give alike once (the first)."""
+    files = dataset_files(extract_wikitext(TIMELINE, make_source("Foreign relations of X", obtained="file")))
+    rows = _rows(files["relations.csv"])
+    assert rows[0][-6:] == ["status", "remark", "recognized", "not_before", "not_after", "in_former_table"]
+    chile, peru = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
+    assert [chile[c] for c in ("established", "status", "remark", "recognized")] == [
+        "1919-05-27", "severed", "severed", "1919-01-01",
+    ]  # fmt: skip
+    assert [peru[c] for c in ("established", "status", "not_before", "not_after")] == ["", "current", "", "1998-12-31"]
+    events = _rows(files["events.csv"])
+    assert events == [
+        ["country", "kind", "date", "precision", "not_before", "not_after", "raw", "table", "cell"],
+        ["Chile", "recognized", "1919-01-01", "day", "", "", "1 January 1919", "bilateral-table", "date"],
+        ["Chile", "established", "1919-05-27", "day", "", "", "27 May 1919", "list", "date"],
+        ["Chile", "severed", "2023-05-09", "day", "", "", "severed 9 May 2023", "list", "date"],
+        ["Chile", "severed", "", "", "", "", "severed", "list", "country"],
+        ["Peru", "established", "", "", "", "1998-12-31", "Before 1999", "list", "date"],
+    ]
+
+
 def test_article_json_round_trips_through_the_models(snapshot: Article) -> None:
     """article.json read back through the pydantic models is the very Article it was written from."""
     article = _article()

@@ -103,7 +103,7 @@ def _events_from_text(text: str, first: EventKind | None) -> tuple[CellEvent, ..
         kind = _kind(before) or (_kind(after.group(1)) if after else None)
         if kind is None and index == 0:
             kind = first
-        raw = text[cursor:stop].strip(" ,;:/–—-()'")
+        raw = _raw(text[cursor:stop])
         cursor = stop
         if kind is None:
             continue
@@ -121,6 +121,32 @@ def _events_from_text(text: str, first: EventKind | None) -> tuple[CellEvent, ..
         elif bounds is None and _kind(text) is not None and _kind(text) != "established":
             events.append(CellEvent(_kind(text), text))  # type: ignore[arg-type]
     return tuple(events)
+
+
+def _raw(text: str) -> str:
+    """An event's text without the punctuation around it, its parentheses kept when they are its
+    own: "1993 (reestablished)" stays whole, "(Relations severed 1980)" loses the pair around it,
+    and a parenthesis the text does not close or open is dropped ("Severed in 1967)" → no ")").
+    """
+    raw = text.strip(" ,;:/–—-'")
+    while raw.startswith("(") and raw.endswith(")") and _wrapped(raw):
+        raw = raw[1:-1].strip(" ,;:/–—-'")
+    while raw.startswith("(") and raw.count("(") > raw.count(")"):
+        raw = raw[1:].strip(" ,;:/–—-'")
+    while raw.endswith(")") and raw.count(")") > raw.count("("):
+        raw = raw[:-1].strip(" ,;:/–—-'")
+    return raw
+
+
+def _wrapped(text: str) -> bool:
+    """Whether the parenthesis ``text`` opens with is the one it ends with."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return index == len(text) - 1
+    return False
 
 
 def remark_of(shown: str) -> str | None:

@@ -8,9 +8,10 @@ column naming the partner (``Country``, ``State``, ``Sovereign state``, ``Countr
 ``Region``) and a column giving when relations began (``Formal relations began``, ``Since``,
 ``Date``, ``Date of recognition``, ``Beginning of formal relations`` …) or notes about them
 (``Notes``). A table of *former* relations — under a heading or caption saying the relations (or
-the states) are former, historical, ended or severed, or with a column saying when relations
-ended — is read as such: its layout's kind is ``former-table``, its ``ended`` column is read as
-the relation's end. A table whose caption says its states have *no* relations is none.
+the states) are former, historical, ended, severed or suspended, or with a column saying when
+relations ended or were suspended — is read as such: its layout's kind is ``former-table``, its
+``ended`` column is read as the relation's end (or suspension). A table whose caption says its
+states have *no* relations is none.
 A partner column may hold organisations (``Organization``): a table under a heading about
 organisations is read when its header has a partner column and a column of when relations began
 or of notes; a list of memberships (``Organisation | Joined | Status``) has neither.
@@ -79,29 +80,36 @@ _NOT_A_DATE = re.compile(
     # When a member joined an organisation: a list of memberships, not of relations.
     r"joined|join|accession|acceded|membership|member since)\b"
 )
-_ENDED = re.compile(r"\b(ended|end|until|to|severed|terminated)\b")
+_ENDED = re.compile(r"\b(ended|end|until|to|severed|suspended|terminated)\b")
 # A column of when relations ended, said with the relations ("Formal relations ended") or, beside
-# a column of when they began, alone ("Ended", "Until", "To", "Date severed").
-_ENDED_ALONE = re.compile(r"^(date |year )?(ended|end|until|to|severed|terminated|broken( off)?)( on| in)?$")
+# a column of when they began, alone ("Ended", "Until", "To", "Date severed", "Suspended").
+_ENDED_ALONE = re.compile(
+    r"^(date |year )?(ended|end|until|to|severed|suspended|terminated|broken( off)?)( on| in| since)?$"
+)
 # A caption saying its states have no relations at all: no relation table.
 _NO_RELATIONS_CAPTION = re.compile(
     r"\b(without (diplomatic )?relations|no (diplomatic )?relations|never|only ever)\b", re.IGNORECASE
 )
 # A heading or caption saying its relations, or its states, are no more: "Former diplomatic
 # relations", "Historical relations", "Relations with former states", "Severed relations",
-# "Relations ended", "States formerly recognizing …". Written for the word qualifying relations or
-# states, so that "Former Soviet republics" (states that are) is no such heading.
-_FORMER_WORD = r"(former|formerly|historical|historic|past|defunct|ended|severed|broken|terminated|extinct)"
+# "Relations ended", "States formerly recognizing …", "Suspended relations". Written for the word
+# qualifying relations or states, so that "Former Soviet republics" (states that are) is no such
+# heading, nor "Countries with visa services suspended".
+_FORMER_WORD = (
+    r"(former|formerly|historical|historic|past|defunct|ended|severed|broken|terminated|extinct|suspended|frozen)"
+)
 _FORMER = re.compile(
     rf"\b{_FORMER_WORD}\s+((bilateral|diplomatic|official|formal|foreign)\s+)?"
     r"(relations?|ties|states|countries|nations|partners|recogni[sz]ing|recognitions?)\b|"
-    r"\b(relations?|ties)\s+(\w+\s+){0,3}(ended|severed|broken|terminated|cut)\b",
+    r"\b(relations?|ties)\s+(\w+\s+){0,3}(ended|severed|broken|terminated|cut|suspended|frozen)\b",
     re.IGNORECASE,
 )
 # "States formerly recognizing …", "Formerly accredited": whatever follows, they were.
 _FORMERLY = re.compile(r"\bformerly\b", re.IGNORECASE)
-# What ended the relations of a former table: severed (broken off, cut) or, else, ended.
+# What ended the relations of a former table: severed (broken off, cut), suspended (frozen) or, else,
+# ended. A suspension is no end: the relations are there, on hold (see extractor.merge).
 _SEVERED = re.compile(r"\b(sever|broke|broken|cut)", re.IGNORECASE)
+_SUSPENDED = re.compile(r"\b(suspen|froz)", re.IGNORECASE)
 _WORDS = re.compile(r"\w")
 _SPAN_DIGITS = re.compile(r"\s*[\"']?(\d+)")
 #: Browsers cap spans (HTML's limit for rowspan is 65534; colspan 1000): a huge span is an editing slip.
@@ -271,7 +279,7 @@ def _former(columns: dict[Column, int], caption: str, section: str | None, ended
     )
     if said is None:
         return None
-    ends: EventKind = "severed" if _SEVERED.search(said) else "ended"
+    ends: EventKind = "severed" if _SEVERED.search(said) else "suspended" if _SUSPENDED.search(said) else "ended"
     return Layout("former-table", columns, ends=ends, reason=clean_spaces(said))
 
 
