@@ -11,13 +11,13 @@ parsers check each other: a table is a relation table by the meaning of its head
 country comes from the country cell's link (blue or red), the date from the cell's visible text,
 the notes are plain text with bullet items as ``• item`` lines, the "See X" line and ``{{Main}}``
 hatnote give the main article. References are numbered as their list numbers them, and every
-inline citation is linked to its row, cell and reference. Nothing here raises on bad HTML: what
-cannot be read becomes a :class:`~extractor.models.Diagnostic`.
+inline citation is linked to its row, cell and reference (:mod:`extractor.parse.html.citations`,
+once the walk is done). Nothing here raises on bad HTML: what cannot be read becomes a
+:class:`~extractor.models.Diagnostic`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +25,11 @@ from typing import Literal
 
 from bs4 import BeautifulSoup, Tag
 
-from extractor.models import CellKind, Diagnostic, Reference
-from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
+from extractor.models import CellKind, Diagnostic
+from extractor.parse.document import ParsedDocument, RowRecord
 from extractor.parse.html.cells import hatnote_main, read_partners, see_line
-from extractor.parse.html.references import NoteList, read_note_list, reference_from_item, reference_name
+from extractor.parse.html.citations import Pending, Resolver, main_references, resolve_citations
+from extractor.parse.html.references import NoteList, read_note_list
 from extractor.parse.html.text import HtmlText, classes_of, is_citation, strip_link_marks
 from extractor.parse.layout import Column, span_value
 from extractor.parse.marks import strip as strip_marks
@@ -48,7 +49,6 @@ _PARSOID_MARKERS = re.compile(
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Not content: the table of contents (its "Contents" h2 is no section), styles, scripts.
 _SKIP_CONTAINER = frozenset({"style", "script", "link", "meta", "noscript", "head", "img", "figure"})
-_LABEL_NUMBER = re.compile(r"^\[(\d+)\]$")
 _END = object()  # the end of a container's children in the walk's stack
 
 
@@ -98,15 +98,6 @@ class _Cell:
         return span_value(value if isinstance(value, str) else None)
 
 
-@dataclass
-class _Pending:
-    """An inline citation met in a row, resolved to a reference number once the lists are read."""
-
-    row: RowRecord
-    cell: CellKind
-    sup: Tag
-
-
 def _rows_of(table: Tag) -> list[list[_Cell]]:
     """The table's own rows (not a nested table's), as lists of cells; empty rows dropped."""
     rows: list[list[_Cell]] = []
@@ -145,7 +136,7 @@ class _Walk:
     section: str | None = None
     #: Every inline citation of the document, in order (their labels tell legacy groups apart).
     sups: list[Tag] = field(default_factory=list)
-    pending: list[_Pending] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     #: Each record's notes citations in order, resolved into ``RowRecord.notes_cites`` at the end.
     notes_sups: list[tuple[RowRecord, list[Tag]]] = field(default_factory=list)
 
@@ -286,147 +277,8 @@ class _Walk:
         """Every record of a row cites what the row cites, once the reference lists are read."""
         notes = [sup for kind, sup in citations if kind == "notes"]
         for record in records:
-            self.pending.extend(_Pending(record, kind, sup) for kind, sup in citations)
+            self.pending.extend(Pending(record, kind, sup) for kind, sup in citations)
             self.notes_sups.append((record, notes))
-
-
-def _note_fragment(sup: Tag) -> str | None:
-    a = next((c for c in sup.contents if isinstance(c, Tag) and c.name == "a"), None)
-    href = a.attrs.get("href") if a is not None else None
-    if not isinstance(href, str) or "#" not in href:
-        return None
-    return href.rsplit("#", 1)[1]
-
-
-def _label(sup: Tag) -> str:
-    return clean_spaces(sup.get_text())
-
-
-def _ref_attrs(sup: Tag) -> dict[str, object] | None:
-    """The ``attrs`` of a Parsoid citation's ``data-mw`` (``{"name": …, "group": …}``), else ``None``."""
-    raw = sup.attrs.get("data-mw")
-    if not isinstance(raw, str):
-        return None
-    try:
-        attrs = json.loads(raw).get("attrs", {})
-    except (ValueError, AttributeError):
-        return None
-    return attrs if isinstance(attrs, dict) else {}
-
-
-def _sup_group(sup: Tag) -> str | None:
-    """The group a Parsoid citation declares in ``data-mw`` (``""`` = main), else ``None``."""
-    attrs = _ref_attrs(sup)
-    if attrs is None:
-        return None
-    group = attrs.get("group", "")
-    return group if isinstance(group, str) else ""
-
-
-def _sup_name(sup: Tag) -> str | None:
-    attrs = _ref_attrs(sup)
-    name = attrs.get("name") if attrs is not None else None
-    return clean_spaces(name) or None if isinstance(name, str) else None
-
-
-@dataclass
-class _Resolver:
-    """Which list is the main group's, and the reference number of each note id."""
-
-    walk: _Walk
-    main: NoteList | None = None
-    numbers: dict[str, int] = field(default_factory=dict)
-    groups: dict[str, bool] = field(default_factory=dict)  # note id → in the main group
-
-    def __post_init__(self) -> None:
-        by_id: dict[str, NoteList] = {}
-        for notes in self.walk.lists:
-            for item in notes.items:
-                by_id.setdefault(item.note_id, notes)
-        evidence: dict[int, set[bool]] = {id(n): set() for n in self.walk.lists}
-        for sup in self.walk.sups:
-            fragment = _note_fragment(sup)
-            target = by_id.get(fragment or "")
-            if target is None:
-                continue
-            group = _sup_group(sup)
-            is_main = group == "" if group is not None else bool(_LABEL_NUMBER.match(_label(sup)))
-            evidence[id(target)].add(is_main)
-        for notes in self.walk.lists:
-            declared = notes.group
-            if declared is not None:
-                main = declared == ""
-            elif evidence[id(notes)]:
-                main = evidence[id(notes)] == {True}
-            else:
-                main = len(self.walk.lists) == 1
-            if main and self.main is None:
-                self.main = notes
-        if self.main is not None:
-            for item in self.main.items:
-                self.numbers[item.note_id] = item.number
-        for notes in self.walk.lists:
-            for item in notes.items:
-                self.groups.setdefault(item.note_id, notes is self.main)
-
-    def number(self, sup: Tag) -> int | None:
-        """The main-group reference number a citation points to; ``None`` for footnote groups."""
-        fragment = _note_fragment(sup)
-        if fragment in self.numbers:
-            return self.numbers[fragment]
-        if fragment in self.groups:  # in a footnote group's list
-            return None
-        group = _sup_group(sup)
-        match = _LABEL_NUMBER.match(_label(sup))
-        if match and group in (None, ""):
-            return int(match.group(1))  # no list holds it (a truncated page): the reader's [n]
-        return None
-
-
-def _references(walk: _Walk, resolver: _Resolver) -> list[Reference]:
-    if resolver.main is None:
-        return []
-    names: dict[str, str] = {}
-    uses: dict[str, int] = {}
-    for sup in walk.sups:
-        fragment = _note_fragment(sup)
-        if fragment is None:
-            continue
-        uses[fragment] = uses.get(fragment, 0) + 1
-        name = _sup_name(sup)
-        if name and fragment not in names:
-            names[fragment] = name
-    references = []
-    for item in resolver.main.items:
-        name = names.get(item.note_id) if walk.flavour == "parsoid" else None
-        references.append(
-            reference_from_item(item, name=name or reference_name(item.note_id), uses=uses.get(item.note_id, 0))
-        )
-    return references
-
-
-def _resolve_citations(walk: _Walk, resolver: _Resolver) -> None:
-    unresolved: set[str] = set()
-    for pending in walk.pending:
-        number = resolver.number(pending.sup)
-        fragment = _note_fragment(pending.sup) or _label(pending.sup)
-        if number is None:
-            if fragment not in resolver.groups and _sup_group(pending.sup) in (None, ""):
-                unresolved.add(fragment)
-            continue
-        if fragment not in resolver.numbers:
-            unresolved.add(fragment)
-        pending.row.citations.append(CitationUse(reference_number=number, cell=pending.cell))
-    for record, sups in walk.notes_sups:
-        record.notes_cites = [resolver.number(sup) for sup in sups]
-    for fragment in sorted(unresolved):
-        walk.diagnostics.append(
-            Diagnostic(
-                severity="warning",
-                code="unresolved-citation",
-                message=f"citation {fragment!r} points to no item of the reference list",
-            )
-        )
 
 
 def parse_html(html: str) -> ParsedDocument:
@@ -441,9 +293,9 @@ def parse_html(html: str) -> ParsedDocument:
         walk.container(_content_root(soup, html))
     except RecursionError:  # only outside the walk's own guards (bs4 itself): nothing could be read
         walk.too_deep()
-    resolver = _Resolver(walk)
-    _resolve_citations(walk, resolver)
-    references = _references(walk, resolver)
+    resolver = Resolver(walk)
+    resolve_citations(walk, resolver)
+    references = main_references(walk, resolver)
     if not walk.rows:
         walk.diagnostics.append(
             Diagnostic(severity="warning", code="no-relation-table", message="no relation table found")
