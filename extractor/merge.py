@@ -263,7 +263,14 @@ def merge_rows(
             partner = partners[key] = _Partner(row.country, row.country_article, iso3)
         _absorb(partner, row, diagnostics, party, found)
         citations.extend(
-            Citation(country=partner.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
+            Citation.model_validate(
+                {
+                    "country": partner.country,
+                    "reference_number": use.reference_number,
+                    "cell": use.cell,
+                    "table": row.table,
+                }
+            )
             for use in row.citations
         )
     relations = [
