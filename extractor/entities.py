@@ -289,7 +289,7 @@ class EntityTable:
         self._articles: dict[str, int] = {}
         for group in members.values():
             entity = self._entity(group)
-            self._articles[entity.key] = len({m.article for m in group}) if len(group) > 1 else 1
+            self._articles[entity.key] = len({m.article for m in group})
             for mention in group:
                 self._entity_of[self.canonical(mention)] = entity
 
