@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -39,7 +39,7 @@ import pycountry
 
 from extractor.codes import gw_code
 from extractor.countries import iso3_for, subject_of_title
-from extractor.models import Article, Entity, EntityKind
+from extractor.models import Article, Entity, EntityKind, Relation
 
 __all__ = [
     "ENTITY_COLUMNS",
@@ -48,8 +48,11 @@ __all__ = [
     "PageIdentity",
     "ReviewedEntity",
     "classify",
+    "entity_table",
+    "mentions_in",
     "mentions_of",
     "page_title",
+    "partner_kind",
     "reviewed_entities",
     "titles_to_resolve",
     "un_members",
@@ -134,6 +137,7 @@ def _reviewed_index() -> tuple[dict[str, ReviewedEntity], dict[str, ReviewedEnti
     return by_name, by_iso
 
 
+@lru_cache(maxsize=8192)  # pure, and the family names the same few hundred partners over and over
 def page_title(name: str) -> str:
     """A name or link target as MediaWiki titles it: spaces, no fragment, first letter upper case.
 
@@ -145,11 +149,35 @@ def page_title(name: str) -> str:
 
 
 def _reviewed(mention: Mention, canonical: str) -> ReviewedEntity | None:
+    return _reviewed_row(canonical, mention.title, mention.name, mention.iso3)
+
+
+@lru_cache(maxsize=8192)  # pure (the reviewed tables are read once); asked for every mention of every article
+def _reviewed_row(canonical: str, title: str, name: str, iso3: str | None) -> ReviewedEntity | None:
     by_name, by_iso = _reviewed_index()
-    for name in (canonical, mention.title, mention.name):
-        if name.casefold() in by_name:
-            return by_name[name.casefold()]
-    return by_iso.get(mention.iso3 or "")
+    for spelling in (canonical, title, name):
+        if spelling.casefold() in by_name:
+            return by_name[spelling.casefold()]
+    return by_iso.get(iso3 or "")
+
+
+@lru_cache(maxsize=8192)  # pure, as _reviewed_row
+def _single_entity(
+    canonical: str, title: str, name: str, iso3: str | None
+) -> tuple[str | None, EntityKind, tuple[str, ...]]:
+    """The ISO code, kind and spellings of the entity of one mention alone (most partners of an article)."""
+    code = iso3
+    if not code:
+        reviewed = _reviewed_row(canonical, title, name, iso3)
+        code = reviewed.iso3 if reviewed else None
+    spellings = sorted({name, title, canonical}, key=lambda n: (n.casefold(), n))
+    return code, _mention_kind(canonical, title, name, iso3), tuple(spellings)
+
+
+@lru_cache(maxsize=8192)  # pure, as _reviewed_row
+def _mention_kind(canonical: str, title: str, name: str, iso3: str | None) -> EntityKind:
+    reviewed = _reviewed_row(canonical, title, name, iso3)
+    return classify(name, iso3 or (reviewed.iso3 if reviewed else None), reviewed)
 
 
 @lru_cache(maxsize=4096)  # pycountry's lookup scans its whole list of withdrawn names each time
@@ -184,12 +212,29 @@ def classify(name: str, iso3: str | None, reviewed: ReviewedEntity | None = None
 
 def mentions_of(article: Article) -> list[Mention]:
     """The article's subject (from its title) and each partner, as mentions."""
-    subject = subject_of_title(article.source.title)
-    mentions = [Mention(subject, page_title(subject), iso3_for(subject), article.source.title)]
-    for relation in article.relations:
-        title = page_title(relation.country_article or relation.country)
-        mentions.append(Mention(relation.country, title or relation.country, relation.iso3, article.source.title))
+    return mentions_in(article.source.title, article.relations)
+
+
+def mentions_in(title: str, relations: Sequence[Relation]) -> list[Mention]:
+    """The subject (from the article ``title``) and the partner of each of ``relations``, as mentions."""
+    subject = subject_of_title(title)
+    mentions = [Mention(subject, page_title(subject), iso3_for(subject), title)]
+    for relation in relations:
+        mentions.append(
+            Mention(relation.country, _partner_title(relation.country, relation.country_article), relation.iso3, title)
+        )
     return mentions
+
+
+def _partner_title(country: str, country_article: str | None) -> str:
+    return page_title(country_article or country) or country
+
+
+def partner_kind(country: str, country_article: str | None, iso3: str | None) -> EntityKind:
+    """What a partner is (its relation's ``country_kind``) when the wiki was not asked: the kind
+    :meth:`EntityTable.kind` gives its mention without an answer for its title."""
+    title = _partner_title(country, country_article)
+    return _mention_kind(title, title, country, iso3)
 
 
 def titles_to_resolve(articles: Iterable[Article]) -> list[str]:
@@ -226,10 +271,11 @@ class EntityTable:
     def __init__(self, mentions: Iterable[Mention], resolved: Mapping[str, PageIdentity]) -> None:
         self.resolved = resolved
         self.mentions = list(mentions)
+        canonicals = [self.canonical(mention) for mention in self.mentions]
         groups = _Groups()
-        for mention in self.mentions:
-            reviewed = _reviewed(mention, self.canonical(mention))
-            node = "t:" + self.canonical(mention)
+        for mention, canonical in zip(self.mentions, canonicals, strict=True):
+            reviewed = _reviewed(mention, canonical)
+            node = "t:" + canonical
             groups.find(node)
             iso3 = mention.iso3 or (reviewed.iso3 if reviewed else None)
             if iso3:
@@ -237,8 +283,8 @@ class EntityTable:
             if reviewed is not None:
                 groups.union(node, "r:" + reviewed.name)
         members: dict[str, list[Mention]] = {}
-        for mention in self.mentions:
-            members.setdefault(groups.find("t:" + self.canonical(mention)), []).append(mention)
+        for mention, canonical in zip(self.mentions, canonicals, strict=True):
+            members.setdefault(groups.find("t:" + canonical), []).append(mention)
         self._entity_of: dict[str, Entity] = {}
         self._articles: dict[str, int] = {}
         for group in members.values():
@@ -260,8 +306,7 @@ class EntityTable:
 
     def kind(self, mention: Mention) -> EntityKind:
         """What this mention names (its own kind, the same in a single run and in a batch)."""
-        reviewed = _reviewed(mention, self.canonical(mention))
-        return classify(mention.name, mention.iso3 or (reviewed.iso3 if reviewed else None), reviewed)
+        return _mention_kind(self.canonical(mention), mention.title, mention.name, mention.iso3)
 
     def _entity(self, group: list[Mention]) -> Entity:
         if len(group) == 1:
@@ -294,20 +339,20 @@ class EntityTable:
         """``_entity`` of a group of one mention (most partners of one article), without its
         counting: every count is one, so each choice is that mention's own value."""
         key = self.canonical(mention)
-        iso3 = mention.iso3
-        if not iso3:
-            reviewed = _reviewed(mention, key)
-            iso3 = reviewed.iso3 if reviewed else None
-        kind = self.kind(mention)
-        return Entity(
-            key=key,
-            name=mention.name,
-            qid=self.qid(mention),
-            iso3=iso3,
-            gw_code=gw_code(iso3),
-            un_member_since=un_members().get(iso3) if kind == "un-member" and iso3 else None,
-            kind=kind,
-            names=sorted({mention.name, mention.title, key}, key=lambda n: (n.casefold(), n)),
+        iso3, kind, names = _single_entity(key, mention.title, mention.name, mention.iso3)
+        # model_validate of a dict: cheaper than the keyword __init__, and an article has a few
+        # hundred of these.
+        return Entity.model_validate(
+            {
+                "key": key,
+                "name": mention.name,
+                "qid": self.qid(mention),
+                "iso3": iso3,
+                "gw_code": gw_code(iso3),
+                "un_member_since": un_members().get(iso3) if kind == "un-member" and iso3 else None,
+                "kind": kind,
+                "names": list(names),
+            }
         )
 
     def entity(self, mention: Mention) -> Entity:
@@ -344,14 +389,26 @@ def with_entities(
     the same partners, and building the table is most of this function's time.
     """
     mentions = mentions_of(article)
+    table = entity_table(mentions, resolved, tables=tables)
+    relations = [
+        relation.model_copy(update={"country_qid": table.qid(mention), "country_kind": table.kind(mention)})
+        for relation, mention in zip(article.relations, mentions[1:], strict=True)
+    ]
+    return article.model_copy(update={"relations": relations, "entities": table.entities()})
+
+
+def entity_table(
+    mentions: list[Mention],
+    resolved: Mapping[str, PageIdentity],
+    *,
+    tables: MutableMapping[tuple[Mention, ...], EntityTable] | None = None,
+) -> EntityTable:
+    """The entity table of ``mentions``, taken from ``tables`` when it holds one for them (see
+    :func:`with_entities`), else built (and remembered there)."""
     key = tuple(mentions)
     table = tables.get(key) if tables is not None else None
     if table is None:
         table = EntityTable(mentions, resolved)
         if tables is not None:
             tables[key] = table
-    relations = [
-        relation.model_copy(update={"country_qid": table.qid(mention), "country_kind": table.kind(mention)})
-        for relation, mention in zip(article.relations, mentions[1:], strict=True)
-    ]
-    return article.model_copy(update={"relations": relations, "entities": table.entities()})
+    return table

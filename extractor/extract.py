@@ -8,7 +8,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from extractor.countries import subject_of_title
-from extractor.entities import EntityTable, Mention, with_entities
+from extractor.entities import EntityTable, Mention, entity_table, mentions_in, partner_kind
 from extractor.errors import InputError
 from extractor.merge import merge_rows
 from extractor.models import Article, Source
@@ -39,15 +39,20 @@ def article_from_document(
     items, redirects) is added by :func:`extractor.entities.with_entities` where it was fetched.
     ``entity_tables`` is that function's cache of entity tables (``history`` passes one).
     """
-    relations, citations, merge_diagnostics = merge_rows(document.rows, subject_of_title(source.title))
-    article = Article(
+    # What with_entities(article, {}) would add, given at once: each relation and the article are
+    # built once, not built and then copied with the partners' kinds and the entities.
+    relations, citations, merge_diagnostics = merge_rows(
+        document.rows, subject_of_title(source.title), kind_of=partner_kind
+    )
+    table = entity_table(mentions_in(source.title, relations), {}, tables=entity_tables)
+    return Article(
         source=source,
         relations=relations,
         references=document.references,
         citations=citations,
         diagnostics=[*document.diagnostics, *merge_diagnostics],
+        entities=table.entities(),
     )
-    return with_entities(article, {}, tables=entity_tables)
 
 
 def extract_wikitext(text: str, source: Source) -> Article:

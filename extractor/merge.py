@@ -20,15 +20,61 @@ read like a bilateral row's: their "See …" line, their citations and the missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from extractor.countries import iso3_for, partner_key
 from extractor.dates import ParsedDate
-from extractor.models import Citation, Diagnostic, EstablishedDate, Event, EventKind, Relation, RelationStatus
+from extractor.models import (
+    Citation,
+    Diagnostic,
+    EntityKind,
+    EstablishedDate,
+    Event,
+    EventKind,
+    Mission,
+    Relation,
+    RelationStatus,
+    TableKind,
+)
 from extractor.parse.document import RowRecord
 from extractor.parse.marks import Marked
-from extractor.parse.missions import NotesMissions, read_missions
+from extractor.parse.missions import MENTION, NotesMissions, read_missions
 from extractor.parse.sides import Party
 
-__all__ = ["merge_rows"]
+__all__ = ["PartnerKind", "merge_rows"]
+
+#: What a partner is, from its name, link target and ISO code (``country``, ``country_article``,
+#: ``iso3``): :func:`extractor.entities.partner_kind`.
+PartnerKind = Callable[[str, str | None, str | None], EntityKind]
+
+
+@dataclass(slots=True)
+class _Partner:
+    """A relation while its rows are merged. The :class:`Relation` is built once from it at the
+    end, validated with all its fields: assigning them one by one to a model built early goes
+    through pydantic's ``__setattr__``, Python code, some twenty times per relation."""
+
+    country: str
+    country_article: str | None
+    iso3: str | None
+    list_number: int | None = None
+    list_date: EstablishedDate | None = None
+    table_date: EstablishedDate | None = None
+    #: The date of beginning the first former-relations row with a date cell gives.
+    former_date: EstablishedDate | None = None
+    in_list: bool = False
+    in_bilateral_table: bool = False
+    in_former_table: bool = False
+    main_article: str | None = None
+    notes: str | None = None
+    notes_items: list[str] = field(default_factory=list)
+    section: str | None = None
+    remark: str | None = None
+    events: list[Event] = field(default_factory=list)
+    missions: list[Mission] = field(default_factory=list)
+    #: The former-relations row whose notes are the relation's notes, while no bilateral row has come.
+    noted: RowRecord | None = None
 
 
 def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
@@ -37,21 +83,28 @@ def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
     return ParsedDate(date.year, date.month, date.day)
 
 
-def _choose_date(relation: Relation, former: EstablishedDate | None) -> None:
-    candidates = [("list", relation.list_date), ("bilateral-table", relation.table_date), ("former-table", former)]
-    chosen = next(((s, d) for s, d in candidates if d is not None and d.iso is not None), None)
-    if chosen is None:  # nothing parsed: still report the first non-empty cell, unparsed
-        chosen = next(((s, d) for s, d in candidates if d is not None and d.raw), None)
-    if chosen is not None:
-        source, date = chosen
-        relation.established_source = source  # type: ignore[assignment]
-        relation.established_raw = date.raw
-        relation.established = date.iso
-        relation.established_precision = date.precision
-        relation.year, relation.month, relation.day = date.year, date.month, date.day
-        relation.not_before, relation.not_after = date.not_before, date.not_after
-    listed, tabled = _parsed(relation.list_date), _parsed(relation.table_date)
-    relation.date_conflict = bool(listed and tabled and not listed.agrees_with(tabled))
+def _date_conflict(partner: _Partner) -> bool:
+    """Whether the list and the bilateral table give dates that disagree."""
+    if partner.list_date is None or partner.table_date is None:  # most partners: one table only
+        return False
+    listed, tabled = _parsed(partner.list_date), _parsed(partner.table_date)
+    return bool(listed and tabled and not listed.agrees_with(tabled))
+
+
+def _chosen_date(partner: _Partner) -> tuple[TableKind, EstablishedDate] | None:
+    """The date of beginning ``established`` reports, and the table it is from."""
+    candidates: tuple[tuple[TableKind, EstablishedDate | None], ...] = (
+        ("list", partner.list_date),
+        ("bilateral-table", partner.table_date),
+        ("former-table", partner.former_date),
+    )
+    for source, date in candidates:
+        if date is not None and date.iso is not None:
+            return source, date
+    for source, date in candidates:  # nothing parsed: still report the first non-empty cell, unparsed
+        if date is not None and date.raw:
+            return source, date
+    return None
 
 
 #: What the latest event says of a relation's status.
@@ -93,74 +146,116 @@ def _once(events: list[Event]) -> list[Event]:
     return kept
 
 
-def _timeline(relation: Relation) -> None:
-    """Order the events by date, each stated once; the status is the latest event's (``unknown``
-    without one), a former-relations row's counting as the module says."""
-    relation.events.sort(key=_event_order)  # stable: same-day events keep the order written
-    current_row = relation.in_list or relation.in_bilateral_table
-    counted = [e for e in relation.events if not (current_row and _undated_former_end(e))]
-    if counted:
-        relation.status = _STATUS[counted[-1].kind]
-    if not current_row and relation.status in ("current", "unknown"):
+def _status(partner: _Partner, events: list[Event]) -> RelationStatus:
+    """The latest event's status (``unknown`` without one), a former-relations row's counting as
+    the module says; ``events`` are ordered by date."""
+    current_row = partner.in_list or partner.in_bilateral_table
+    counted = [e for e in events if not (current_row and _undated_former_end(e))]
+    status: RelationStatus = _STATUS[counted[-1].kind] if counted else "unknown"
+    if not current_row and status in ("current", "unknown"):
         # Only a former table names it: it ended, whatever a later word in a cell says.
-        endings = [e for e in relation.events if e.table == "former-table" and _STATUS[e.kind] != "current"]
-        relation.status = _STATUS[endings[-1].kind] if endings else "ended"
-    relation.recognized = next((e.date for e in relation.events if e.kind == "recognized" and e.date), None)
-    # Last, so that the status is what every row says: of equal events the first kept is the first
-    # in document order (the sort is stable and rows are absorbed in order).
-    relation.events = _once(relation.events)
+        endings = [e for e in events if e.table == "former-table" and _STATUS[e.kind] != "current"]
+        status = _STATUS[endings[-1].kind] if endings else "ended"
+    return status
+
+
+def _relation(partner: _Partner, kind: EntityKind | None) -> Relation:
+    """The merged relation: its date chosen, its timeline ordered (each event once), its status decided."""
+    ordered = sorted(partner.events, key=_event_order)  # stable: same-day events keep the order written
+    # The status is what every row says; then of equal events the first kept is the first in
+    # document order (the sort is stable and rows are absorbed in order).
+    status = _status(partner, ordered)
+    events = _once(ordered)
+    fields: dict[str, object] = {
+        "country": partner.country,
+        "country_article": partner.country_article,
+        "iso3": partner.iso3,
+        "date_conflict": _date_conflict(partner),
+        "list_number": partner.list_number,
+        "list_date": partner.list_date,
+        "table_date": partner.table_date,
+        "in_list": partner.in_list,
+        "in_bilateral_table": partner.in_bilateral_table,
+        "main_article": partner.main_article,
+        "notes": partner.notes,
+        "notes_items": partner.notes_items,
+        "section": partner.section,
+        "country_kind": kind,
+        "events": events,
+        "status": status,
+        "remark": partner.remark,
+        "recognized": next((e.date for e in events if e.kind == "recognized" and e.date), None),
+        "missions": partner.missions,
+        "in_former_table": partner.in_former_table,
+    }
+    chosen = _chosen_date(partner)
+    if chosen is not None:
+        source, date = chosen
+        fields.update(
+            established=date.iso,
+            established_precision=date.precision,
+            established_raw=date.raw,
+            established_source=source,
+            year=date.year,
+            month=date.month,
+            day=date.day,
+            not_before=date.not_before,
+            not_after=date.not_after,
+        )
+    # Validated once, finished; model_validate of a dict is the cheaper way in (BaseModel's
+    # keyword __init__ costs a third more), and this is the merge's most frequent model.
+    return Relation.model_validate(fields)
 
 
 def _absorb(
-    relation: Relation,
+    partner: _Partner,
     row: RowRecord,
     diagnostics: list[Diagnostic],
     subject: Party | None,
     found: NotesMissions,
-    former: dict[int, EstablishedDate],
-    noted: dict[int, RowRecord],
 ) -> None:
     if row.table == "former-table":
         # A partner's relations may have ended more than once (two former tables): every row counts.
-        relation.in_former_table = True
-        if row.date is not None and (row.date.iso or row.date.raw):
-            former.setdefault(id(relation), row.date)
-        if not relation.in_bilateral_table:
-            relation.main_article = relation.main_article or row.main_article
-            if relation.notes is None:
-                relation.notes, relation.notes_items = row.notes, list(row.notes_items)
+        partner.in_former_table = True
+        if partner.former_date is None and row.date is not None and (row.date.iso or row.date.raw):
+            partner.former_date = row.date
+        if not partner.in_bilateral_table:
+            partner.main_article = partner.main_article or row.main_article
+            if partner.notes is None:
+                partner.notes, partner.notes_items = row.notes, row.notes_items
                 if row.notes:
-                    noted[id(relation)] = row  # its missions are read once no bilateral row can replace them
+                    partner.noted = row  # its missions are read once no bilateral row can replace them
     elif row.table == "list":
-        if relation.in_list:
+        if partner.in_list:
             diagnostics.append(_duplicate(row))
             return
-        relation.in_list = True
-        relation.list_number = row.list_number
-        relation.list_date = row.date
+        partner.in_list = True
+        partner.list_number = row.list_number
+        partner.list_date = row.date
     else:
-        if relation.in_bilateral_table:
+        if partner.in_bilateral_table:
             diagnostics.append(_duplicate(row))
             return
-        relation.in_bilateral_table = True
-        relation.table_date = row.date
-        relation.main_article = row.main_article
-        relation.notes = row.notes
-        relation.notes_items = list(row.notes_items)
-        _read_missions(relation, row, subject, found)
-    if relation.section is None:
-        relation.section = row.section
-    if relation.remark is None:
-        relation.remark = row.remark
-    relation.events.extend(row.events)
+        partner.in_bilateral_table = True
+        partner.table_date = row.date
+        partner.main_article = row.main_article
+        partner.notes = row.notes
+        partner.notes_items = row.notes_items  # the Relation validates a copy of it
+        _read_missions(partner, row, subject, found)
+    if partner.section is None:
+        partner.section = row.section
+    if partner.remark is None:
+        partner.remark = row.remark
+    partner.events.extend(row.events)
 
 
-def _read_missions(relation: Relation, row: RowRecord, subject: Party | None, found: NotesMissions) -> None:
+def _read_missions(partner: _Partner, row: RowRecord, subject: Party | None, found: NotesMissions) -> None:
     """The missions the notes of ``row`` (the relation's notes) state, counted into ``found``."""
-    if subject is not None and row.notes:
-        partner = Party(relation.country, relation.country_article, relation.iso3)
-        read = read_missions(row.notes_marked or Marked(row.notes), subject, partner, row.notes_cites)
-        relation.missions = read.missions
+    # A notes cell that never names a mission states none: its sentences are not split.
+    if subject is not None and row.notes and MENTION.search(row.notes):
+        party = Party(partner.country, partner.country_article, partner.iso3)
+        read = read_missions(row.notes_marked or Marked(row.notes), subject, party, row.notes_cites)
+        partner.missions = read.missions
         found.read += read.read
         found.unread.extend(read.unread)
 
@@ -177,20 +272,19 @@ def _duplicate(row: RowRecord) -> Diagnostic:
 
 
 def merge_rows(
-    rows: list[RowRecord], subject: str | None = None
+    rows: list[RowRecord], subject: str | None = None, *, kind_of: PartnerKind | None = None
 ) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
     """Merge table rows into relations (in order of first appearance), citations and diagnostics.
 
     With the article's ``subject`` (the country it is about), the notes each relation keeps (its
     bilateral row's, else its former-relations row's) are read for diplomatic missions
     (:mod:`extractor.parse.missions`); the sentences that mention a mission but were not
-    understood are counted in one ``unread-missions`` diagnostic.
+    understood are counted in one ``unread-missions`` diagnostic. With ``kind_of``, each
+    relation's ``country_kind`` is what it says of the partner.
     """
     party = Party(subject, None, iso3_for(subject)) if subject else None
     found = NotesMissions()
-    former: dict[int, EstablishedDate] = {}  # a former row's date of beginning, by relation
-    noted: dict[int, RowRecord] = {}  # the former row whose notes a relation took, by relation
-    relations: dict[str, Relation] = {}
+    partners: dict[str, _Partner] = {}
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
     for row in rows:
@@ -199,25 +293,29 @@ def merge_rows(
         # Kingdom") is one relation: rows merge by the partner they resolve to, its ISO code, and
         # only without one by how they name it.
         key = f"iso:{iso3}" if iso3 else partner_key(row.country, row.country_article)
-        relation = relations.get(key)
-        if relation is None:
-            relation = relations[key] = Relation(
-                country=row.country,
-                country_article=row.country_article,
-                iso3=iso3,
-            )
-        _absorb(relation, row, diagnostics, party, found, former, noted)
+        partner = partners.get(key)
+        if partner is None:
+            partner = partners[key] = _Partner(row.country, row.country_article, iso3)
+        _absorb(partner, row, diagnostics, party, found)
         citations.extend(
-            Citation(country=relation.country, reference_number=use.reference_number, cell=use.cell, table=row.table)
+            Citation.model_validate(
+                {
+                    "country": partner.country,
+                    "reference_number": use.reference_number,
+                    "cell": use.cell,
+                    "table": row.table,
+                }
+            )
             for use in row.citations
         )
-    for relation in relations.values():
-        _choose_date(relation, former.get(id(relation)))
-        _timeline(relation)
-        if id(relation) in noted and not relation.in_bilateral_table:
+    for p in partners.values():
+        if p.noted is not None and not p.in_bilateral_table:
             # A former row's notes are read like any row's: their missions too (after every row, so
             # that notes a later bilateral row replaced are not counted).
-            _read_missions(relation, noted[id(relation)], party, found)
+            _read_missions(p, p.noted, party, found)
+    relations = [
+        _relation(p, kind_of(p.country, p.country_article, p.iso3) if kind_of else None) for p in partners.values()
+    ]
     if found.unread:
         diagnostics.append(
             Diagnostic(
@@ -227,4 +325,4 @@ def merge_rows(
                 f"as one ({found.read} were); they stay in the notes",
             )
         )
-    return list(relations.values()), citations, diagnostics
+    return relations, citations, diagnostics

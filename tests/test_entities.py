@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pycountry
 import pytest
 
-from extractor import extract_wikitext, make_source
+from extractor import article_from_document, extract_wikitext, make_source
 from extractor.countries import iso3_for, subject_of_title
 from extractor.entities import (
     EntityTable,
@@ -23,6 +23,9 @@ from extractor.entities import (
     with_entities,
 )
 from extractor.fetch.pageprops import resolve_titles
+from extractor.merge import merge_rows
+from extractor.models import Article
+from extractor.parse.wikitext.walk import parse_wikitext
 
 if TYPE_CHECKING:
     from extractor.batch import BatchReport
@@ -103,6 +106,25 @@ def test_an_article_carries_its_entities_and_each_row_its_kind() -> None:
     assert [(e.key, e.un_member_since) for e in article.entities] == [("Chile", 1945), ("Kosovo", None), ("Peru", 1945)]
     resolved = with_entities(article, {"Kosovo": PageIdentity("Kosovo", "Q1246")})
     assert [r.country_qid for r in resolved.relations] == [None, "Q1246"]
+
+
+@pytest.mark.parametrize("name", ["Kyrgyzstan", "the_United_Kingdom", "the_Holy_See", "India"])
+def test_an_extracted_article_has_the_entities_with_entities_would_add(name: str, corpus_dir: Path) -> None:
+    """The pipeline gives each relation its kind and the article its entities as it builds them: the
+    same as with_entities(article, {}) on the merge alone (kinds and entities left empty)."""
+    path = corpus_dir / f"Foreign_relations_of_{name}.wikitext"
+    source = make_source(path.stem.replace("_", " "), obtained="file")
+    document = parse_wikitext(path.read_text(encoding="utf-8"))
+    relations, citations, diagnostics = merge_rows(document.rows, subject_of_title(source.title))
+    assert {r.country_kind for r in relations} == {None}
+    plain = Article(
+        source=source,
+        relations=relations,
+        references=document.references,
+        citations=citations,
+        diagnostics=[*document.diagnostics, *diagnostics],
+    )
+    assert article_from_document(document, source) == with_entities(plain, {})
 
 
 class _Fetcher:
