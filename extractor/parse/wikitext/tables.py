@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
@@ -25,7 +26,8 @@ class Cell:
     tag: Tag
     header: bool
 
-    @property
+    # Cached: every reader of the cell asks for it (rendering, partners, main article, scans).
+    @cached_property
     def code(self) -> Wikicode:
         """The cell's content."""
         return self.tag.contents if self.tag.contents is not None else Wikicode([])

@@ -78,6 +78,12 @@ class _Walk:
     def __post_init__(self) -> None:
         self.lines = _Lines(self.text)
         self.scanner = Renderer(on_ref=self._number_only, on_table=self.table, on_footnote=self._footnote_only)
+        self._numbers: list[int] = []
+        self._cite_mark: str | None = None
+        self._citing = Renderer(on_ref=self._cite_ref, on_table=self.table, on_footnote=self._cite_footnote)
+        self._citing_marks = Renderer(
+            on_ref=self._cite_ref, on_table=self.table, on_footnote=self._cite_footnote, mark_links=True
+        )
 
     def _number_only(self, tag: Tag) -> None:
         self.registry.use(tag)
@@ -85,28 +91,34 @@ class _Walk:
     def _footnote_only(self, template: Template) -> None:
         self.registry.use_template(template)
 
-    def _citing(self, numbers: list[int], *, marks: bool = False) -> Renderer:
-        """A renderer that numbers references and collects the main group's numbers (footnote
-        groups are not citations of the dataset's references); with ``marks``, links and those
-        citations are marked in the text (:mod:`extractor.parse.marks`)."""
-        cite = CITE if marks else None
+    def _cite_ref(self, tag: Tag) -> str | None:
+        group, number = self.registry.use(tag)
+        if group is None:
+            self._numbers.append(number)
+            return self._cite_mark
+        return None
 
-        def on_ref(tag: Tag) -> str | None:
-            group, number = self.registry.use(tag)
+    def _cite_footnote(self, template: Template) -> str | None:
+        found = 0
+        for group, number in self.registry.use_template(template):
             if group is None:
-                numbers.append(number)
-                return cite
-            return None
+                self._numbers.append(number)
+                found += 1
+        return self._cite_mark * found if self._cite_mark else None
 
-        def on_footnote(template: Template) -> str | None:
-            found = 0
-            for group, number in self.registry.use_template(template):
-                if group is None:
-                    numbers.append(number)
-                    found += 1
-            return cite * found if cite else None
-
-        return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote, mark_links=marks)
+    def _cited(self, code: Wikicode, numbers: list[int], *, marks: bool = False) -> str:
+        """The text of ``code``, numbering its references and collecting the main group's numbers
+        into ``numbers`` (footnote groups are not citations of the dataset's references); with
+        ``marks``, links and those citations are marked in the text (:mod:`extractor.parse.marks`)."""
+        # Two renderers made once, and the list they collect into set per cell: a renderer per
+        # cell cost more than rendering a short cell. A table nested in the cell reads cells of
+        # its own meanwhile, hence the list and mark put back afterwards.
+        saved = self._numbers, self._cite_mark
+        self._numbers, self._cite_mark = numbers, CITE if marks else None
+        try:
+            return (self._citing_marks if marks else self._citing).text(code)
+        finally:
+            self._numbers, self._cite_mark = saved
 
     def document(self, code: Wikicode, *, definitions: bool = True) -> None:
         """Walk ``code`` in order; then (unless ``definitions`` is false) take its list-defined references."""
@@ -167,11 +179,11 @@ class _Walk:
     def read(self, cell: Cell, column: Column, cites: list[int] | None) -> Shown:
         """A read cell's text (and main article, for notes); its main-group citations into ``cites``."""
         # A cell carried down by a rowspan (no ``cites``) was numbered in its own row.
+        code = cell.code
         if column != "notes":
-            return Shown(_PLAIN.text(cell.code) if cites is None else self._citing(cites).text(cell.code))
-        renderer = _MARKING if cites is None else self._citing(cites, marks=True)
-        marked = renderer.text(cell.code)
-        return Shown(strip_marks(marked), main_article(cell.code), marked=marked)
+            return Shown(_PLAIN.text(code) if cites is None else self._cited(code, cites))
+        marked = _MARKING.text(code) if cites is None else self._cited(code, cites, marks=True)
+        return Shown(strip_marks(marked), main_article(code), marked=marked)
 
     def partners(self, cell: Cell) -> list[tuple[str, str | None]]:
         """The partners a country cell names."""
