@@ -25,8 +25,7 @@ from extractor.parse.wikitext.templates import (
     FLAG_MODULE,
     IMAGE_ONLY_FLAGS,
     code_text,
-    flag_arguments,
-    param_code,
+    flag_parts,
     positional,
     template_name,
 )
@@ -70,13 +69,12 @@ class _Scan:
 
 
 def _flag(scan: _Scan, template: Template, name: str) -> None:
-    args = flag_arguments(template, name) or []
+    shown, args = flag_parts(template, name)
     target = clean_spaces(_PLAIN.text(args[0])) if args else ""
     if name in IMAGE_ONLY_FLAGS:
         scan.image_flag = bool(target)
         scan.flag_target = target
         return
-    shown = param_code(template, "name")
     # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
     code_name = country_for_code(target) if target.isupper() else None
     if code_name is not None:

@@ -53,10 +53,9 @@ from extractor.parse.wikitext.templates import (
     WRAPPERS_FIRST,
     WRAPPERS_SECOND,
     code_text,
-    flag_arguments,
+    flag_parts,
     is_citation,
     link_address,
-    param_code,
     params_of,
     positional,
     positional_code,
@@ -323,10 +322,9 @@ class Renderer:
     def _flag(self, template: Template, name: str) -> str:
         if name in IMAGE_ONLY_FLAGS:
             return ""
-        shown = param_code(template, "name")
+        shown, args = flag_parts(template, name)
         if shown is not None:
             return self.text(shown)
-        args = flag_arguments(template, name) or []
         target = self.text(args[0]) if args else ""
         # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
         return (country_for_code(target) if target.strip().isupper() else None) or target

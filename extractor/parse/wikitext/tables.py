@@ -7,8 +7,7 @@ mwparserfromhell parses a table into ``tr``/``td``/``th`` tags; this module list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
@@ -25,12 +24,11 @@ class Cell:
 
     tag: Tag
     header: bool
+    #: The cell's content (read once: every reader of the cell asks for it).
+    code: Wikicode = field(init=False, repr=False, compare=False)
 
-    # Cached: every reader of the cell asks for it (rendering, partners, main article, scans).
-    @cached_property
-    def code(self) -> Wikicode:
-        """The cell's content."""
-        return self.tag.contents if self.tag.contents is not None else Wikicode([])
+    def __post_init__(self) -> None:
+        self.code = self.tag.contents if self.tag.contents is not None else Wikicode([])
 
     def span(self, name: str) -> int:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Heading, Tag, Template
+from mwparserfromhell.nodes import Heading, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import CellKind, Diagnostic
@@ -223,8 +223,9 @@ def list_definitions(
     the contents of each ``<references>…</references>``, then of each ``{{reflist|refs=…}}``, with their group."""
     tags: list[tuple[Wikicode, str | None]] = []
     templates: list[tuple[Wikicode, str | None]] = []
-    if "<references" in text.lower():
-        for tag in code.filter_tags(recursive=True, matches=lambda t: code_text(t.tag).strip().lower() == "references"):
+    expected = text.lower().count("<references")
+    if expected:
+        for tag in _reference_list_tags(code, expected):
             if tag.contents is not None:
                 tags.append((tag.contents, tag_attribute(tag, "group")))
     if _REFS_PARAMETER.search(text):
@@ -233,6 +234,32 @@ def list_definitions(
                 group = str(template.get("group").value).strip() if template.has("group") else None
                 templates.append((template.get("refs").value, group or None))
     return tags, templates
+
+
+def _is_reference_list(tag: Tag) -> bool:
+    return code_text(tag.tag).strip().lower() == "references"
+
+
+def _reference_list_tags(code: Wikicode, most: int) -> list[Tag]:
+    """The ``<references>`` tags of ``code`` at any depth, in document order, knowing that there
+    are at most ``most`` (each starts with ``<references`` in the text).
+
+    The reference lists are at the end of an article: the top-level nodes are searched from the
+    last, each as ``filter_tags`` searches it, until ``most`` are found. A search of the whole
+    tree was a third of the walk of a long article (the United Kingdom's).
+    """
+    found: list[list[Tag]] = []
+    count = 0
+    for node in reversed(code.nodes):
+        if count >= most:
+            break
+        if type(node) is Text:
+            continue  # no children
+        tags = Wikicode([node]).filter_tags(recursive=True, matches=_is_reference_list)
+        if tags:
+            found.append(tags)
+            count += len(tags)
+    return [tag for tags in reversed(found) for tag in tags]
 
 
 def parse_wikitext(text: str) -> ParsedDocument:
