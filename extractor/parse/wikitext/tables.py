@@ -28,11 +28,15 @@ class Cell:
     code: Wikicode = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.code = self.tag.contents if self.tag.contents is not None else Wikicode([])
+        contents = self.tag.contents
+        self.code = contents if contents is not None else Wikicode([])
 
     def span(self, name: str) -> int:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
-        for attribute in self.tag.attributes:
+        attributes = self.tag.attributes
+        if not attributes:
+            return 1  # most cells: asked twice per cell by the layout
+        for attribute in attributes:
             if code_text(attribute.name).strip().lower() == name:
                 return span_value(code_text(attribute.value) if attribute.value is not None else None)
         return 1
@@ -55,8 +59,10 @@ def _cells(nodes: Sequence[object]) -> list[Cell]:
     for node in nodes:
         if isinstance(node, Tag):
             name = code_text(node.tag).lower()
-            if name in {"td", "th"}:
-                cells.append(Cell(node, name == "th"))
+            if name == "td":
+                cells.append(Cell(node, False))
+            elif name == "th":
+                cells.append(Cell(node, True))
     return cells
 
 
