@@ -75,8 +75,7 @@ def read_table(table: Tag) -> Table:
     row_tags: list[Tag | None] = []
     loose: list[Cell] = []
     caption: Cell | None = None
-    for node in _row_level(table):
-        name = code_text(node.tag).lower()
+    for name, node in _row_level(table):
         if name in {"td", "th"}:
             cell = Cell(node, name == "th")
             if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
@@ -100,15 +99,17 @@ def read_table(table: Tag) -> Table:
     return Table(caption, rows, row_tags)
 
 
-def _row_level(table: Tag) -> list[Tag]:
-    """The tags at row level: the table's own, and those inside HTML <thead>/<tbody>/<tfoot>."""
+def _row_level(table: Tag) -> list[tuple[str, Tag]]:
+    """The tags at row level, with their lower-case names: the table's own, and those inside
+    HTML <thead>/<tbody>/<tfoot>."""
     tags = []
     for node in table.contents.nodes if table.contents is not None else []:
         if isinstance(node, Tag):
-            if code_text(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
-                tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
+            name = code_text(node.tag).lower()
+            if name in {"thead", "tbody", "tfoot"} and node.contents is not None:
+                tags += [(code_text(n.tag).lower(), n) for n in node.contents.nodes if isinstance(n, Tag)]
             else:
-                tags.append(node)
+                tags.append((name, node))
     return tags
 
 
