@@ -38,6 +38,7 @@ __all__ = ["Walk", "close_open_tables", "list_definitions", "parse_wikitext"]
 _UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
 _REFERENCE_LISTS = frozenset({"reflist", "notelist", "references"})
 _REFS_PARAMETER = re.compile(r"\|\s*refs\s*=")
+_REFERENCES_OPEN = re.compile("<references", re.IGNORECASE)
 _PLAIN = Renderer()
 # MediaWiki's table lines (Parser::handleTables): ``{|`` opens a table and ``|}`` closes one when
 # they start a line, after any indent (``:{|``) and spaces.
@@ -223,12 +224,14 @@ def list_definitions(
     the contents of each ``<references>…</references>``, then of each ``{{reflist|refs=…}}``, with their group."""
     tags: list[tuple[Wikicode, str | None]] = []
     templates: list[tuple[Wikicode, str | None]] = []
-    expected = text.lower().count("<references")
+    # Counted without text.lower(): lowering a long text of non-ASCII letters is costly. The
+    # case-insensitive pattern matches wherever the lowered text has "<references" (and maybe more).
+    expected = len(_REFERENCES_OPEN.findall(text))
     if expected:
         for tag in _reference_list_tags(code, expected):
             if tag.contents is not None:
                 tags.append((tag.contents, tag_attribute(tag, "group")))
-    if _REFS_PARAMETER.search(text):
+    if "refs" in text and _REFS_PARAMETER.search(text):  # a substring search first: faster
         for template in code.filter_templates(recursive=True):
             if template_name(template) in _REFERENCE_LISTS and template.has("refs"):
                 group = str(template.get("group").value).strip() if template.has("group") else None
