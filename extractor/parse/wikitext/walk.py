@@ -42,8 +42,7 @@ _REFERENCES_OPEN = re.compile("<references", re.IGNORECASE)
 _PLAIN = Renderer()
 # MediaWiki's table lines (Parser::handleTables): ``{|`` opens a table and ``|}`` closes one when
 # they start a line, after any indent (``:{|``) and spaces.
-_TABLE_OPEN = re.compile(r"[ \t]*:*[ \t]*\{\|")
-_TABLE_CLOSE = re.compile(r"[ \t]*:*[ \t]*\|\}")
+_TABLE_INDENT = re.compile(r"[ \t]*:*[ \t]*")
 _MARKING = Renderer(mark_links=True)
 
 
@@ -297,19 +296,33 @@ def close_open_tables(text: str) -> str:
     if "{|" not in text:
         return text
     depth = 0
-    out: list[str] = []
-    for line in text.split("\n"):
-        if _TABLE_OPEN.match(line):
-            depth += 1
-        elif depth and _TABLE_CLOSE.match(line):
-            depth -= 1
-        out.append(line)
-    if depth:
-        if out and out[-1] == "":
-            out.pop()
-        out.extend(["|}"] * depth)
-        return "\n".join(out) + ("\n" if text.endswith("\n") else "")
-    return "\n".join(out)
+    # Only the lines opening or closing a table count: the few "{|" and "|}" are found by substring
+    # search and their lines' starts checked, where a match per line of a long article cost more
+    # than the walk's reading of a short table.
+    marks = sorted([(at, True) for at in _occurrences(text, "{|")] + [(at, False) for at in _occurrences(text, "|}")])
+    for at, opens in marks:
+        if _TABLE_INDENT.fullmatch(text, text.rfind("\n", 0, at) + 1, at):
+            if opens:
+                depth += 1
+            elif depth:
+                depth -= 1
+    if not depth:
+        return text
+    out = text.split("\n")
+    if out[-1] == "":
+        out.pop()
+    out.extend(["|}"] * depth)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where ``part`` starts in ``text``, overlapping occurrences included."""
+    found = []
+    at = text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
 
 
 def _parse(text: str) -> ParsedDocument:
