@@ -123,6 +123,8 @@ class _Walk:
     def document(self, code: Wikicode, *, definitions: bool = True) -> None:
         """Walk ``code`` in order; then (unless ``definitions`` is false) take its list-defined references."""
         for node in code.nodes:
+            if type(node) is Text:
+                continue  # most of an article's nodes: nothing in them to number or read
             try:
                 if isinstance(node, Heading):
                     self.section = clean_spaces(_PLAIN.text(node.title))
