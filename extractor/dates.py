@@ -70,12 +70,7 @@ class ParsedDate:
     @property
     def iso(self) -> str:
         """ISO 8601 at the date's precision: ``1992-10-06``, ``1993-01`` or ``1992``."""
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-            if self.day is not None:
-                text += f"-{self.day:02d}"
-        return text
+        return _iso(self.year, self.month, self.day)
 
     def agrees_with(self, other: ParsedDate) -> bool:
         """True when both dates are equal at the coarser of their two precisions."""
@@ -86,6 +81,17 @@ class ParsedDate:
         if self.month != other.month:
             return False
         return self.day is None or other.day is None or self.day == other.day
+
+
+# Pure: asked twice per dated row (the date, its event), for dates that recur across rows.
+@lru_cache(maxsize=8192)
+def _iso(year: int, month: int | None, day: int | None) -> str:
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
 
 
 def _month_number(word: str) -> int | None:

@@ -301,13 +301,14 @@ def read_relation_table(
         for cell in row:
             reader.scan(cell)
     grid = expand(rows)
+    order = sorted(layout.columns.items(), key=lambda item: item[1])
     previous: CellT | None = None
     for index in range(header_index + 1, len(rows)):
         line = reader.line_of(rows[index])
         if memo is None:
-            previous = _row(reader, rows[index], grid[index], layout, section, line, previous)
+            previous = _row(reader, rows[index], grid[index], layout, section, line, previous, order)
         else:
-            read = functools.partial(_row, reader, rows[index], grid[index], layout, section, line, previous)
+            read = functools.partial(_row, reader, rows[index], grid[index], layout, section, line, previous, order)
             previous = memo.row(read, rows[index], grid[index], layout, section, line, previous)
     return True
 
@@ -320,8 +321,11 @@ def _row(
     section: str | None,
     line: int | None,
     previous: CellT | None,
+    order: list[tuple[Column, int]],
 ) -> CellT | None:
-    """Read one body row; return its country cell (a rowspan carries it into the next rows)."""
+    """Read one body row; return its country cell (a rowspan carries it into the next rows).
+
+    ``order`` is the layout's columns from left to right (a fact of the table, sorted once)."""
     country_cell = placed.get(layout.columns["country"])
     own = {id(cell) for cell in cells}
     if (
@@ -335,7 +339,7 @@ def _row(
         for cell in cells:
             reader.scan(cell)
         return previous
-    shown, citations = _read_cells(reader, cells, placed, layout)
+    shown, citations = _read_cells(reader, cells, placed, layout, order)
     partners = reader.partners(country_cell)
     records = [
         RowRecord(table=layout.kind, country=name, country_article=article, section=section, line=line)
@@ -354,12 +358,16 @@ def _row(
 
 
 def _read_cells(
-    reader: RowReader[CellT, CiteT], cells: list[CellT], placed: dict[int, CellT], layout: Layout
+    reader: RowReader[CellT, CiteT],
+    cells: list[CellT],
+    placed: dict[int, CellT],
+    layout: Layout,
+    order: list[tuple[Column, int]],
 ) -> tuple[dict[Column, Shown], list[tuple[CellKind, CiteT]]]:
     """Read the row's cells in document order: read columns cite, the others are only scanned."""
     # A cell spanning several layout columns is read as the leftmost of them.
     column_of: dict[int, Column] = {}
-    for column, index in sorted(layout.columns.items(), key=lambda item: item[1]):
+    for column, index in order:
         cell = placed.get(index)
         if cell is not None and id(cell) not in column_of:
             column_of[id(cell)] = column
@@ -372,7 +380,9 @@ def _read_cells(
         else:
             cites: list[CiteT] = []
             shown[read_as] = reader.read(cell, read_as, cites)
-            citations.extend((_CELL_KIND[read_as], cite) for cite in cites)
+            if cites:
+                kind = _CELL_KIND[read_as]
+                citations.extend([(kind, cite) for cite in cites])
     for column, index in layout.columns.items():
         carried = placed.get(index)
         if column not in shown and carried is not None and column_of.get(id(carried)) == column:

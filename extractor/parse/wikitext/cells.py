@@ -14,6 +14,7 @@ partner; two flags on their own lines (``{{flag|A}}{{pb}}{{flag|B}}``) are two p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mwparserfromhell.nodes import Tag, Template, Text, Wikilink
@@ -25,8 +26,7 @@ from extractor.parse.wikitext.templates import (
     FLAG_MODULE,
     IMAGE_ONLY_FLAGS,
     code_text,
-    flag_arguments,
-    param_code,
+    flag_parts,
     positional,
     template_name,
 )
@@ -70,13 +70,12 @@ class _Scan:
 
 
 def _flag(scan: _Scan, template: Template, name: str) -> None:
-    args = flag_arguments(template, name) or []
+    shown, args = flag_parts(template, name)
     target = clean_spaces(_PLAIN.text(args[0])) if args else ""
     if name in IMAGE_ONLY_FLAGS:
         scan.image_flag = bool(target)
         scan.flag_target = target
         return
-    shown = param_code(template, "name")
     # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
     code_name = country_for_code(target) if target.isupper() else None
     if code_name is not None:
@@ -143,13 +142,36 @@ def _page_title(target: str) -> str:
 
 def main_article(code: Wikicode) -> str | None:
     """The notes cell's main article: a ``{{Main}}``-like hatnote, else a leading "See [[X]]" line."""
-    for template in code.filter_templates(recursive=False):
-        if template_name(template) in _MAIN_TEMPLATES:
-            args = positional(template)
+    for node in code.nodes:  # code.filter_templates(recursive=False), without its generators
+        if isinstance(node, Template) and template_name(node) in _MAIN_TEMPLATES:
+            args = positional(node)
             if args and args[0]:
                 return _page_title(args[0])
-    for line in str(code).splitlines():
+    for line in _lines(code):
         match = _SEE_LINE.match(line)
         if match:
             return _page_title(match.group(1))
     return None
+
+
+def _lines(code: Wikicode) -> Iterator[str]:
+    """The lines of ``str(code)`` in order (and maybe some empty ones more), made as they are read.
+
+    A "See" line is at the top of the notes it leads: the wikitext of the rest of a long cell
+    (its citations above all) need not be made to find it. A line break split between two
+    nodes ("\\r" then "\\n") gives one empty line more, which no pattern of a line matches.
+    """
+    pending: list[str] = []  # the pieces of the line not ended yet
+    for node in code.nodes:
+        chunk = node.value if type(node) is Text else str(node)
+        lines = chunk.splitlines()
+        ended = chunk[-1:].splitlines() == [""]  # the chunk ends with a line break
+        last = "" if ended else (lines.pop() if lines else "")
+        if lines:
+            lines[0] = "".join(pending) + lines[0]
+            pending = []
+            yield from lines
+        if not ended:
+            pending.append(last)
+    if any(pending):
+        yield "".join(pending)

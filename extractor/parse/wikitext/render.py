@@ -20,6 +20,7 @@ import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from mwparserfromhell.nodes import (
     Argument,
@@ -52,10 +53,9 @@ from extractor.parse.wikitext.templates import (
     WRAPPERS_FIRST,
     WRAPPERS_SECOND,
     code_text,
-    flag_arguments,
+    flag_parts,
     is_citation,
     link_address,
-    param_code,
     params_of,
     positional,
     positional_code,
@@ -263,29 +263,33 @@ class Renderer:
 
     def text(self, code: Wikicode) -> str:
         """The plain text of ``code``."""
-        return "".join([self.node(node) for node in code.nodes])
+        # Most nodes are text: they are their own rendering, without the dispatch of :meth:`node`.
+        return "".join([node.value if type(node) is Text else self.node(node) for node in code.nodes])
 
     def scan(self, code: Wikicode) -> None:
         """Make the callbacks :meth:`text` would make, in the same order, without producing text."""
         for node in code.nodes:
-            self.scan_node(node)
+            scan = _SCANS.get(type(node))
+            if scan is None:
+                self.scan_node(node)
+            elif scan is not _skip:
+                scan(self, node)
 
     def scan_node(self, node: Node) -> None:
         """:meth:`scan` for one node."""
-        if isinstance(node, Text | Comment | HTMLEntity | Argument):
-            return
-        if isinstance(node, Tag):
-            self._scan_tag(node)
-        elif isinstance(node, Template):
-            self._scan_template(node)
-        elif isinstance(node, Wikilink):
-            if node.text is not None:
-                self.scan(node.text)
-        elif isinstance(node, ExternalLink):
-            if node.title is not None:
-                self.scan(node.title)
-        elif isinstance(node, Heading):
-            self.scan(node.title)
+        scan = _SCANS.get(type(node)) or _by_kind(_SCANS, node, _skip)
+        scan(self, node)
+
+    def _scan_wikilink(self, link: Wikilink) -> None:
+        if link.text is not None:
+            self.scan(link.text)
+
+    def _scan_external_link(self, link: ExternalLink) -> None:
+        if link.title is not None:
+            self.scan(link.title)
+
+    def _scan_heading(self, heading: Heading) -> None:
+        self.scan(heading.title)
 
     def _scan_tag(self, tag: Tag) -> None:
         name = code_text(tag.tag).strip().lower()
@@ -318,10 +322,9 @@ class Renderer:
     def _flag(self, template: Template, name: str) -> str:
         if name in IMAGE_ONLY_FLAGS:
             return ""
-        shown = param_code(template, "name")
+        shown, args = flag_parts(template, name)
         if shown is not None:
             return self.text(shown)
-        args = flag_arguments(template, name) or []
         target = self.text(args[0]) if args else ""
         # Flag templates take country codes too: {{flag|CAR}} shows "Central African Republic".
         return (country_for_code(target) if target.strip().isupper() else None) or target
@@ -387,35 +390,81 @@ class Renderer:
 
     def node(self, node: Node) -> str:
         """The plain text of one node."""
-        if isinstance(node, Text):
-            return str(node.value)
-        if isinstance(node, Template):
-            return self._template(node)
-        if isinstance(node, Tag):
-            return self._tag(node)
-        if isinstance(node, Wikilink):
-            if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
-                if node.text is not None:
-                    self.scan(node.text)  # a thumbnail's caption still numbers its refs
-                return ""
-            label = self.text(node.text) if node.text is not None else self.text(node.title).lstrip(":")
-            if self.mark_links:
-                return link_mark(_link_target(self.text(node.title)), label)
-            return label
-        if isinstance(node, HTMLEntity):
-            return html.unescape(str(node))
-        if isinstance(node, ExternalLink):
-            if node.title is not None:
-                return self.text(node.title)
-            if node.brackets:
-                return ""
-            # A free URL ends where a template begins ("http://x.org{{dead link}}"): MediaWiki expands
-            # the template first, and its output is not part of the address.
-            nodes = node.url.nodes
-            leading = 0
-            while leading < len(nodes) and isinstance(nodes[leading], Text):
-                leading += 1
-            return link_address(node) + "".join(self.node(n) for n in nodes[leading:])
-        if isinstance(node, Heading):
+        render = _RENDERS.get(type(node)) or _by_kind(_RENDERS, node, _nothing)
+        return render(self, node)
+
+    def _text_node(self, node: Text) -> str:
+        return str(node.value)
+
+    def _wikilink(self, node: Wikilink) -> str:
+        if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
+            if node.text is not None:
+                self.scan(node.text)  # a thumbnail's caption still numbers its refs
+            return ""
+        label = self.text(node.text) if node.text is not None else self.text(node.title).lstrip(":")
+        if self.mark_links:
+            return link_mark(_link_target(self.text(node.title)), label)
+        return label
+
+    def _html_entity(self, node: HTMLEntity) -> str:
+        return html.unescape(str(node))
+
+    def _external_link(self, node: ExternalLink) -> str:
+        if node.title is not None:
             return self.text(node.title)
-        return ""
+        if node.brackets:
+            return ""
+        # A free URL ends where a template begins ("http://x.org{{dead link}}"): MediaWiki expands
+        # the template first, and its output is not part of the address.
+        nodes = node.url.nodes
+        leading = 0
+        while leading < len(nodes) and isinstance(nodes[leading], Text):
+            leading += 1
+        return link_address(node) + "".join(self.node(n) for n in nodes[leading:])
+
+    def _heading(self, node: Heading) -> str:
+        return self.text(node.title)
+
+
+def _nothing(renderer: Renderer, node: Node) -> str:
+    return ""
+
+
+def _skip(renderer: Renderer, node: Node) -> None:
+    return None
+
+
+_Handler = TypeVar("_Handler")
+
+
+def _by_kind(handlers: dict[type[Node], _Handler], node: Node, default: _Handler) -> _Handler:
+    """The handler of the first node type ``node`` is an instance of (for subclasses of node types)."""
+    for kind, handler in handlers.items():
+        if isinstance(node, kind):
+            return handler
+    return default
+
+
+# Each node type's rendering and scan, looked up by type: the renderer's most frequent call, which
+# a chain of isinstance tests would make several times per node. A subclass of a node type (none
+# in mwparserfromhell today) is found by isinstance, in this order; other nodes render as nothing.
+_RENDERS: dict[type[Node], Callable[[Renderer, Any], str]] = {
+    Text: Renderer._text_node,
+    Template: Renderer._template,
+    Tag: Renderer._tag,
+    Wikilink: Renderer._wikilink,
+    HTMLEntity: Renderer._html_entity,
+    ExternalLink: Renderer._external_link,
+    Heading: Renderer._heading,
+}
+_SCANS: dict[type[Node], Callable[[Renderer, Any], None]] = {
+    Text: _skip,
+    Comment: _skip,
+    HTMLEntity: _skip,
+    Argument: _skip,
+    Tag: Renderer._scan_tag,
+    Template: Renderer._scan_template,
+    Wikilink: Renderer._scan_wikilink,
+    ExternalLink: Renderer._scan_external_link,
+    Heading: Renderer._scan_heading,
+}

@@ -7,7 +7,7 @@ mwparserfromhell parses a table into ``tr``/``td``/``th`` tags; this module list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
@@ -24,15 +24,19 @@ class Cell:
 
     tag: Tag
     header: bool
+    #: The cell's content (read once: every reader of the cell asks for it).
+    code: Wikicode = field(init=False, repr=False, compare=False)
 
-    @property
-    def code(self) -> Wikicode:
-        """The cell's content."""
-        return self.tag.contents if self.tag.contents is not None else Wikicode([])
+    def __post_init__(self) -> None:
+        contents = self.tag.contents
+        self.code = contents if contents is not None else Wikicode([])
 
     def span(self, name: str) -> int:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
-        for attribute in self.tag.attributes:
+        attributes = self.tag.attributes
+        if not attributes:
+            return 1  # most cells: asked twice per cell by the layout
+        for attribute in attributes:
             if code_text(attribute.name).strip().lower() == name:
                 return span_value(code_text(attribute.value) if attribute.value is not None else None)
         return 1
@@ -55,8 +59,10 @@ def _cells(nodes: Sequence[object]) -> list[Cell]:
     for node in nodes:
         if isinstance(node, Tag):
             name = code_text(node.tag).lower()
-            if name in {"td", "th"}:
-                cells.append(Cell(node, name == "th"))
+            if name == "td":
+                cells.append(Cell(node, False))
+            elif name == "th":
+                cells.append(Cell(node, True))
     return cells
 
 
@@ -69,8 +75,7 @@ def read_table(table: Tag) -> Table:
     row_tags: list[Tag | None] = []
     loose: list[Cell] = []
     caption: Cell | None = None
-    for node in _row_level(table):
-        name = code_text(node.tag).lower()
+    for name, node in _row_level(table):
         if name in {"td", "th"}:
             cell = Cell(node, name == "th")
             if not rows and not loose and caption is None and not cell.header and _is_caption(cell):
@@ -94,15 +99,17 @@ def read_table(table: Tag) -> Table:
     return Table(caption, rows, row_tags)
 
 
-def _row_level(table: Tag) -> list[Tag]:
-    """The tags at row level: the table's own, and those inside HTML <thead>/<tbody>/<tfoot>."""
+def _row_level(table: Tag) -> list[tuple[str, Tag]]:
+    """The tags at row level, with their lower-case names: the table's own, and those inside
+    HTML <thead>/<tbody>/<tfoot>."""
     tags = []
     for node in table.contents.nodes if table.contents is not None else []:
         if isinstance(node, Tag):
-            if code_text(node.tag).lower() in {"thead", "tbody", "tfoot"} and node.contents is not None:
-                tags += [n for n in node.contents.nodes if isinstance(n, Tag)]
+            name = code_text(node.tag).lower()
+            if name in {"thead", "tbody", "tfoot"} and node.contents is not None:
+                tags += [(code_text(n.tag).lower(), n) for n in node.contents.nodes if isinstance(n, Tag)]
             else:
-                tags.append(node)
+                tags.append((name, node))
     return tags
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "WRAPPERS_SECOND",
     "code_text",
     "flag_arguments",
+    "flag_parts",
     "is_citation",
     "link_address",
     "param",
@@ -198,6 +199,21 @@ def flag_arguments(template: Template, name: str | None = None) -> list[Wikicode
     if name == FLAG_MODULE:
         return positional_code(template)[1:]
     return None
+
+
+def flag_parts(template: Template, name: str) -> tuple[Wikicode | None, list[Wikicode]]:
+    """A flag-like template's ``name=`` (as :func:`param_code` gives it) and its
+    :func:`flag_arguments`, in one pass over its parameters: both are read for every partner."""
+    shown: Wikicode | None = None
+    args: list[Wikicode] = []
+    for parameter in template.params:
+        if not parameter.showkey:
+            args.append(parameter.value)
+        elif code_text(parameter.name).strip() == "name":
+            shown = parameter.value  # a repeated name keeps its last value, as in params_of
+    if shown is not None and not _strip_value(code_text(shown)):
+        shown = None
+    return shown, args[1:] if name == FLAG_MODULE else args
 
 
 def link_address(link: ExternalLink) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Heading, Tag, Template
+from mwparserfromhell.nodes import Heading, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import CellKind, Diagnostic
@@ -38,11 +38,11 @@ __all__ = ["Walk", "close_open_tables", "list_definitions", "parse_wikitext"]
 _UNKNOWN_CODE = re.compile(r"\{\{\s*([A-Z]{2,5})\s*\}\}")
 _REFERENCE_LISTS = frozenset({"reflist", "notelist", "references"})
 _REFS_PARAMETER = re.compile(r"\|\s*refs\s*=")
+_REFERENCES_OPEN = re.compile("<references", re.IGNORECASE)
 _PLAIN = Renderer()
 # MediaWiki's table lines (Parser::handleTables): ``{|`` opens a table and ``|}`` closes one when
 # they start a line, after any indent (``:{|``) and spaces.
-_TABLE_OPEN = re.compile(r"[ \t]*:*[ \t]*\{\|")
-_TABLE_CLOSE = re.compile(r"[ \t]*:*[ \t]*\|\}")
+_TABLE_INDENT = re.compile(r"[ \t]*:*[ \t]*")
 _MARKING = Renderer(mark_links=True)
 
 
@@ -78,6 +78,12 @@ class _Walk:
     def __post_init__(self) -> None:
         self.lines = _Lines(self.text)
         self.scanner = Renderer(on_ref=self._number_only, on_table=self.table, on_footnote=self._footnote_only)
+        self._numbers: list[int] = []
+        self._cite_mark: str | None = None
+        self._citing = Renderer(on_ref=self._cite_ref, on_table=self.table, on_footnote=self._cite_footnote)
+        self._citing_marks = Renderer(
+            on_ref=self._cite_ref, on_table=self.table, on_footnote=self._cite_footnote, mark_links=True
+        )
 
     def _number_only(self, tag: Tag) -> None:
         self.registry.use(tag)
@@ -85,32 +91,40 @@ class _Walk:
     def _footnote_only(self, template: Template) -> None:
         self.registry.use_template(template)
 
-    def _citing(self, numbers: list[int], *, marks: bool = False) -> Renderer:
-        """A renderer that numbers references and collects the main group's numbers (footnote
-        groups are not citations of the dataset's references); with ``marks``, links and those
-        citations are marked in the text (:mod:`extractor.parse.marks`)."""
-        cite = CITE if marks else None
+    def _cite_ref(self, tag: Tag) -> str | None:
+        group, number = self.registry.use(tag)
+        if group is None:
+            self._numbers.append(number)
+            return self._cite_mark
+        return None
 
-        def on_ref(tag: Tag) -> str | None:
-            group, number = self.registry.use(tag)
+    def _cite_footnote(self, template: Template) -> str | None:
+        found = 0
+        for group, number in self.registry.use_template(template):
             if group is None:
-                numbers.append(number)
-                return cite
-            return None
+                self._numbers.append(number)
+                found += 1
+        return self._cite_mark * found if self._cite_mark else None
 
-        def on_footnote(template: Template) -> str | None:
-            found = 0
-            for group, number in self.registry.use_template(template):
-                if group is None:
-                    numbers.append(number)
-                    found += 1
-            return cite * found if cite else None
-
-        return Renderer(on_ref=on_ref, on_table=self.table, on_footnote=on_footnote, mark_links=marks)
+    def _cited(self, code: Wikicode, numbers: list[int], *, marks: bool = False) -> str:
+        """The text of ``code``, numbering its references and collecting the main group's numbers
+        into ``numbers`` (footnote groups are not citations of the dataset's references); with
+        ``marks``, links and those citations are marked in the text (:mod:`extractor.parse.marks`)."""
+        # Two renderers made once, and the list they collect into set per cell: a renderer per
+        # cell cost more than rendering a short cell. A table nested in the cell reads cells of
+        # its own meanwhile, hence the list and mark put back afterwards.
+        saved = self._numbers, self._cite_mark
+        self._numbers, self._cite_mark = numbers, CITE if marks else None
+        try:
+            return (self._citing_marks if marks else self._citing).text(code)
+        finally:
+            self._numbers, self._cite_mark = saved
 
     def document(self, code: Wikicode, *, definitions: bool = True) -> None:
         """Walk ``code`` in order; then (unless ``definitions`` is false) take its list-defined references."""
         for node in code.nodes:
+            if type(node) is Text:
+                continue  # most of an article's nodes: nothing in them to number or read
             try:
                 if isinstance(node, Heading):
                     self.section = clean_spaces(_PLAIN.text(node.title))
@@ -167,11 +181,11 @@ class _Walk:
     def read(self, cell: Cell, column: Column, cites: list[int] | None) -> Shown:
         """A read cell's text (and main article, for notes); its main-group citations into ``cites``."""
         # A cell carried down by a rowspan (no ``cites``) was numbered in its own row.
+        code = cell.code
         if column != "notes":
-            return Shown(_PLAIN.text(cell.code) if cites is None else self._citing(cites).text(cell.code))
-        renderer = _MARKING if cites is None else self._citing(cites, marks=True)
-        marked = renderer.text(cell.code)
-        return Shown(strip_marks(marked), main_article(cell.code), marked=marked)
+            return Shown(_PLAIN.text(code) if cites is None else self._cited(code, cites))
+        marked = _MARKING.text(code) if cites is None else self._cited(code, cites, marks=True)
+        return Shown(strip_marks(marked), main_article(code), marked=marked)
 
     def partners(self, cell: Cell) -> list[tuple[str, str | None]]:
         """The partners a country cell names."""
@@ -211,16 +225,45 @@ def list_definitions(
     the contents of each ``<references>…</references>``, then of each ``{{reflist|refs=…}}``, with their group."""
     tags: list[tuple[Wikicode, str | None]] = []
     templates: list[tuple[Wikicode, str | None]] = []
-    if "<references" in text.lower():
-        for tag in code.filter_tags(recursive=True, matches=lambda t: code_text(t.tag).strip().lower() == "references"):
+    # Counted without text.lower(): lowering a long text of non-ASCII letters is costly. The
+    # case-insensitive pattern matches wherever the lowered text has "<references" (and maybe more).
+    expected = len(_REFERENCES_OPEN.findall(text))
+    if expected:
+        for tag in _reference_list_tags(code, expected):
             if tag.contents is not None:
                 tags.append((tag.contents, tag_attribute(tag, "group")))
-    if _REFS_PARAMETER.search(text):
+    if "refs" in text and _REFS_PARAMETER.search(text):  # a substring search first: faster
         for template in code.filter_templates(recursive=True):
             if template_name(template) in _REFERENCE_LISTS and template.has("refs"):
                 group = str(template.get("group").value).strip() if template.has("group") else None
                 templates.append((template.get("refs").value, group or None))
     return tags, templates
+
+
+def _is_reference_list(tag: Tag) -> bool:
+    return code_text(tag.tag).strip().lower() == "references"
+
+
+def _reference_list_tags(code: Wikicode, most: int) -> list[Tag]:
+    """The ``<references>`` tags of ``code`` at any depth, in document order, knowing that there
+    are at most ``most`` (each starts with ``<references`` in the text).
+
+    The reference lists are at the end of an article: the top-level nodes are searched from the
+    last, each as ``filter_tags`` searches it, until ``most`` are found. A search of the whole
+    tree was a third of the walk of a long article (the United Kingdom's).
+    """
+    found: list[list[Tag]] = []
+    count = 0
+    for node in reversed(code.nodes):
+        if count >= most:
+            break
+        if type(node) is Text:
+            continue  # no children
+        tags = Wikicode([node]).filter_tags(recursive=True, matches=_is_reference_list)
+        if tags:
+            found.append(tags)
+            count += len(tags)
+    return [tag for tags in reversed(found) for tag in tags]
 
 
 def parse_wikitext(text: str) -> ParsedDocument:
@@ -255,19 +298,33 @@ def close_open_tables(text: str) -> str:
     if "{|" not in text:
         return text
     depth = 0
-    out: list[str] = []
-    for line in text.split("\n"):
-        if _TABLE_OPEN.match(line):
-            depth += 1
-        elif depth and _TABLE_CLOSE.match(line):
-            depth -= 1
-        out.append(line)
-    if depth:
-        if out and out[-1] == "":
-            out.pop()
-        out.extend(["|}"] * depth)
-        return "\n".join(out) + ("\n" if text.endswith("\n") else "")
-    return "\n".join(out)
+    # Only the lines opening or closing a table count: the few "{|" and "|}" are found by substring
+    # search and their lines' starts checked, where a match per line of a long article cost more
+    # than the walk's reading of a short table.
+    marks = sorted([(at, True) for at in _occurrences(text, "{|")] + [(at, False) for at in _occurrences(text, "|}")])
+    for at, opens in marks:
+        if _TABLE_INDENT.fullmatch(text, text.rfind("\n", 0, at) + 1, at):
+            if opens:
+                depth += 1
+            elif depth:
+                depth -= 1
+    if not depth:
+        return text
+    out = text.split("\n")
+    if out[-1] == "":
+        out.pop()
+    out.extend(["|}"] * depth)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where ``part`` starts in ``text``, overlapping occurrences included."""
+    found = []
+    at = text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
 
 
 def _parse(text: str) -> ParsedDocument:
