@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from extractor.countries import iso3_for
 from extractor.text import clean_spaces
@@ -31,12 +31,29 @@ class Party:
     def names(self, phrase: str) -> bool:
         """Whether ``phrase`` (cleaned: no article, no possessive) names this side."""
         key = phrase.casefold()
-        if key in {self.name.casefold(), (self.article or "").casefold()}:
+        if key in self._own_names:
             return True
         code = country_code(phrase)
         if code is not None:
             return code == self.iso3
-        return _is_demonym(key, self)
+        return key in self._demonyms
+
+    # Made once per party, not per phrase: a notes cell asks about a party for every name it reads.
+    @cached_property
+    def _own_names(self) -> frozenset[str]:
+        return frozenset({self.name.casefold(), (self.article or "").casefold()})
+
+    @cached_property
+    def _demonyms(self) -> frozenset[str]:
+        """The party's demonyms, case-folded: from the table, and derived from its name."""
+        found = set(_DEMONYMS.get(self.iso3, ()) if self.iso3 is not None else ())
+        name = self.name.casefold()
+        if len(name) >= 4:
+            stem = name[:-1] if name[-1] in "aeiouy" else name
+            derived = {name + "n", name + "ian", stem + "ian", stem + "an", name + "ese", stem + "ese", name + "i"}
+            # A derived demonym is one word ("new zealand" is only in the table).
+            found |= {word for word in derived if " " not in word}
+        return frozenset(found)
 
 
 # Short forms the ISO lookup does not know (pycountry knows "US" but not "UK").
@@ -92,17 +109,6 @@ _DEMONYMS: dict[str, tuple[str, ...]] = {
     "LUX": ("luxembourgish",),
     "MLT": ("maltese",),
 }
-
-
-def _is_demonym(word: str, party: Party) -> bool:
-    """Whether ``word`` (case-folded) is the party's demonym: from the table, or derived from its name."""
-    if party.iso3 is not None and word in _DEMONYMS.get(party.iso3, ()):
-        return True
-    name = party.name.casefold()
-    if len(name) < 4 or " " in word:
-        return False
-    stem = name[:-1] if name[-1] in "aeiouy" else name
-    return word in {name + "n", name + "ian", stem + "ian", stem + "an", name + "ese", stem + "ese", name + "i"}
 
 
 @lru_cache(maxsize=8192)  # the same few names recur in every row of an article
