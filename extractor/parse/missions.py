@@ -26,8 +26,10 @@ would not know which country "its" or "both countries" are, and the shapes are f
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.models import Mission, MissionKind
 from extractor.parse.marks import Marked
@@ -131,29 +133,42 @@ def _abbreviated(text: str) -> bool:
     return _ABBREVIATION.search(text, max(0, len(text) - 8)) is not None
 
 
-# How MENTION can be ruled out in C: every match holds one of these stems, lower-cased, except
-# that the regex (not str.lower) also folds these three letters to "s" and "i". A sentence whose
-# lower case holds no stem, and that has none of them, mentions no mission: 5 times cheaper than
-# MENTION's search, which tries its words at every offset (a case-insensitive pattern gets no
-# fast first-character scan), and most sentences of long notes name no mission.
-_MENTION_STEMS = ("embass", "consul", "commission", "accredited", "legation")
-_ODD_FOLDS = ("ſ", "ı", "İ")
-
-
 def _mentions(text: str) -> bool:
-    """``MENTION.search(text)``, answered without the regex when ``text`` plainly has no mention."""
+    """``MENTION.search(text)``, answered without the regex when ``text`` plainly has no mention.
+
+    Every match of MENTION holds one of the stems below, lower-cased, except that the regex (not
+    ``str.lower``) also folds "ſ" to "s" and "ı", "İ" to "i". Text whose lower case holds no stem
+    and none of those three letters mentions no mission: these tests run in C, 5 times faster
+    than MENTION's search, which tries its words at every offset (a case-insensitive pattern gets
+    no fast first-character scan); most sentences of long notes name no mission.
+    """
     lowered = text.lower()
-    if not any(stem in lowered for stem in _MENTION_STEMS) and not any(odd in text for odd in _ODD_FOLDS):
+    if not (  # spelt out: any() over a generator costs more than the tests themselves
+        "embass" in lowered
+        or "consul" in lowered
+        or "commission" in lowered
+        or "accredited" in lowered
+        or "legation" in lowered
+        or "ſ" in text
+        or "ı" in text
+        or "İ" in text
+    ):
         return False
     return MENTION.search(text) is not None
 
 
+@lru_cache(maxsize=1024)  # a kind is one of a few words ("embassy", "consulates"), tried against 7 patterns
 def _kind_of(word: str) -> MissionKind:
     word = clean_spaces(word)
     for pattern, kind in _KIND_OF:
         if pattern.match(word):
             return kind
     return "mission"  # unreachable: every kind alternative is listed
+
+
+@lru_cache(maxsize=1024)  # the same few kind words, as for _kind_of
+def _is_plural(word: str) -> bool:
+    return _PLURAL.search(word) is not None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -296,7 +311,7 @@ def _missions_of(
     for index, item in enumerate(items):
         end = items[index + 1].start() if index + 1 < len(items) else limit
         kind_word = item.group("kind")
-        places = _places(reading, item.end(), end, bool(_PLURAL.search(kind_word)))
+        places = _places(reading, item.end(), end, _is_plural(kind_word))
         if not places:
             return None
         for place in places:
@@ -427,7 +442,7 @@ def read_missions(marked: Marked, subject: Party, partner: Party, cites: Sequenc
         missions: list[Mission] = []
         for clause_start, clause_end in _clauses(raw):
             clause = raw[clause_start:clause_end]
-            if not _mentions(clause):
+            if clause_end - clause_start < len(raw) and not _mentions(clause):  # the whole was asked
                 continue
             stripped = clause.lstrip()
             offset = start + clause_start + len(clause) - len(stripped)
@@ -442,14 +457,19 @@ def read_missions(marked: Marked, subject: Party, partner: Party, cites: Sequenc
             continue
         following = spans[index + 1][0] if index + 1 < len(spans) else len(text) + 1
         numbers: list[int] = []
-        for position, at in enumerate(marked.cites):
-            if start <= at < following and position < len(cites):
-                number = cites[position]
-                if number is not None and number not in numbers:
-                    numbers.append(number)
+        # The marks' offsets are in text order: the sentence's are a slice of them.
+        first, last = bisect_left(marked.cites, start), bisect_left(marked.cites, following)
+        for position in range(first, min(last, len(cites))):
+            number = cites[position]
+            if number is not None and number not in numbers:
+                numbers.append(number)
         for mission in missions:
-            mission.sentence = clean_spaces(mission.sentence)
-            mission.citations = list(numbers)
+            # Set only when it changes: a model's __setattr__ costs more than the comparison.
+            sentence = clean_spaces(mission.sentence)
+            if sentence != mission.sentence:
+                mission.sentence = sentence
+            if numbers:  # else the mission's own empty list stays
+                mission.citations = list(numbers)
         result.missions.extend(missions)
     return result
 
