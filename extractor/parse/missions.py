@@ -33,8 +33,9 @@ from functools import lru_cache
 
 from extractor.models import Mission, MissionKind
 from extractor.parse.marks import Marked
+from extractor.parse.sentences import MENTION, abbreviated, clauses, mentions, sentences
 from extractor.parse.sides import Party, clean_name, country_code
-from extractor.text import BULLET, clean_spaces
+from extractor.text import clean_spaces
 
 __all__ = ["MENTION", "NotesMissions", "read_missions", "sentences"]
 
@@ -49,11 +50,6 @@ class NotesMissions:
     #: Sentences that mention a mission but were not understood (left to the notes).
     unread: list[str] = field(default_factory=list)
 
-
-#: A sentence mentions a mission when it says one of these words.
-MENTION = re.compile(
-    r"\b(?:embass(?:y|ies)|consulates?|consular|high[- ]commissions?|accredited|legations?)\b", re.IGNORECASE
-)
 
 # Kinds, singular and plural, by the dataset's kind (the longest alternatives first).
 _KINDS: tuple[tuple[str, MissionKind], ...] = (
@@ -115,46 +111,9 @@ _PLACE_END = re.compile(
 )
 _NOT_A_PLACE = re.compile(r"(?:,?\s+(?:and|as well as)\s+|,\s+)(?=[a-z\d])")
 _PARENTHESIS = re.compile(r"^(?P<city>.+?)\s*\((?P<country>[^()]+)\)$")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:St|Mt|Dr|Mr|Mrs|Ms|Jr|Sr|No|Co|Inc|Ltd|approx|e\.g|i\.e|vs)\.)$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[A-Z\"“(])")
-_LINE = re.compile(f"[^\n{BULLET}]+")
 # The literal words the statement patterns cannot match without (they are case-sensitive).
 _REPRESENTED_WORDS = ("represented", "accredited")
 _ACCREDITED_WORDS = ("accredited", "responsible")
-
-
-def _abbreviated(text: str) -> bool:
-    """Whether ``text`` ends with an abbreviation's full stop ("St.", "D.", "e.g.").
-
-    The pattern is anchored at the end, but a search still tries it at every offset: it starts
-    where its longest match ("approx." and a line break) could, 8 characters before the end (a
-    search from an offset still sees the character before it, for ``\\b``).
-    """
-    return _ABBREVIATION.search(text, max(0, len(text) - 8)) is not None
-
-
-def _mentions(text: str) -> bool:
-    """``MENTION.search(text)``, answered without the regex when ``text`` plainly has no mention.
-
-    Every match of MENTION holds one of the stems below, lower-cased, except that the regex (not
-    ``str.lower``) also folds "ſ" to "s" and "ı", "İ" to "i". Text whose lower case holds no stem
-    and none of those three letters mentions no mission: these tests run in C, 5 times faster
-    than MENTION's search, which tries its words at every offset (a case-insensitive pattern gets
-    no fast first-character scan); most sentences of long notes name no mission.
-    """
-    lowered = text.lower()
-    if not (  # spelt out: any() over a generator costs more than the tests themselves
-        "embass" in lowered
-        or "consul" in lowered
-        or "commission" in lowered
-        or "accredited" in lowered
-        or "legation" in lowered
-        or "ſ" in text
-        or "ı" in text
-        or "İ" in text
-    ):
-        return False
-    return MENTION.search(text) is not None
 
 
 @lru_cache(maxsize=1024)  # a kind is one of a few words ("embassy", "consulates"), tried against 7 patterns
@@ -169,27 +128,6 @@ def _kind_of(word: str) -> MissionKind:
 @lru_cache(maxsize=1024)  # the same few kind words, as for _kind_of
 def _is_plural(word: str) -> bool:
     return _PLURAL.search(word) is not None
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of a notes text as (start, end) offsets: a line or bullet item is at least one.
-
-    >>> text = "A has an embassy in Washington, D.C. B has one in Lima. C"
-    >>> [text[s:e] for s, e in sentences(text)]
-    ['A has an embassy in Washington, D.C. B has one in Lima.', 'C']
-    """
-    spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        start = line.start()
-        for end in _SENTENCE_END.finditer(line.group()):
-            cut = line.start() + end.end()
-            before = text[start : line.start() + end.start() + 1]
-            if _abbreviated(before):
-                continue
-            spans.append((start, line.start() + end.start() + 1))
-            start = cut
-        spans.append((start, line.end()))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 @dataclass
@@ -236,7 +174,7 @@ def _places(reading: _Sentence, start: int, end: int, plural: bool) -> list[_Pla
     if tail is not None:
         end = tail.start()
     # Trailing words and punctuation are no part of the place.
-    while end > start and text[end - 1] in " .,;:" and not _abbreviated(text[start:end]):
+    while end > start and text[end - 1] in " .,;:" and not abbreviated(text[start:end]):
         end -= 1
     while start < end and text[start] == " ":
         start += 1
@@ -358,7 +296,7 @@ def _mission(
 
 def _read(reading: _Sentence) -> list[Mission] | None:
     text = reading.text.rstrip()
-    if text.endswith(".") and not _abbreviated(text):
+    if text.endswith(".") and not abbreviated(text):
         text = text[:-1]
     reading.text = text
     found = _BOTH.match(text)
@@ -437,12 +375,12 @@ def read_missions(marked: Marked, subject: Party, partner: Party, cites: Sequenc
     spans = sentences(text)
     for index, (start, end) in enumerate(spans):
         raw = text[start:end]
-        if not _mentions(raw):
+        if not mentions(raw):
             continue
         missions: list[Mission] = []
-        for clause_start, clause_end in _clauses(raw):
+        for clause_start, clause_end in clauses(raw):
             clause = raw[clause_start:clause_end]
-            if clause_end - clause_start < len(raw) and not _mentions(clause):  # the whole was asked
+            if clause_end - clause_start < len(raw) and not mentions(clause):  # the whole was asked
                 continue
             stripped = clause.lstrip()
             offset = start + clause_start + len(clause) - len(stripped)
@@ -472,26 +410,3 @@ def read_missions(marked: Marked, subject: Party, partner: Party, cites: Sequenc
                 mission.citations = list(numbers)
         result.missions.extend(missions)
     return result
-
-
-# Where a sentence joins two statements: "…, and Kyrgyzstan opened an embassy in Tokyo", "; ".
-_CLAUSE = re.compile(
-    r"\s*;\s+|,?\s+(?:and|while|whereas)\s+"
-    r"(?=(?:[Tt]he\s+)?[A-Z][\w.\- ]*?\s+(?:has|is|maintains|operates|opened|does)\b)"
-)
-
-# What _CLAUSE cannot match without (it is case-sensitive).
-_JOINING_WORDS = (";", "and", "while", "whereas")
-
-
-def _clauses(sentence: str) -> list[tuple[int, int]]:
-    """A sentence's clauses, as offsets: statements it joins with "and", "while" or ";"."""
-    if not any(word in sentence for word in _JOINING_WORDS):
-        return [(0, len(sentence))]  # _CLAUSE tries every offset; most sentences join nothing
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for joint in _CLAUSE.finditer(sentence):
-        spans.append((start, joint.start()))
-        start = joint.end()
-    spans.append((start, len(sentence)))
-    return spans
