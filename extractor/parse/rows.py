@@ -324,12 +324,10 @@ def _row(
 
     ``order`` is the layout's columns from left to right (a fact of the table, sorted once)."""
     country_cell = placed.get(layout.columns["country"])
-    own = {id(cell) for cell in cells}
-    if (
-        country_cell is None
-        or all(cell.header for cell in cells)
-        or (country_cell is previous and id(country_cell) not in own and layout.kind != "former-table")
-    ):
+    # The row above's country cell, spanning into this row (none of this row's own cells); the
+    # first test is the cheap one, and false for almost every row.
+    spanned = country_cell is previous and all(cell is not country_cell for cell in cells)
+    if country_cell is None or all(cell.header for cell in cells) or (spanned and layout.kind != "former-table"):
         # A sub-header, a row without a country cell, or the second row of a country cell
         # spanning rows: it still numbers its references. In a table of former relations that
         # second row is one more period of the partner's relations (began again, ended again).
@@ -344,8 +342,7 @@ def _row(
     ] or [RowRecord(table=layout.kind, country="", section=section, line=line)]
     reader.cite(records, citations)
     # The next period of a partner whose cell spans rows (former relations) began again: restored.
-    again = country_cell is previous and id(country_cell) not in own
-    _fill(reader, records, shown, layout, "restored" if again else "established")
+    _fill(reader, records, shown, layout, "restored" if spanned else "established")
     if not partners:
         _diagnose(reader, "error", "unreadable-country", reader.no_country(country_cell), records[0])
     else:
@@ -379,6 +376,8 @@ def _read_cells(
             if cites:
                 kind = _CELL_KIND[read_as]
                 citations.extend([(kind, cite) for cite in cites])
+    if len(shown) == len(layout.columns):
+        return shown, citations  # every column read from the row's own cells: none carried down
     for column, index in layout.columns.items():
         carried = placed.get(index)
         if column not in shown and carried is not None and column_of.get(id(carried)) == column:
