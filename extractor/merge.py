@@ -29,15 +29,13 @@ from extractor.models import (
     Citation,
     Diagnostic,
     EntityKind,
-    EstablishedDate,
-    Event,
     EventKind,
     Mission,
     Relation,
     RelationStatus,
     TableKind,
 )
-from extractor.parse.document import RowRecord
+from extractor.parse.document import CellDate, RowEvent, RowRecord
 from extractor.parse.marks import Marked
 from extractor.parse.missions import MENTION, NotesMissions, read_missions
 from extractor.parse.sides import Party
@@ -59,10 +57,10 @@ class _Partner:
     country_article: str | None
     iso3: str | None
     list_number: int | None = None
-    list_date: EstablishedDate | None = None
-    table_date: EstablishedDate | None = None
+    list_date: CellDate | None = None
+    table_date: CellDate | None = None
     #: The date of beginning the first former-relations row with a date cell gives.
-    former_date: EstablishedDate | None = None
+    former_date: CellDate | None = None
     in_list: bool = False
     in_bilateral_table: bool = False
     in_former_table: bool = False
@@ -71,16 +69,16 @@ class _Partner:
     notes_items: list[str] = field(default_factory=list)
     section: str | None = None
     remark: str | None = None
-    events: list[Event] = field(default_factory=list)
+    events: list[RowEvent] = field(default_factory=list)
     missions: list[Mission] = field(default_factory=list)
     #: The former-relations row whose notes are the relation's notes, while no bilateral row has come.
     noted: RowRecord | None = None
 
 
-def _parsed(date: EstablishedDate | None) -> ParsedDate | None:
-    if date is None or date.year is None:
+def _parsed(date: CellDate | None) -> ParsedDate | None:
+    if date is None or date["year"] is None:
         return None
-    return ParsedDate(date.year, date.month, date.day)
+    return ParsedDate(date["year"], date["month"], date["day"])
 
 
 def _date_conflict(partner: _Partner) -> bool:
@@ -91,18 +89,18 @@ def _date_conflict(partner: _Partner) -> bool:
     return bool(listed and tabled and not listed.agrees_with(tabled))
 
 
-def _chosen_date(partner: _Partner) -> tuple[TableKind, EstablishedDate] | None:
+def _chosen_date(partner: _Partner) -> tuple[TableKind, CellDate] | None:
     """The date of beginning ``established`` reports, and the table it is from."""
-    candidates: tuple[tuple[TableKind, EstablishedDate | None], ...] = (
+    candidates: tuple[tuple[TableKind, CellDate | None], ...] = (
         ("list", partner.list_date),
         ("bilateral-table", partner.table_date),
         ("former-table", partner.former_date),
     )
     for source, date in candidates:
-        if date is not None and date.iso is not None:
+        if date is not None and date["iso"] is not None:
             return source, date
     for source, date in candidates:  # nothing parsed: still report the first non-empty cell, unparsed
-        if date is not None and date.raw:
+        if date is not None and date["raw"]:
             return source, date
     return None
 
@@ -118,44 +116,44 @@ _STATUS: dict[EventKind, RelationStatus] = {
 }
 
 
-def _event_order(event: Event) -> tuple[int, str]:
+def _event_order(event: RowEvent) -> tuple[int, str]:
     """Events by date (a bound stands for its date); an undated event (a remark) comes last."""
-    when = event.date or event.not_after or event.not_before
+    when = event["date"] or event["not_after"] or event["not_before"]
     return (0, when) if when else (1, "")
 
 
-def _undated_former_end(event: Event) -> bool:
+def _undated_former_end(event: RowEvent) -> bool:
     # A suspension is not the end of an earlier relation: a table of suspended relations says the
     # relations named elsewhere are on hold now, so its undated suspension counts.
-    undated = not (event.date or event.not_before or event.not_after)
-    return event.table == "former-table" and undated and event.kind != "suspended"
+    undated = not (event["date"] or event["not_before"] or event["not_after"])
+    return event["table"] == "former-table" and undated and event["kind"] != "suspended"
 
 
-def _once(events: list[Event]) -> list[Event]:
+def _once(events: list[RowEvent]) -> list[RowEvent]:
     """The events with each stated once: two tables giving the same event (the numbered list and
     the bilateral table both say "27 May 1919") are one event of the timeline, the first in
     document order (its raw text, table and cell). Events of another date, precision or bound stay.
     """
     seen: set[tuple[str, str | None, str | None, str | None, str | None]] = set()
-    kept: list[Event] = []
+    kept: list[RowEvent] = []
     for event in events:
-        key = (event.kind, event.date, event.precision, event.not_before, event.not_after)
+        key = (event["kind"], event["date"], event["precision"], event["not_before"], event["not_after"])
         if key not in seen:
             seen.add(key)
             kept.append(event)
     return kept
 
 
-def _status(partner: _Partner, events: list[Event]) -> RelationStatus:
+def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
     """The latest event's status (``unknown`` without one), a former-relations row's counting as
     the module says; ``events`` are ordered by date."""
     current_row = partner.in_list or partner.in_bilateral_table
     counted = [e for e in events if not (current_row and _undated_former_end(e))]
-    status: RelationStatus = _STATUS[counted[-1].kind] if counted else "unknown"
+    status: RelationStatus = _STATUS[counted[-1]["kind"]] if counted else "unknown"
     if not current_row and status in ("current", "unknown"):
         # Only a former table names it: it ended, whatever a later word in a cell says.
-        endings = [e for e in events if e.table == "former-table" and _STATUS[e.kind] != "current"]
-        status = _STATUS[endings[-1].kind] if endings else "ended"
+        endings = [e for e in events if e["table"] == "former-table" and _STATUS[e["kind"]] != "current"]
+        status = _STATUS[endings[-1]["kind"]] if endings else "ended"
     return status
 
 
@@ -184,7 +182,7 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> Relation:
         "events": events,
         "status": status,
         "remark": partner.remark,
-        "recognized": next((e.date for e in events if e.kind == "recognized" and e.date), None),
+        "recognized": next((e["date"] for e in events if e["kind"] == "recognized" and e["date"]), None),
         "missions": partner.missions,
         "in_former_table": partner.in_former_table,
     }
@@ -192,18 +190,19 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> Relation:
     if chosen is not None:
         source, date = chosen
         fields.update(
-            established=date.iso,
-            established_precision=date.precision,
-            established_raw=date.raw,
+            established=date["iso"],
+            established_precision=date["precision"],
+            established_raw=date["raw"],
             established_source=source,
-            year=date.year,
-            month=date.month,
-            day=date.day,
-            not_before=date.not_before,
-            not_after=date.not_after,
+            year=date["year"],
+            month=date["month"],
+            day=date["day"],
+            not_before=date["not_before"],
+            not_after=date["not_after"],
         )
     # Validated once, finished; model_validate of a dict is the cheaper way in (BaseModel's
-    # keyword __init__ costs a third more), and this is the merge's most frequent model.
+    # keyword __init__ costs a third more), and this is the merge's most frequent model. Its
+    # dates and events are still fields (RowRecord's): this validation makes them models too.
     return Relation.model_validate(fields)
 
 
@@ -217,7 +216,7 @@ def _absorb(
     if row.table == "former-table":
         # A partner's relations may have ended more than once (two former tables): every row counts.
         partner.in_former_table = True
-        if partner.former_date is None and row.date is not None and (row.date.iso or row.date.raw):
+        if partner.former_date is None and row.date is not None and (row.date["iso"] or row.date["raw"]):
             partner.former_date = row.date
         if not partner.in_bilateral_table:
             partner.main_article = partner.main_article or row.main_article

@@ -379,13 +379,13 @@ def test_every_date_cell_is_read_with_its_year_or_reported(corpus_reads: Corpus)
     for name, (_, document) in corpus_reads.items():
         reported = {(d.line, d.country) for d in document.diagnostics if d.code == "unparsed-date"}
         for row in document.rows:
-            if row.date is None or not row.date.raw:
+            if row.date is None or not row.date["raw"]:
                 continue
-            if row.date.year is not None:
-                if not re.search(rf"(?<!\d){row.date.year}(?!\d)", row.date.raw):
-                    problems.append(f"{name}:{row.line}: {row.country} {row.date.raw!r} read as {row.date.iso}")
+            if row.date["year"] is not None:
+                if not re.search(rf"(?<!\d){row.date['year']}(?!\d)", row.date["raw"]):
+                    problems.append(f"{name}:{row.line}: {row.country} {row.date['raw']!r} read as {row.date['iso']}")
             elif (row.line, row.country) not in reported:
-                problems.append(f"{name}:{row.line}: {row.country} {row.date.raw!r} neither read nor reported")
+                problems.append(f"{name}:{row.line}: {row.country} {row.date['raw']!r} neither read nor reported")
     assert problems == [], problems[:20]
 
 
@@ -393,7 +393,7 @@ def test_no_date_cell_the_simple_reader_sees_is_lost(corpus_reads: Corpus) -> No
     """Where the simple reader sees text in a row's date cell, the parser's row has a raw date."""
     lost = []
     for name, (oracle, document) in corpus_reads.items():
-        dated = {_key for row in document.rows if row.date is not None and row.date.raw for _key in _identities(row)}
+        dated = {_key for row in document.rows if row.date is not None and row.date["raw"] for _key in _identities(row)}
         for seen in oracle:
             if seen.date_text and re.search(r"\d", seen.date_text):
                 for partner in seen.partners:
@@ -411,7 +411,7 @@ def test_no_wiki_markup_leaks_into_any_text_field(corpus_reads: Corpus) -> None:
     for name, (_, document) in corpus_reads.items():
         for row in document.rows:
             fields = [row.country, row.country_article, row.notes, row.main_article, *row.notes_items]
-            fields.append(row.date.raw if row.date else None)
+            fields.append(row.date["raw"] if row.date else None)
             leaks += [f"{name}:{row.line}: {v[:80]!r}" for v in fields if v and any(m in v for m in _LEAKS)]
         for reference in document.references:
             values = [v for v in reference.model_dump().values() if isinstance(v, str)]
@@ -421,8 +421,8 @@ def test_no_wiki_markup_leaks_into_any_text_field(corpus_reads: Corpus) -> None:
 
 def test_coverage_stays_at_the_figures_the_readme_reports(corpus_reads: Corpus) -> None:
     """At least 98.5 % of non-empty date cells are read; only three articles have no relation table."""
-    cells = [row.date for _, document in corpus_reads.values() for row in document.rows if row.date and row.date.raw]
-    read = [date for date in cells if date.iso is not None]
+    cells = [row.date for _, document in corpus_reads.values() for row in document.rows if row.date and row.date["raw"]]
+    read = [date for date in cells if date["iso"] is not None]
     assert len(read) / len(cells) >= 0.985, f"{len(read)} of {len(cells)} date cells read"
     without = sorted(name for name, (_, document) in corpus_reads.items() if not document.rows)
     assert without == [
@@ -500,7 +500,7 @@ def test_columns_found_by_content_agree_with_the_simple_readers_guess(corpus: di
                     same = [row for row in rows if _identity(partner) & _identities(row)]
                     if not same:
                         wrong.append(f"{name}:{seen.line}: {partner} not read")
-                    elif year and not any(row.date and year.group(3) in row.date.raw for row in same):
+                    elif year and not any(row.date and year.group(3) in row.date["raw"] for row in same):
                         wrong.append(f"{name}:{seen.line}: {partner} date {seen.date_text!r} not read")
     assert wrong == [], f"{len(wrong)} disagreements, e.g. {wrong[:20]}"
 

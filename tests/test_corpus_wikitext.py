@@ -156,7 +156,7 @@ def test_row_separators_with_typos_attributes_and_blank_lines_still_separate_row
         '|- +\n\n| {{flag|Chile}}\n| 1990\n|-style="background:#eee"\n|{{flag|Cuba}}||1902\n|}'
     )
     document = parse_wikitext(text)
-    assert [(r.country, r.date.iso if r.date else None) for r in document.rows] == [
+    assert [(r.country, r.date["iso"] if r.date else None) for r in document.rows] == [
         ("Chad", "1960"),
         ("Chile", "1990"),
         ("Cuba", "1902"),
@@ -222,7 +222,7 @@ def test_malformed_tables_never_raise(text: str, rows: list[tuple[str, str | Non
     the parser skipped a passage it failed on, so the diagnostics must be exactly the expected ones.
     """
     document = parse_wikitext(text)
-    assert [(row.country, row.date.iso if row.date else None) for row in document.rows] == rows
+    assert [(row.country, row.date["iso"] if row.date else None) for row in document.rows] == rows
     assert [diagnostic.code for diagnostic in document.diagnostics] == codes
 
 
@@ -239,7 +239,7 @@ def test_a_table_left_open_holds_the_next_section_as_mediawiki_renders_it() -> N
         "== Asia ==\n{|\n! Country !! Since\n|-\n| {{flag|Laos}} || 1993\n|}\n"
     )
     document = parse_wikitext(text)
-    assert [(row.country, row.date.iso if row.date else None, row.line) for row in document.rows] == [
+    assert [(row.country, row.date["iso"] if row.date else None, row.line) for row in document.rows] == [
         ("Laos", "1993", 10),
         ("Chad", "1992", 5),
     ]

@@ -384,10 +384,12 @@ def test_deeply_nested_html_does_not_raise() -> None:
     """Deeply nested markup is read, and so is pathologically nested markup (5000 levels of wrappers)."""
     row = '<tr><td><a href="/wiki/Chile">Chile</a></td><td>1992</td><td>x</td></tr>'
     deep = parse_html("<div>" * 300 + bilateral(row))
-    assert [(r.country, r.date.iso if r.date else None, r.notes) for r in deep.rows] == [("Chile", "1992", "x")]
+    assert [(r.country, r.date["iso"] if r.date else None, r.notes) for r in deep.rows] == [("Chile", "1992", "x")]
     assert codes(deep) == []
     pathological = parse_html("<div>" * 5000 + bilateral(row))
-    assert [(r.country, r.date.iso if r.date else None, r.notes) for r in pathological.rows] == [("Chile", "1992", "x")]
+    assert [(r.country, r.date["iso"] if r.date else None, r.notes) for r in pathological.rows] == [
+        ("Chile", "1992", "x")
+    ]
     assert codes(pathological) == []
 
 
@@ -441,7 +443,7 @@ def _deep_table(depth: int) -> str:
 def test_a_cell_nested_too_deeply_keeps_every_row() -> None:
     """A cell nested 5,000 deep keeps its row and the rows after it; its plain text is read, with a diagnostic."""
     document = parse_html(_deep_table(5000))
-    assert [(row.country, row.date.iso if row.date else None) for row in document.rows] == [
+    assert [(row.country, row.date["iso"] if row.date else None) for row in document.rows] == [
         ("Chile", "1992"),
         ("Peru", "1994"),
         ("Chad", "1993"),

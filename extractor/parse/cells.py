@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.dates import ParsedDate, approximate, find_dates, parse_bounds, parse_date_text
-from extractor.models import EstablishedDate, EventKind
+from extractor.models import EventKind
+from extractor.parse.document import CellDate
 from extractor.text import BULLET, clean_spaces
 
 __all__ = ["CellEvent", "date_from_text", "events_from_text", "remark_of", "split_notes"]
@@ -54,24 +55,34 @@ def _kind(text: str) -> EventKind | None:
     return None
 
 
-def date_from_text(shown: str) -> EstablishedDate:
+def date_from_text(shown: str) -> CellDate:
     """A date cell's text as a reader sees it, read into a date at its precision (or left unread);
     a cell that gives no date may still bound it ("Before 1999", "1960s")."""
     parsed = parse_date_text(shown)
-    if parsed is None:
-        bounds = parse_bounds(shown)
-        if bounds is None:
-            return EstablishedDate(raw=shown)
-        return EstablishedDate(raw=shown, not_before=bounds.not_before, not_after=bounds.not_after)
-    return EstablishedDate(
-        raw=shown,
-        iso=parsed.iso,
-        precision=parsed.precision,  # type: ignore[arg-type]
-        year=parsed.year,
-        month=parsed.month,
-        day=parsed.day,
-        approximate=approximate(shown),
-    )
+    if parsed is not None:
+        return {
+            "raw": shown,
+            "iso": parsed.iso,
+            "precision": parsed.precision,  # type: ignore[typeddict-item]
+            "year": parsed.year,
+            "month": parsed.month,
+            "day": parsed.day,
+            "not_before": None,
+            "not_after": None,
+            "approximate": approximate(shown),
+        }
+    bounds = parse_bounds(shown)
+    return {
+        "raw": shown,
+        "iso": None,
+        "precision": None,
+        "year": None,
+        "month": None,
+        "day": None,
+        "not_before": bounds.not_before if bounds else None,
+        "not_after": bounds.not_after if bounds else None,
+        "approximate": False,
+    }
 
 
 def events_from_text(text: str, first: EventKind | None) -> list[CellEvent]:

@@ -18,13 +18,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, NamedTuple, Protocol, TypeVar
 
 from extractor.countries import iso3_for
 from extractor.dates import parse_date_text
-from extractor.models import CellKind, Diagnostic, Event, EventKind, TableKind
-from extractor.parse.cells import CellEvent, date_from_text, events_from_text, remark_of, split_notes
+from extractor.models import CellKind, Diagnostic, EventKind
+from extractor.parse.cells import date_from_text, remark_of, split_notes
 from extractor.parse.document import RowRecord
 from extractor.parse.layout import (
     Column,
@@ -37,6 +36,7 @@ from extractor.parse.layout import (
     table_layout,
 )
 from extractor.parse.marks import Marked, decode
+from extractor.parse.row_events import row_events
 from extractor.text import clean_spaces
 
 __all__ = ["RowMemo", "RowReader", "Shown", "TableCell", "read_relation_table"]
@@ -53,8 +53,6 @@ _CELL_KIND: dict[Column, CellKind] = {
     "recognized": "date",
     "ended": "date",
 }
-#: The events that end a relation: a former-relations row without one still ended (undated).
-_ENDINGS = frozenset({"ended", "severed", "suspended"})
 #: How many body rows tell what an unnamed column holds, and which share of its filled cells must.
 _SAMPLE_ROWS = 12
 _SHARE = 0.6
@@ -73,8 +71,7 @@ class TableCell(Spanning, Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """What a read cell shows: its text as a reader sees it (no format-specific marks left in it)
     and, for a notes cell, the main article it names and the same text with its links and
     citations marked (:mod:`extractor.parse.marks`), for the mission reader."""
@@ -327,12 +324,10 @@ def _row(
 
     ``order`` is the layout's columns from left to right (a fact of the table, sorted once)."""
     country_cell = placed.get(layout.columns["country"])
-    own = {id(cell) for cell in cells}
-    if (
-        country_cell is None
-        or all(cell.header for cell in cells)
-        or (country_cell is previous and id(country_cell) not in own and layout.kind != "former-table")
-    ):
+    # The row above's country cell, spanning into this row (none of this row's own cells); the
+    # first test is the cheap one, and false for almost every row.
+    spanned = country_cell is previous and all(cell is not country_cell for cell in cells)
+    if country_cell is None or all(cell.header for cell in cells) or (spanned and layout.kind != "former-table"):
         # A sub-header, a row without a country cell, or the second row of a country cell
         # spanning rows: it still numbers its references. In a table of former relations that
         # second row is one more period of the partner's relations (began again, ended again).
@@ -347,9 +342,7 @@ def _row(
     ] or [RowRecord(table=layout.kind, country="", section=section, line=line)]
     reader.cite(records, citations)
     # The next period of a partner whose cell spans rows (former relations) began again: restored.
-    again = country_cell is previous and id(country_cell) not in own
-    for record in records:
-        _fill(reader, record, shown, layout, "restored" if again else "established")
+    _fill(reader, records, shown, layout, "restored" if spanned else "established")
     if not partners:
         _diagnose(reader, "error", "unreadable-country", reader.no_country(country_cell), records[0])
     else:
@@ -383,6 +376,8 @@ def _read_cells(
             if cites:
                 kind = _CELL_KIND[read_as]
                 citations.extend([(kind, cite) for cite in cites])
+    if len(shown) == len(layout.columns):
+        return shown, citations  # every column read from the row's own cells: none carried down
     for column, index in layout.columns.items():
         carried = placed.get(index)
         if column not in shown and carried is not None and column_of.get(id(carried)) == column:
@@ -392,67 +387,38 @@ def _read_cells(
 
 def _fill(
     reader: RowReader[CellT, CiteT],
-    record: RowRecord,
+    records: list[RowRecord],
     shown: dict[Column, Shown],
     layout: Layout,
     began: EventKind = "established",
 ) -> None:
-    """What the number, date and notes cells say, into ``record`` (diagnostics where unreadable).
-
-    A row of a former-relations table ended: its ended cell dates the end (``ended``, or
-    ``severed`` when the table says so); without a date the end is an undated event whose raw
-    text is the cell's, else the heading, caption or header saying the relations are former.
+    """What the number, date and notes cells say, into each of the row's ``records`` (one per
+    partner the row names), with their diagnostics where unreadable; the events are
+    :func:`~extractor.parse.row_events.row_events`. Read once for the row: its partners share it.
     """
-    if "number" in shown:
-        number = clean_spaces(shown["number"].text)
-        if number.isdigit():
-            record.list_number = int(number)
+    number = clean_spaces(shown["number"].text) if "number" in shown else ""
+    list_number = int(number) if number.isdigit() else None
+    remark = remark_of(shown["country"].text) if "country" in shown else None
+    date = date_from_text(clean_spaces(shown["date"].text)) if "date" in shown else None
+    events = row_events(layout, {column: cell.text for column, cell in shown.items()}, remark, began)
+    notes = shown.get("notes")
+    if notes is not None:
+        text, items = split_notes(notes.text, notes.main_article)
+        marked = decode(notes.marked) if notes.marked is not None else Marked(notes.text)
+    for record in records:
+        if list_number is not None:
+            record.list_number = list_number
         elif number not in _EMPTY_NUMBER:
             _diagnose(reader, "warning", "unreadable-number", f"list number {number!r} is not a number", record)
-    if "country" in shown:
-        record.remark = remark_of(shown["country"].text)
-        if record.remark is not None:
-            _events(record, events_from_text(record.remark, None), "country")
-    if "date" in shown:
-        record.date = date_from_text(clean_spaces(shown["date"].text))
+        record.remark = remark
+        record.date = date
         # A bounded date ("Before 1999") is still not read as a date: the diagnostic says so.
-        if record.date.raw and record.date.iso is None:
-            _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {record.date.raw!r}", record)
-        _events(record, events_from_text(shown["date"].text, began), "date")
-    if "recognized" in shown:
-        _events(record, events_from_text(shown["recognized"].text, "recognized"), "date")
-    if "ended" in shown:
-        _events(record, events_from_text(shown["ended"].text, layout.ends), "date")
-    if layout.kind == "former-table" and not any(event.kind in _ENDINGS for event in record.events):
-        ended = clean_spaces(shown["ended"].text) if "ended" in shown else ""
-        cell: CellKind = "date" if ended else "country"
-        _events(record, [CellEvent(layout.ends, ended or layout.reason)], cell)
-    if "notes" in shown:
-        notes = shown["notes"]
-        record.main_article = notes.main_article
-        record.notes, record.notes_items = split_notes(notes.text, notes.main_article)
-        record.notes_marked = decode(notes.marked) if notes.marked is not None else Marked(notes.text)
-
-
-def _events(record: RowRecord, found: list[CellEvent], cell: CellKind) -> None:
-    """A cell's events, placed in their table and cell, onto the record."""
-    table: TableKind = record.table
-    for event in found:
-        kind: EventKind = event.kind
-        date = event.date
-        record.events.append(
-            Event(
-                kind=kind,
-                date=date.iso if date else None,
-                precision=date.precision if date else None,  # type: ignore[arg-type]
-                not_before=event.not_before,
-                not_after=event.not_after,
-                approximate=event.approximate,
-                raw=event.raw,
-                table=table,
-                cell=cell,
-            )
-        )
+        if date is not None and date["raw"] and date["iso"] is None:
+            _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {date['raw']!r}", record)
+        record.events = list(events)
+        if notes is not None:
+            record.main_article = notes.main_article
+            record.notes, record.notes_items, record.notes_marked = text, list(items), marked
 
 
 def _diagnose(
