@@ -194,12 +194,15 @@ class ReferenceRegistry:
         template = None
         text = entry.text
         if entry.content is not None:
-            citation = next((t for t in _top_templates(entry.content) if is_citation(template_name(t))), None)
+            citation, alone = _citation_in(entry.content)
             if citation is not None:
                 read = read_citation(citation, _PLAIN_TEXT)
                 template, fields = read.kind, read.fields
                 # The citation's text is the one just made: the reference's text is not read again.
-                shown = Renderer(rendered={id(citation): read.text}).text(entry.content)
+                if alone:  # most references: text nodes (the rest) are their own text, as in Renderer.text
+                    shown = "".join([n.value if type(n) is Text else read.text for n in entry.content.nodes])
+                else:
+                    shown = Renderer(rendered={id(citation): read.text}).text(entry.content)
             else:
                 shown = _PLAIN_TEXT(entry.content)
                 fields.update(_free_form_fields(entry.content, shown))
@@ -218,8 +221,17 @@ class ReferenceRegistry:
         )
 
 
-def _top_templates(content: Wikicode) -> list[Template]:
-    return [node for node in content.nodes if isinstance(node, Template)]
+def _citation_in(content: Wikicode) -> tuple[Template | None, bool]:
+    """A reference's citation (its first top-level citation template, if any), and whether the
+    rest of the reference is text nodes only (spaces, a word before it)."""
+    citation = None
+    alone = True
+    for node in content.nodes:
+        if citation is None and isinstance(node, Template) and is_citation(template_name(node)):
+            citation = node
+        elif type(node) is not Text:
+            alone = False
+    return citation, alone
 
 
 def _free_form_fields(content: Wikicode, shown: str) -> dict[str, str | None]:
