@@ -238,8 +238,9 @@ def _free_form_fields(content: Wikicode, shown: str) -> dict[str, str | None]:
     """Fields of a hand-written reference (``shown`` is its text): the quoted title, the first
     external link, a {{Webarchive}}."""
     fields: dict[str, str | None] = {}
-    links = [n for n in content.filter(forcetype=ExternalLink, recursive=True)]
-    links = [link for link in links if not _ARCHIVE_HOSTS.search(str(link.url))]
+    # One walk of the reference's nodes for its links and its templates (two filters walked it twice).
+    nodes = content.filter(recursive=True)
+    links = [n for n in nodes if isinstance(n, ExternalLink) and not _ARCHIVE_HOSTS.search(code_text(n.url))]
     if links:
         fields["url"] = link_address(links[0]) or None
         fields["title"] = plain_value(links[0].title, _PLAIN_TEXT) if links[0].title is not None else None
@@ -247,8 +248,8 @@ def _free_form_fields(content: Wikicode, shown: str) -> dict[str, str | None]:
     quoted = re.search(r'"([^"]+)"', shown)
     if quoted:
         fields["title"] = clean_spaces(quoted.group(1)).rstrip(".,") or fields.get("title")
-    for template in content.filter_templates(recursive=True):
-        if template_name(template) in _ARCHIVE_TEMPLATES:
+    for template in nodes:
+        if isinstance(template, Template) and template_name(template) in _ARCHIVE_TEMPLATES:
             found = Parameters(template, _PLAIN_TEXT)
             fields["archive_url"] = found.url("url", "1")
             fields["archive_date"] = found.plain("date", "2")
