@@ -1,11 +1,11 @@
 """Citation templates (``{{cite web}}``, ``{{citation}}``, ``{{#invoke:cite|web|…}}``): their
 kind, the fields they are read into, and their text as a reader sees it, in CS1's order.
 
-A citation's parameters are read once into :class:`Parameters` (by name: the stripped wikitext
-and the parsed value of each one that has text). Reading a citation asks for some forty names,
-the authors' alone for thirty, and most are absent: a dictionary answers each in one step, where
-scanning the template's parameters and reading each one's wikitext again made up most of the
-time references took.
+A citation's parameters are read once into :class:`Parameters`, a dictionary of their parsed
+values by name. Reading a citation asks for some forty names, the authors' alone for thirty, and
+most are absent: the dictionary answers each in one step, where a scan of the template's
+parameters per name (and its kind and parameters worked out again to render it) made up most
+of the time references took.
 
 A parameter's value is wikitext (links, dates, flags): the caller passes the function that
 renders it, :meth:`extractor.parse.wikitext.render.Renderer.text` of a renderer without
