@@ -5,7 +5,8 @@ from __future__ import annotations
 import mwparserfromhell
 
 from extractor.parse.document import ParsedDocument
-from extractor.parse.wikitext.render import citation_fields
+from extractor.parse.wikitext.citation import citation_fields
+from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.walk import parse_wikitext
 
 TABLE = """{{| class="wikitable"
@@ -77,6 +78,6 @@ def test_script_title_is_shown_without_its_language_code() -> None:
     template = mwparserfromhell.parse(
         "{{cite web |script-title=ru:Москва |url=https://example.org}}"
     ).filter_templates()[0]
-    assert citation_fields(template)["title"] == "Москва"
+    assert citation_fields(template, Renderer().text)["title"] == "Москва"
     both = mwparserfromhell.parse("{{cite web |title=Moskva |script-title=ru:Москва}}").filter_templates()[0]
-    assert citation_fields(both)["title"] == "Moskva"
+    assert citation_fields(both, Renderer().text)["title"] == "Moskva"

@@ -19,16 +19,8 @@ from mwparserfromhell.nodes import ExternalLink, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.models import Reference
-from extractor.parse.wikitext.render import (
-    Renderer,
-    citation_fields,
-    citation_kind,
-    lookup,
-    plain_value,
-    raw_value,
-    render_citation,
-    url_value,
-)
+from extractor.parse.wikitext.citation import Parameters, plain_value, read_citation
+from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.templates import (
     code_text,
     is_citation,
@@ -45,13 +37,16 @@ _FIELDS = ("title", "url", "work", "publisher", "date", "access_date", "archive_
 _ARCHIVE_TEMPLATES = frozenset({"webarchive", "wayback", "web archive"})
 _ARCHIVE_HOSTS = re.compile(r"web\.archive\.org|archive\.today")
 _QUOTED_ATTRIBUTE = re.compile(r"""^(["'])(.*)\1$""", re.DOTALL)
+# Renders references' and parameters' wikitext: no callbacks (a reference's text cites nothing
+# itself) and no link marks; the renderer keeps no state while it renders, so one serves.
+_PLAIN_TEXT = Renderer().text
 
 
 def _sfn_text(template: Template) -> tuple[str, str]:
     """The name Module:Footnotes gives an ``{{sfn}}`` reference, and its text ("Smith & Jones 2001, p. 5")."""
-    found = params_of(template)
+    found = Parameters(template, _PLAIN_TEXT)
     args = [a for a in positional(template) if a]
-    pages = {key: raw_value(lookup(found, key)) or "" for key in ("p", "pp", "loc")}
+    pages = {key: found.raw(key) or "" for key in ("p", "pp", "loc")}
     name = "FOOTNOTE" + "".join(args) + "".join(pages.values())
     authors, year = args[:-1], args[-1] if args else ""
     if len(authors) > 3:
@@ -98,6 +93,16 @@ def tag_attribute(tag: Tag, name: str) -> str | None:
     return None
 
 
+def _name_and_group(tag: Tag) -> tuple[str | None, str | None]:
+    """:func:`tag_attribute` of ``name`` and of ``group`` in one pass: read for every ``<ref>``."""
+    found: dict[str, str | None] = {}
+    for attribute in tag.attributes:
+        key = code_text(attribute.name).strip().lower()
+        if (key == "name" or key == "group") and key not in found:  # the first one counts
+            found[key] = _unquote(code_text(attribute.value)) if attribute.value is not None else None
+    return found.get("name"), found.get("group")
+
+
 def _has_text(content: Wikicode) -> bool:
     """``str(content).strip() != ""`` without building the string of a whole citation: every node
     but a text node has markup characters, so only text nodes can be blank."""
@@ -125,7 +130,7 @@ class ReferenceRegistry:
 
     def use(self, tag: Tag) -> tuple[str | None, int]:
         """Record one ``<ref>`` occurrence; return its (group, number)."""
-        return self._use(tag_attribute(tag, "name"), tag_attribute(tag, "group"), tag.contents)
+        return self._use(*_name_and_group(tag), tag.contents)
 
     def use_template(self, template: Template) -> list[tuple[str | None, int]]:
         """Record the references a footnote template makes; return their (group, number)s.
@@ -189,15 +194,19 @@ class ReferenceRegistry:
         template = None
         text = entry.text
         if entry.content is not None:
-            rendered: dict[int, str] = {}
-            citation = next((t for t in _top_templates(entry.content) if is_citation(template_name(t))), None)
+            citation, alone = _citation_in(entry.content)
             if citation is not None:
-                template = citation_kind(citation)
-                fields = citation_fields(citation)
-                rendered[id(citation)] = render_citation(citation, fields)
+                read = read_citation(citation, _PLAIN_TEXT)
+                template, fields = read.kind, read.fields
+                # The citation's text is the one just made: the reference's text is not read again.
+                if alone:  # most references: text nodes (the rest) are their own text, as in Renderer.text
+                    shown = "".join([n.value if type(n) is Text else read.text for n in entry.content.nodes])
+                else:
+                    shown = Renderer(rendered={id(citation): read.text}).text(entry.content)
             else:
-                fields.update(_free_form_fields(entry.content))
-            text = clean_spaces(Renderer(rendered=rendered).text(entry.content).replace("\n", " ")) or None
+                shown = _PLAIN_TEXT(entry.content)
+                fields.update(_free_form_fields(entry.content, shown))
+            text = clean_spaces(shown.replace("\n", " ")) or None
         # model_validate of a dict: cheaper than the keyword __init__ (an article has dozens).
         return Reference.model_validate(
             {
@@ -212,25 +221,36 @@ class ReferenceRegistry:
         )
 
 
-def _top_templates(content: Wikicode) -> list[Template]:
-    return [node for node in content.nodes if isinstance(node, Template)]
+def _citation_in(content: Wikicode) -> tuple[Template | None, bool]:
+    """A reference's citation (its first top-level citation template, if any), and whether the
+    rest of the reference is text nodes only (spaces, a word before it)."""
+    citation = None
+    alone = True
+    for node in content.nodes:
+        if citation is None and isinstance(node, Template) and is_citation(template_name(node)):
+            citation = node
+        elif type(node) is not Text:
+            alone = False
+    return citation, alone
 
 
-def _free_form_fields(content: Wikicode) -> dict[str, str | None]:
-    """Fields of a hand-written reference: the quoted title, the first external link, a {{Webarchive}}."""
+def _free_form_fields(content: Wikicode, shown: str) -> dict[str, str | None]:
+    """Fields of a hand-written reference (``shown`` is its text): the quoted title, the first
+    external link, a {{Webarchive}}."""
     fields: dict[str, str | None] = {}
-    links = [n for n in content.filter(forcetype=ExternalLink, recursive=True)]
-    links = [link for link in links if not _ARCHIVE_HOSTS.search(str(link.url))]
+    # One walk of the reference's nodes for its links and its templates (two filters walked it twice).
+    nodes = content.filter(recursive=True)
+    links = [n for n in nodes if isinstance(n, ExternalLink) and not _ARCHIVE_HOSTS.search(code_text(n.url))]
     if links:
         fields["url"] = link_address(links[0]) or None
-        fields["title"] = plain_value(links[0].title) if links[0].title is not None else None
+        fields["title"] = plain_value(links[0].title, _PLAIN_TEXT) if links[0].title is not None else None
     # Hand-written references follow CS1's look: Author. "Title". Work. The quoted part is the title.
-    quoted = re.search(r'"([^"]+)"', Renderer().text(content))
+    quoted = re.search(r'"([^"]+)"', shown)
     if quoted:
         fields["title"] = clean_spaces(quoted.group(1)).rstrip(".,") or fields.get("title")
-    for template in content.filter_templates(recursive=True):
-        if template_name(template) in _ARCHIVE_TEMPLATES:
-            found = params_of(template)
-            fields["archive_url"] = url_value(lookup(found, "url", "1"))
-            fields["archive_date"] = plain_value(lookup(found, "date", "2"))
+    for template in nodes:
+        if isinstance(template, Template) and template_name(template) in _ARCHIVE_TEMPLATES:
+            found = Parameters(template, _PLAIN_TEXT)
+            fields["archive_url"] = found.url("url", "1")
+            fields["archive_date"] = found.plain("date", "2")
     return fields

@@ -8,9 +8,8 @@ are handed to callbacks, so that the caller can number and link them while the t
 in one pass. :meth:`Renderer.scan` makes the same calls without producing text, for the parts
 of an article whose text nobody reads.
 
-Citation templates are rendered here too (:func:`render_citation`), with the fields they are
-read into (:func:`citation_fields`): their parameters are wikitext rendered by the same
-:class:`Renderer`, and a citation is rendered wherever it stands.
+A citation template is rendered wherever it stands, by :mod:`extractor.parse.wikitext.citation`,
+its parameters' wikitext by a :class:`Renderer` without callbacks.
 """
 
 from __future__ import annotations
@@ -34,14 +33,13 @@ from mwparserfromhell.nodes import (
     Text,
     Wikilink,
 )
-from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from extractor.countries import country_for_code
 from extractor.dates import parse_date_parts
 from extractor.parse.marks import link_mark
+from extractor.parse.wikitext.citation import read_citation
 from extractor.parse.wikitext.templates import (
-    CITATION_MODULE,
     DATE_MODULE,
     DATE_TEMPLATES,
     FLAG_MODULE,
@@ -56,10 +54,8 @@ from extractor.parse.wikitext.templates import (
     flag_parts,
     is_citation,
     link_address,
-    params_of,
     positional,
     positional_code,
-    strip_comments,
     template_name,
 )
 from extractor.text import BULLET, FLAG_TEMPLATES, clean_spaces
@@ -69,13 +65,6 @@ __all__ = [
     "RefHandler",
     "Renderer",
     "TableHandler",
-    "citation_fields",
-    "citation_kind",
-    "lookup",
-    "plain_value",
-    "raw_value",
-    "render_citation",
-    "url_value",
 ]
 
 #: A callback for each ``<ref>`` met while rendering (the tag itself); what it returns (a citation
@@ -104,134 +93,6 @@ def _render_date(parts: tuple[str, ...]) -> str:
     if parsed.month is not None:
         return f"{_MONTH_NAMES[parsed.month - 1]} {parsed.year}"
     return str(parsed.year)
-
-
-# Citation templates' parameters, by the field they fill (the first present and non-empty wins).
-_WORK_PARAMS = ("work", "website", "newspaper", "journal", "magazine", "periodical", "agency")
-_ACCESS_DATE = ("access-date", "accessdate")
-_ARCHIVE_URL = ("archive-url", "archiveurl")
-_ARCHIVE_DATE = ("archive-date", "archivedate")
-# A parameter value without these characters is its own plain text: no need to render it.
-_MARKUP = re.compile(r"[{}\[\]<>&']")
-
-
-def lookup(found: dict[str, Parameter], *names: str) -> Wikicode | None:
-    """The value of the first parameter present and non-empty (a comment alone is empty)."""
-    for name in names:
-        parameter = found.get(name)
-        if parameter is not None and raw_value(parameter.value):
-            return parameter.value
-    return None
-
-
-def plain_value(value: Wikicode | None) -> str | None:
-    """Plain text of a parameter value (parsed already: no re-parsing of snippets)."""
-    if value is None:
-        return None
-    raw = strip_comments(code_text(value))
-    text = clean_spaces(Renderer().text(value)) if _MARKUP.search(raw) else clean_spaces(raw)
-    return text or None
-
-
-def raw_value(value: Wikicode | None) -> str | None:
-    """A parameter value's wikitext, stripped, comments removed; ``None`` when that leaves nothing."""
-    if value is None:
-        return None
-    text = code_text(value)
-    text = strip_comments(text).strip()
-    return text or None
-
-
-def url_value(value: Wikicode | None) -> str | None:
-    """A URL parameter: its text, or what its templates render ({{Google books}} renders nothing)."""
-    raw = raw_value(value)
-    if raw is None or "{{" not in raw:
-        return raw
-    return plain_value(value)
-
-
-def _citation_params(template: Template) -> dict[str, Parameter]:
-    found = params_of(template)
-    if template_name(template) == CITATION_MODULE:
-        # {{#invoke:cite|web|…}}: the first positional parameter is the kind, not data.
-        found.pop("1", None)
-    return found
-
-
-def _authors(found: dict[str, Parameter]) -> str | None:
-    names = []
-    for suffix in ("", "1", "2", "3", "4"):
-        last = plain_value(lookup(found, f"last{suffix}", f"author{suffix}-last", f"surname{suffix}"))
-        first = plain_value(lookup(found, f"first{suffix}", f"author{suffix}-first", f"given{suffix}"))
-        author = plain_value(lookup(found, f"author{suffix}"))
-        if last:
-            names.append(f"{last}, {first}" if first else last)
-        elif author:
-            names.append(author.strip("()"))
-    return clean_spaces("; ".join(names)) or None
-
-
-# CS1's script-title starts with the script's language code ("ru:Москва"), which it does not show.
-_SCRIPT_LANGUAGE = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]+)?\s*:\s*")
-
-
-def _title(found: dict[str, Parameter]) -> str | None:
-    title = plain_value(lookup(found, "title"))
-    if title is None:
-        script = plain_value(lookup(found, "script-title"))
-        title = _SCRIPT_LANGUAGE.sub("", script) if script else None
-    return title or plain_value(lookup(found, "trans-title"))
-
-
-def _fields(found: dict[str, Parameter]) -> dict[str, str | None]:
-    return {
-        "title": _title(found),
-        "url": url_value(lookup(found, "url", "chapter-url")),
-        "work": plain_value(lookup(found, *_WORK_PARAMS)),
-        "publisher": plain_value(lookup(found, "publisher", "institution")),
-        "date": plain_value(lookup(found, "date", "year")),
-        "access_date": plain_value(lookup(found, *_ACCESS_DATE)),
-        "archive_url": url_value(lookup(found, *_ARCHIVE_URL)),
-        "archive_date": plain_value(lookup(found, *_ARCHIVE_DATE)),
-    }
-
-
-def citation_fields(template: Template) -> dict[str, str | None]:
-    """The fields of a citation template (``{{cite web}}``, ``{{#invoke:cite|web}}``, …) as plain text."""
-    return _fields(_citation_params(template))
-
-
-def citation_kind(template: Template) -> str:
-    """The citation template's kind as a template name: ``{{#invoke:cite|web}}`` is ``cite web``."""
-    name = template_name(template)
-    if name == CITATION_MODULE:
-        kind = (positional(template) or [""])[0].strip().lower()
-        return f"cite {kind}" if kind and kind != "citation" else "citation"
-    return name
-
-
-def render_citation(template: Template, fields: dict[str, str | None] | None = None) -> str:
-    """A citation template as a reader sees it, in the order CS1 prints its parts.
-
-    ``fields`` are its :func:`citation_fields` when the caller has them already.
-    """
-    found = _citation_params(template)
-    fields = fields if fields is not None else _fields(found)
-    parts: list[str] = []
-    authors = _authors(found)
-    if authors:
-        parts.append(f"{authors}.")
-    if fields["title"]:
-        is_book = citation_kind(template) in {"cite book", "citation"}
-        parts.append(f"{fields['title']}." if is_book else f'"{fields["title"]}".')
-    for key in ("work", "publisher", "date"):
-        if fields[key]:
-            parts.append(f"{fields[key]}.")
-    if fields["archive_url"] and fields["archive_date"]:
-        parts.append(f"Archived from the original on {fields['archive_date']}.")
-    if fields["access_date"]:
-        parts.append(f"Retrieved {fields['access_date']}.")
-    return " ".join(parts)
 
 
 def _link_target(title: str) -> str:
@@ -342,7 +203,7 @@ class Renderer:
         if is_citation(name):
             if id(template) in self.rendered:
                 return self.rendered[id(template)]
-            return render_citation(template)
+            return read_citation(template, _PLAIN_TEXT).text
         if name in FOOTNOTE_TEMPLATES:
             return self._footnote(template, name)
         if name in WRAPPERS_FIRST or name in WRAPPERS_SECOND or name.startswith("lang-"):
@@ -468,3 +329,7 @@ _SCANS: dict[type[Node], Callable[[Renderer, Any], None]] = {
     ExternalLink: Renderer._scan_external_link,
     Heading: Renderer._scan_heading,
 }
+
+# The rendering of a citation's parameters: no callbacks (refs inside a citation are not the
+# text's citations) and no link marks. The renderer keeps no state while it renders, so one serves.
+_PLAIN_TEXT = Renderer().text

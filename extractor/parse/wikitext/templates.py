@@ -118,12 +118,16 @@ def code_text(code: Wikicode) -> str:
     Names of templates, tags, parameters and attributes are nearly always one text node, and
     reading them is the walk's most frequent call; mwparserfromhell's ``str()`` joins the string
     of every node through two generic layers, so the one-text-node case is answered directly.
+    So is a bare URL (an external link without brackets is its URL's text, as its ``str()``
+    says): the value of most of a citation's url= and archive-url=.
     """
     nodes = code.nodes
     if len(nodes) == 1:
         for node in nodes:  # not nodes[0]: SmartList's own __getitem__ costs as much as str()
             if type(node) is Text:
                 return node.value
+            if type(node) is ExternalLink and not node.brackets:
+                return code_text(node.url)
     return str(code)
 
 
