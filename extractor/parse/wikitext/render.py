@@ -311,6 +311,10 @@ def _by_kind(handlers: dict[type[Node], _Handler], node: Node, default: _Handler
 # in mwparserfromhell today) is found by isinstance, in this order; other nodes render as nothing.
 _RENDERS: dict[type[Node], Callable[[Renderer, Any], str]] = {
     Text: Renderer._text_node,
+    # A comment or a template's {{{argument}}} is no text a reader sees: named here, not found
+    # by _by_kind's isinstance loop over every entry before its default (comments are common).
+    Comment: _nothing,
+    Argument: _nothing,
     Template: Renderer._template,
     Tag: Renderer._tag,
     Wikilink: Renderer._wikilink,
