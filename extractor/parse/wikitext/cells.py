@@ -32,7 +32,7 @@ from extractor.parse.wikitext.templates import (
 )
 from extractor.text import FLAG_TEMPLATES, clean_spaces
 
-__all__ = ["Partner", "main_article", "read_countries"]
+__all__ = ["Partner", "main_article", "read_countries", "read_flag_cell"]
 
 _MAIN_TEMPLATES = frozenset({"main", "main article", "see", "further"})
 # "See [[X]]" in every form editors write it: "(See [[X]])", "see [[X]]", "See also [[X]]", italic.
@@ -132,6 +132,59 @@ def read_countries(code: Wikicode) -> list[Partner]:
         return scan.partners
     text = clean_spaces(_PLAIN.text(code))
     return [Partner(text, None)] if text else []
+
+
+def _plain(code: Wikicode) -> str | None:
+    """The text of ``code`` when it is text nodes only (as any renderer renders it), else ``None``."""
+    parts = []
+    for node in code.nodes:
+        if type(node) is not Text:
+            return None
+        parts.append(node.value)
+    return "".join(parts)
+
+
+def read_flag_cell(code: Wikicode) -> tuple[str, Partner] | None:
+    """The text and partner of the commonest country cell, read in one pass: one flag template
+    (``{{flag|X}}``, ``{{flagu|X|name=Y}}``), spaces around it, its country and name plain text.
+    ``None`` for any other cell (read it with a renderer and :func:`read_countries`).
+
+    Rendering such a cell, then reading its partner, read the same template twice; the text is
+    what :class:`~extractor.parse.wikitext.render.Renderer` renders (no callbacks: plain text
+    holds no refs), the partner what :func:`read_countries` reads.
+    """
+    flag: Template | None = None
+    texts = []  # the spaces' texts, the flag's (at ``at``) set below
+    at = 0
+    for node in code.nodes:
+        if type(node) is Text and node.value.isspace():
+            texts.append(node.value)
+        elif type(node) is Template and flag is None:
+            flag, at = node, len(texts)
+            texts.append("")
+        else:
+            return None
+    if flag is None:
+        return None
+    name = template_name(flag)
+    if (name not in FLAG_TEMPLATES and name != FLAG_MODULE) or name in IMAGE_ONLY_FLAGS:
+        return None
+    shown_code, args = flag_parts(flag, name)
+    raw = _plain(args[0]) if args else ""
+    shown = _plain(shown_code) if shown_code is not None else None
+    if raw is None or (shown_code is not None and shown is None):
+        return None
+    # The renderer's reading ({{flag|CAR}} shows "Central African Republic"), then _flag's.
+    rendered = shown if shown is not None else (country_for_code(raw) if raw.strip().isupper() else None) or raw
+    target = clean_spaces(raw)
+    code_name = country_for_code(target) if target.isupper() else None
+    if code_name is not None:
+        target = code_name
+    partner_name = clean_spaces(shown) if shown is not None else target
+    if not partner_name and not target:
+        return None  # no partner named: read_countries falls back on the cell's text
+    texts[at] = rendered
+    return "".join(texts), Partner(partner_name or target, target or None)
 
 
 def _page_title(target: str) -> str:

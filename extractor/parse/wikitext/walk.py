@@ -26,7 +26,7 @@ from extractor.parse.layout import Column
 from extractor.parse.marks import CITE
 from extractor.parse.marks import strip as strip_marks
 from extractor.parse.rows import RowMemo, Shown, read_relation_table
-from extractor.parse.wikitext.cells import main_article, read_countries
+from extractor.parse.wikitext.cells import Partner, main_article, read_countries, read_flag_cell
 from extractor.parse.wikitext.references import ReferenceRegistry, tag_attribute
 from extractor.parse.wikitext.render import Renderer
 from extractor.parse.wikitext.tables import Cell, read_table
@@ -79,6 +79,8 @@ class _Walk:
         self.lines = _Lines(self.text)
         self.scanner = Renderer(on_ref=self._number_only, on_table=self.table, on_footnote=self._footnote_only)
         self._numbers: list[int] = []
+        # The partner of the country cell read last, when read with its text (see read_flag_cell).
+        self._flag_cell: tuple[Cell | None, Partner | None] = (None, None)
         self._cite_mark: str | None = None
         self._citing = Renderer(on_ref=self._cite_ref, on_table=self.table, on_footnote=self._cite_footnote)
         self._citing_marks = Renderer(
@@ -182,6 +184,12 @@ class _Walk:
         """A read cell's text (and main article, for notes); its main-group citations into ``cites``."""
         # A cell carried down by a rowspan (no ``cites``) was numbered in its own row.
         code = cell.code
+        if column == "country":
+            flag = read_flag_cell(code)
+            if flag is not None:  # plain text: no refs to number
+                text, partner = flag
+                self._flag_cell = (cell, partner)
+                return Shown(text)
         if column != "notes":
             return Shown(_PLAIN.text(code) if cites is None else self._cited(code, cites))
         marked = _MARKING.text(code) if cites is None else self._cited(code, cites, marks=True)
@@ -189,6 +197,9 @@ class _Walk:
 
     def partners(self, cell: Cell) -> list[tuple[str, str | None]]:
         """The partners a country cell names."""
+        read, partner = self._flag_cell
+        if read is cell and partner is not None:
+            return [(partner.name, partner.article)]
         return [(partner.name, partner.article) for partner in read_countries(cell.code)]
 
     def no_country(self, cell: Cell) -> str:
