@@ -53,6 +53,7 @@ __all__ = [
     "mentions_of",
     "page_title",
     "partner_kind",
+    "partner_mentions",
     "reviewed_entities",
     "titles_to_resolve",
     "un_members",
@@ -217,12 +218,18 @@ def mentions_of(article: Article) -> list[Mention]:
 
 def mentions_in(title: str, relations: Sequence[Relation]) -> list[Mention]:
     """The subject (from the article ``title``) and the partner of each of ``relations``, as mentions."""
+    return partner_mentions(title, [(r.country, r.country_article, r.iso3) for r in relations])
+
+
+def partner_mentions(title: str, partners: Iterable[tuple[str, str | None, str | None]]) -> list[Mention]:
+    """:func:`mentions_in` of relations given as their ``country``, ``country_article`` and ``iso3``
+    (the merge's, before they are models)."""
     subject = subject_of_title(title)
     mentions = [Mention(subject, page_title(subject), iso3_for(subject), title)]
-    for relation in relations:
-        mentions.append(
-            Mention(relation.country, _partner_title(relation.country, relation.country_article), relation.iso3, title)
-        )
+    mentions.extend(
+        Mention(country, _partner_title(country, country_article), iso3, title)
+        for country, country_article, iso3 in partners
+    )
     return mentions
 
 
