@@ -249,23 +249,34 @@ def titles_to_resolve(articles: Iterable[Article]) -> list[str]:
     return sorted({m.title for a in articles for m in mentions_of(a) if m.title})
 
 
-class _Groups:
-    """Union-find over the things that tie mentions together (titles, ISO codes, reviewed rows)."""
+def _components(ties: list[tuple[str, ...]]) -> list[list[int]]:
+    """The groups of the indices of ``ties`` that share a tie, transitively: each group in index
+    order, the groups in the order of their first index.
 
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, node: str) -> str:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, first: str, second: str) -> None:
-        a, b = self.find(first), self.find(second)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)  # the smaller root wins: the result is order-free
+    One pass over the mentions with dict lookups (a union-find's calls cost more, four per
+    mention): most mentions share nothing with those before them, and start their own group.
+    """
+    owner: dict[str, int] = {}  # a tie → its group (the group's first index)
+    members: dict[int, list[int]] = {}
+    held: dict[int, list[str]] = {}  # a group → its ties
+    for index, own in enumerate(ties):
+        found = {owner[tie] for tie in own if tie in owner}
+        group = min(found) if found else index
+        if not found:
+            members[group], held[group] = [index], []
+        else:
+            members[group].append(index)
+            for other in found - {group}:  # this mention ties groups seen apart: they are one
+                members[group].extend(members.pop(other))
+                for tie in held.pop(other):
+                    owner[tie] = group
+                    held[group].append(tie)
+                members[group].sort()
+        for tie in own:
+            if owner.get(tie) != group:
+                owner[tie] = group
+                held[group].append(tie)
+    return list(members.values())
 
 
 def _most_common(counts: Counter[_T]) -> _T:
@@ -279,26 +290,32 @@ class EntityTable:
         self.resolved = resolved
         self.mentions = list(mentions)
         canonicals = [self.canonical(mention) for mention in self.mentions]
-        groups = _Groups()
+        # What ties a mention to others: its page, its ISO code (its own or its reviewed row's),
+        # its reviewed row.
+        ties: list[tuple[str, ...]] = []
         for mention, canonical in zip(self.mentions, canonicals, strict=True):
             reviewed = _reviewed(mention, canonical)
-            node = "t:" + canonical
-            groups.find(node)
             iso3 = mention.iso3 or (reviewed.iso3 if reviewed else None)
+            own: tuple[str, ...] = ("t:" + canonical,)
             if iso3:
-                groups.union(node, "i:" + iso3)
+                own += ("i:" + iso3,)
             if reviewed is not None:
-                groups.union(node, "r:" + reviewed.name)
-        members: dict[str, list[Mention]] = {}
-        for mention, canonical in zip(self.mentions, canonicals, strict=True):
-            members.setdefault(groups.find("t:" + canonical), []).append(mention)
+                own += ("r:" + reviewed.name,)
+            ties.append(own)
         self._entity_of: dict[str, Entity] = {}
         self._articles: dict[str, int] = {}
-        for group in members.values():
+        for indices in _components(ties):
+            if len(indices) == 1:  # most partners of an article
+                index = indices[0]
+                entity = self._single(self.mentions[index], canonicals[index])
+                self._articles[entity.key] = 1
+                self._entity_of[canonicals[index]] = entity
+                continue
+            group = [self.mentions[index] for index in indices]
             entity = self._entity(group)
             self._articles[entity.key] = len({m.article for m in group})
-            for mention in group:
-                self._entity_of[self.canonical(mention)] = entity
+            for index in indices:
+                self._entity_of[canonicals[index]] = entity
 
     def canonical(self, mention: Mention) -> str:
         """The page the mention's title is after redirects, as far as the wiki answered."""
@@ -316,8 +333,6 @@ class EntityTable:
         return _mention_kind(self.canonical(mention), mention.title, mention.name, mention.iso3)
 
     def _entity(self, group: list[Mention]) -> Entity:
-        if len(group) == 1:
-            return self._single(group[0])
         titles = Counter(self.canonical(m) for m in group)
         key = _most_common(titles)
         per_article = Counter(name for name, _ in {(m.name, m.article) for m in group})
@@ -342,10 +357,10 @@ class EntityTable:
             names=sorted(spellings, key=lambda n: (n.casefold(), n)),
         )
 
-    def _single(self, mention: Mention) -> Entity:
+    def _single(self, mention: Mention, key: str) -> Entity:
         """``_entity`` of a group of one mention (most partners of one article), without its
-        counting: every count is one, so each choice is that mention's own value."""
-        key = self.canonical(mention)
+        counting: every count is one, so each choice is that mention's own value; ``key`` is
+        its canonical page."""
         iso3, kind, names = _single_entity(key, mention.title, mention.name, mention.iso3)
         # model_validate of a dict: cheaper than the keyword __init__, and an article has a few
         # hundred of these.
