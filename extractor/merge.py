@@ -160,11 +160,20 @@ def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
 def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
     """The merged relation's fields (a :class:`Relation` once validated): its date chosen, its
     timeline ordered (each event once), its status decided."""
-    ordered = sorted(partner.events, key=_event_order)  # stable: same-day events keep the order written
-    # The status is what every row says; then of equal events the first kept is the first in
-    # document order (the sort is stable and rows are absorbed in order).
-    status = _status(partner, ordered)
-    events = _once(ordered)
+    events = partner.events  # most partners: one event or none, ordered and once as they are
+    if len(events) > 1:
+        ordered = sorted(events, key=_event_order)  # stable: same-day events keep the order written
+        # The status is what every row says; then of equal events the first kept is the first in
+        # document order (the sort is stable and rows are absorbed in order).
+        status = _status(partner, ordered)
+        events = _once(ordered)
+    else:
+        status = _status(partner, events)
+    recognized = None
+    for event in events:  # a loop, not next() of a generator: most relations have one event
+        if event["kind"] == "recognized" and event["date"]:
+            recognized = event["date"]
+            break
     fields: dict[str, object] = {
         "country": partner.country,
         "country_article": partner.country_article,
@@ -183,24 +192,23 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
         "events": events,
         "status": status,
         "remark": partner.remark,
-        "recognized": next((e["date"] for e in events if e["kind"] == "recognized" and e["date"]), None),
+        "recognized": recognized,
         "missions": partner.missions,
         "in_former_table": partner.in_former_table,
     }
     chosen = _chosen_date(partner)
     if chosen is not None:
         source, date = chosen
-        fields.update(
-            established=date["iso"],
-            established_precision=date["precision"],
-            established_raw=date["raw"],
-            established_source=source,
-            year=date["year"],
-            month=date["month"],
-            day=date["day"],
-            not_before=date["not_before"],
-            not_after=date["not_after"],
-        )
+        # Item by item, not update() with keywords: that builds a dict of them first.
+        fields["established"] = date["iso"]
+        fields["established_precision"] = date["precision"]
+        fields["established_raw"] = date["raw"]
+        fields["established_source"] = source
+        fields["year"] = date["year"]
+        fields["month"] = date["month"]
+        fields["day"] = date["day"]
+        fields["not_before"] = date["not_before"]
+        fields["not_after"] = date["not_after"]
     # Its dates and events are still fields (RowRecord's): the validation of the relation (or of
     # the whole article, see merged_rows) makes them models.
     return fields
