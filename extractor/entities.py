@@ -165,14 +165,31 @@ def _reviewed_row(canonical: str, title: str, name: str, iso3: str | None) -> Re
 @lru_cache(maxsize=8192)  # pure, as _reviewed_row
 def _single_entity(
     canonical: str, title: str, name: str, iso3: str | None
-) -> tuple[str | None, EntityKind, tuple[str, ...]]:
-    """The ISO code, kind and spellings of the entity of one mention alone (most partners of an article)."""
+) -> tuple[str | None, EntityKind, tuple[str, ...], int | None]:
+    """The ISO code, kind, spellings and UN admission of the entity of one mention alone (most
+    partners of an article)."""
     code = iso3
     if not code:
         reviewed = _reviewed_row(canonical, title, name, iso3)
         code = reviewed.iso3 if reviewed else None
     spellings = sorted({name, title, canonical}, key=lambda n: (n.casefold(), n))
-    return code, _mention_kind(canonical, title, name, iso3), tuple(spellings)
+    kind = _mention_kind(canonical, title, name, iso3)
+    since = un_members().get(code) if kind == "un-member" and code else None
+    return code, kind, tuple(spellings), since
+
+
+@lru_cache(maxsize=8192)  # pure, as _reviewed_row
+def _ties(canonical: str, title: str, name: str, iso3: str | None) -> tuple[str, ...]:
+    """What ties a mention to others: its page, its ISO code (its own or its reviewed row's), its
+    reviewed row."""
+    reviewed = _reviewed_row(canonical, title, name, iso3)
+    code = iso3 or (reviewed.iso3 if reviewed else None)
+    own: tuple[str, ...] = ("t:" + canonical,)
+    if code:
+        own += ("i:" + code,)
+    if reviewed is not None:
+        own += ("r:" + reviewed.name,)
+    return own
 
 
 @lru_cache(maxsize=8192)  # pure, as _reviewed_row
@@ -260,18 +277,19 @@ def _components(ties: list[tuple[str, ...]]) -> list[list[int]]:
     members: dict[int, list[int]] = {}
     held: dict[int, list[str]] = {}  # a group → its ties
     for index, own in enumerate(ties):
+        if owner.keys().isdisjoint(own):  # asked in C: a new group, its ties all its own
+            members[index], held[index] = [index], list(own)
+            owner.update(dict.fromkeys(own, index))
+            continue
         found = {owner[tie] for tie in own if tie in owner}
-        group = min(found) if found else index
-        if not found:
-            members[group], held[group] = [index], []
-        else:
-            members[group].append(index)
-            for other in found - {group}:  # this mention ties groups seen apart: they are one
-                members[group].extend(members.pop(other))
-                for tie in held.pop(other):
-                    owner[tie] = group
-                    held[group].append(tie)
-                members[group].sort()
+        group = min(found)
+        members[group].append(index)
+        for other in found - {group}:  # this mention ties groups seen apart: they are one
+            members[group].extend(members.pop(other))
+            for tie in held.pop(other):
+                owner[tie] = group
+                held[group].append(tie)
+            members[group].sort()
         for tie in own:
             if owner.get(tie) != group:
                 owner[tie] = group
@@ -290,18 +308,9 @@ class EntityTable:
         self.resolved = resolved
         self.mentions = list(mentions)
         canonicals = [self.canonical(mention) for mention in self.mentions]
-        # What ties a mention to others: its page, its ISO code (its own or its reviewed row's),
-        # its reviewed row.
-        ties: list[tuple[str, ...]] = []
-        for mention, canonical in zip(self.mentions, canonicals, strict=True):
-            reviewed = _reviewed(mention, canonical)
-            iso3 = mention.iso3 or (reviewed.iso3 if reviewed else None)
-            own: tuple[str, ...] = ("t:" + canonical,)
-            if iso3:
-                own += ("i:" + iso3,)
-            if reviewed is not None:
-                own += ("r:" + reviewed.name,)
-            ties.append(own)
+        ties = [
+            _ties(canonical, m.title, m.name, m.iso3) for m, canonical in zip(self.mentions, canonicals, strict=True)
+        ]
         self._entity_of: dict[str, Entity] = {}
         self._articles: dict[str, int] = {}
         for indices in _components(ties):
@@ -361,7 +370,7 @@ class EntityTable:
         """``_entity`` of a group of one mention (most partners of one article), without its
         counting: every count is one, so each choice is that mention's own value; ``key`` is
         its canonical page."""
-        iso3, kind, names = _single_entity(key, mention.title, mention.name, mention.iso3)
+        iso3, kind, names, since = _single_entity(key, mention.title, mention.name, mention.iso3)
         # model_validate of a dict: cheaper than the keyword __init__, and an article has a few
         # hundred of these.
         return Entity.model_validate(
@@ -370,8 +379,8 @@ class EntityTable:
                 "name": mention.name,
                 "qid": self.qid(mention),
                 "iso3": iso3,
-                "gw_code": gw_code(iso3),
-                "un_member_since": un_members().get(iso3) if kind == "un-member" and iso3 else None,
+                "gw_code": gw_code(iso3),  # not cached: whether country_converter is there may change
+                "un_member_since": since,
                 "kind": kind,
                 "names": list(names),
             }
