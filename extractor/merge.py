@@ -330,10 +330,16 @@ def merged_rows(rows: list[RowRecord], subject: str | None = None, *, kind_of: P
         if partner is None:
             partner = partners[key] = _Partner(row.country, row.country_article, iso3)
         _absorb(partner, row, diagnostics, party, found)
-        citations.extend(
-            {"country": partner.country, "reference_number": use.reference_number, "cell": use.cell, "table": row.table}
-            for use in row.citations
-        )
+        if row.citations:  # most rows cite nothing: no generator made for them
+            citations.extend(
+                {
+                    "country": partner.country,
+                    "reference_number": use.reference_number,
+                    "cell": use.cell,
+                    "table": row.table,
+                }
+                for use in row.citations
+            )
     for p in partners.values():
         if p.noted is not None and not p.in_bilateral_table:
             # A former row's notes are read like any row's: their missions too (after every row, so
