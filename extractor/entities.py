@@ -53,6 +53,7 @@ __all__ = [
     "mentions_of",
     "page_title",
     "partner_kind",
+    "partner_mentions",
     "reviewed_entities",
     "titles_to_resolve",
     "un_members",
@@ -164,14 +165,31 @@ def _reviewed_row(canonical: str, title: str, name: str, iso3: str | None) -> Re
 @lru_cache(maxsize=8192)  # pure, as _reviewed_row
 def _single_entity(
     canonical: str, title: str, name: str, iso3: str | None
-) -> tuple[str | None, EntityKind, tuple[str, ...]]:
-    """The ISO code, kind and spellings of the entity of one mention alone (most partners of an article)."""
+) -> tuple[str | None, EntityKind, tuple[str, ...], int | None]:
+    """The ISO code, kind, spellings and UN admission of the entity of one mention alone (most
+    partners of an article)."""
     code = iso3
     if not code:
         reviewed = _reviewed_row(canonical, title, name, iso3)
         code = reviewed.iso3 if reviewed else None
     spellings = sorted({name, title, canonical}, key=lambda n: (n.casefold(), n))
-    return code, _mention_kind(canonical, title, name, iso3), tuple(spellings)
+    kind = _mention_kind(canonical, title, name, iso3)
+    since = un_members().get(code) if kind == "un-member" and code else None
+    return code, kind, tuple(spellings), since
+
+
+@lru_cache(maxsize=8192)  # pure, as _reviewed_row
+def _ties(canonical: str, title: str, name: str, iso3: str | None) -> tuple[str, ...]:
+    """What ties a mention to others: its page, its ISO code (its own or its reviewed row's), its
+    reviewed row."""
+    reviewed = _reviewed_row(canonical, title, name, iso3)
+    code = iso3 or (reviewed.iso3 if reviewed else None)
+    own: tuple[str, ...] = ("t:" + canonical,)
+    if code:
+        own += ("i:" + code,)
+    if reviewed is not None:
+        own += ("r:" + reviewed.name,)
+    return own
 
 
 @lru_cache(maxsize=8192)  # pure, as _reviewed_row
@@ -217,12 +235,18 @@ def mentions_of(article: Article) -> list[Mention]:
 
 def mentions_in(title: str, relations: Sequence[Relation]) -> list[Mention]:
     """The subject (from the article ``title``) and the partner of each of ``relations``, as mentions."""
+    return partner_mentions(title, [(r.country, r.country_article, r.iso3) for r in relations])
+
+
+def partner_mentions(title: str, partners: Iterable[tuple[str, str | None, str | None]]) -> list[Mention]:
+    """:func:`mentions_in` of relations given as their ``country``, ``country_article`` and ``iso3``
+    (the merge's, before they are models)."""
     subject = subject_of_title(title)
     mentions = [Mention(subject, page_title(subject), iso3_for(subject), title)]
-    for relation in relations:
-        mentions.append(
-            Mention(relation.country, _partner_title(relation.country, relation.country_article), relation.iso3, title)
-        )
+    mentions.extend(
+        Mention(country, _partner_title(country, country_article), iso3, title)
+        for country, country_article, iso3 in partners
+    )
     return mentions
 
 
@@ -242,23 +266,35 @@ def titles_to_resolve(articles: Iterable[Article]) -> list[str]:
     return sorted({m.title for a in articles for m in mentions_of(a) if m.title})
 
 
-class _Groups:
-    """Union-find over the things that tie mentions together (titles, ISO codes, reviewed rows)."""
+def _components(ties: list[tuple[str, ...]]) -> list[list[int]]:
+    """The groups of the indices of ``ties`` that share a tie, transitively: each group in index
+    order, the groups in the order of their first index.
 
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, node: str) -> str:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, first: str, second: str) -> None:
-        a, b = self.find(first), self.find(second)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)  # the smaller root wins: the result is order-free
+    One pass over the mentions with dict lookups (a union-find's calls cost more, four per
+    mention): most mentions share nothing with those before them, and start their own group.
+    """
+    owner: dict[str, int] = {}  # a tie → its group (the group's first index)
+    members: dict[int, list[int]] = {}
+    held: dict[int, list[str]] = {}  # a group → its ties
+    for index, own in enumerate(ties):
+        if owner.keys().isdisjoint(own):  # asked in C: a new group, its ties all its own
+            members[index], held[index] = [index], list(own)
+            owner.update(dict.fromkeys(own, index))
+            continue
+        found = {owner[tie] for tie in own if tie in owner}
+        group = min(found)
+        members[group].append(index)
+        for other in found - {group}:  # this mention ties groups seen apart: they are one
+            members[group].extend(members.pop(other))
+            for tie in held.pop(other):
+                owner[tie] = group
+                held[group].append(tie)
+            members[group].sort()
+        for tie in own:
+            if owner.get(tie) != group:
+                owner[tie] = group
+                held[group].append(tie)
+    return list(members.values())
 
 
 def _most_common(counts: Counter[_T]) -> _T:
@@ -272,26 +308,23 @@ class EntityTable:
         self.resolved = resolved
         self.mentions = list(mentions)
         canonicals = [self.canonical(mention) for mention in self.mentions]
-        groups = _Groups()
-        for mention, canonical in zip(self.mentions, canonicals, strict=True):
-            reviewed = _reviewed(mention, canonical)
-            node = "t:" + canonical
-            groups.find(node)
-            iso3 = mention.iso3 or (reviewed.iso3 if reviewed else None)
-            if iso3:
-                groups.union(node, "i:" + iso3)
-            if reviewed is not None:
-                groups.union(node, "r:" + reviewed.name)
-        members: dict[str, list[Mention]] = {}
-        for mention, canonical in zip(self.mentions, canonicals, strict=True):
-            members.setdefault(groups.find("t:" + canonical), []).append(mention)
+        ties = [
+            _ties(canonical, m.title, m.name, m.iso3) for m, canonical in zip(self.mentions, canonicals, strict=True)
+        ]
         self._entity_of: dict[str, Entity] = {}
         self._articles: dict[str, int] = {}
-        for group in members.values():
+        for indices in _components(ties):
+            if len(indices) == 1:  # most partners of an article
+                index = indices[0]
+                entity = self._single(self.mentions[index], canonicals[index])
+                self._articles[entity.key] = 1
+                self._entity_of[canonicals[index]] = entity
+                continue
+            group = [self.mentions[index] for index in indices]
             entity = self._entity(group)
             self._articles[entity.key] = len({m.article for m in group})
-            for mention in group:
-                self._entity_of[self.canonical(mention)] = entity
+            for index in indices:
+                self._entity_of[canonicals[index]] = entity
 
     def canonical(self, mention: Mention) -> str:
         """The page the mention's title is after redirects, as far as the wiki answered."""
@@ -309,8 +342,6 @@ class EntityTable:
         return _mention_kind(self.canonical(mention), mention.title, mention.name, mention.iso3)
 
     def _entity(self, group: list[Mention]) -> Entity:
-        if len(group) == 1:
-            return self._single(group[0])
         titles = Counter(self.canonical(m) for m in group)
         key = _most_common(titles)
         per_article = Counter(name for name, _ in {(m.name, m.article) for m in group})
@@ -335,11 +366,11 @@ class EntityTable:
             names=sorted(spellings, key=lambda n: (n.casefold(), n)),
         )
 
-    def _single(self, mention: Mention) -> Entity:
+    def _single(self, mention: Mention, key: str) -> Entity:
         """``_entity`` of a group of one mention (most partners of one article), without its
-        counting: every count is one, so each choice is that mention's own value."""
-        key = self.canonical(mention)
-        iso3, kind, names = _single_entity(key, mention.title, mention.name, mention.iso3)
+        counting: every count is one, so each choice is that mention's own value; ``key`` is
+        its canonical page."""
+        iso3, kind, names, since = _single_entity(key, mention.title, mention.name, mention.iso3)
         # model_validate of a dict: cheaper than the keyword __init__, and an article has a few
         # hundred of these.
         return Entity.model_validate(
@@ -348,8 +379,8 @@ class EntityTable:
                 "name": mention.name,
                 "qid": self.qid(mention),
                 "iso3": iso3,
-                "gw_code": gw_code(iso3),
-                "un_member_since": un_members().get(iso3) if kind == "un-member" and iso3 else None,
+                "gw_code": gw_code(iso3),  # not cached: whether country_converter is there may change
+                "un_member_since": since,
                 "kind": kind,
                 "names": list(names),
             }

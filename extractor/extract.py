@@ -8,9 +8,9 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from extractor.countries import subject_of_title
-from extractor.entities import EntityTable, Mention, entity_table, mentions_in, partner_kind
+from extractor.entities import EntityTable, Mention, entity_table, partner_kind, partner_mentions
 from extractor.errors import InputError
-from extractor.merge import merge_rows
+from extractor.merge import merged_rows
 from extractor.models import Article, Source
 from extractor.parse.document import ParsedDocument
 from extractor.parse.wikitext.walk import parse_wikitext
@@ -41,17 +41,19 @@ def article_from_document(
     """
     # What with_entities(article, {}) would add, given at once: each relation and the article are
     # built once, not built and then copied with the partners' kinds and the entities.
-    relations, citations, merge_diagnostics = merge_rows(
-        document.rows, subject_of_title(source.title), kind_of=partner_kind
-    )
-    table = entity_table(mentions_in(source.title, relations), {}, tables=entity_tables)
-    return Article(
-        source=source,
-        relations=relations,
-        references=document.references,
-        citations=citations,
-        diagnostics=[*document.diagnostics, *merge_diagnostics],
-        entities=table.entities(),
+    merged = merged_rows(document.rows, subject_of_title(source.title), kind_of=partner_kind)
+    table = entity_table(partner_mentions(source.title, merged.partners), {}, tables=entity_tables)
+    # The relations and citations are still their fields: validated here with the article, in one
+    # call into pydantic's core, not one call per model.
+    return Article.model_validate(
+        {
+            "source": source,
+            "relations": merged.relations,
+            "references": document.references,
+            "citations": merged.citations,
+            "diagnostics": [*document.diagnostics, *merged.diagnostics],
+            "entities": table.entities(),
+        }
     )
 
 

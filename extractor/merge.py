@@ -40,7 +40,7 @@ from extractor.parse.marks import Marked
 from extractor.parse.missions import MENTION, NotesMissions, read_missions
 from extractor.parse.sides import Party
 
-__all__ = ["PartnerKind", "merge_rows"]
+__all__ = ["Merged", "PartnerKind", "merge_rows", "merged_rows"]
 
 #: What a partner is, from its name, link target and ISO code (``country``, ``country_article``,
 #: ``iso3``): :func:`extractor.entities.partner_kind`.
@@ -157,13 +157,23 @@ def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
     return status
 
 
-def _relation(partner: _Partner, kind: EntityKind | None) -> Relation:
-    """The merged relation: its date chosen, its timeline ordered (each event once), its status decided."""
-    ordered = sorted(partner.events, key=_event_order)  # stable: same-day events keep the order written
-    # The status is what every row says; then of equal events the first kept is the first in
-    # document order (the sort is stable and rows are absorbed in order).
-    status = _status(partner, ordered)
-    events = _once(ordered)
+def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
+    """The merged relation's fields (a :class:`Relation` once validated): its date chosen, its
+    timeline ordered (each event once), its status decided."""
+    events = partner.events  # most partners: one event or none, ordered and once as they are
+    if len(events) > 1:
+        ordered = sorted(events, key=_event_order)  # stable: same-day events keep the order written
+        # The status is what every row says; then of equal events the first kept is the first in
+        # document order (the sort is stable and rows are absorbed in order).
+        status = _status(partner, ordered)
+        events = _once(ordered)
+    else:
+        status = _status(partner, events)
+    recognized = None
+    for event in events:  # a loop, not next() of a generator: most relations have one event
+        if event["kind"] == "recognized" and event["date"]:
+            recognized = event["date"]
+            break
     fields: dict[str, object] = {
         "country": partner.country,
         "country_article": partner.country_article,
@@ -182,28 +192,26 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> Relation:
         "events": events,
         "status": status,
         "remark": partner.remark,
-        "recognized": next((e["date"] for e in events if e["kind"] == "recognized" and e["date"]), None),
+        "recognized": recognized,
         "missions": partner.missions,
         "in_former_table": partner.in_former_table,
     }
     chosen = _chosen_date(partner)
     if chosen is not None:
         source, date = chosen
-        fields.update(
-            established=date["iso"],
-            established_precision=date["precision"],
-            established_raw=date["raw"],
-            established_source=source,
-            year=date["year"],
-            month=date["month"],
-            day=date["day"],
-            not_before=date["not_before"],
-            not_after=date["not_after"],
-        )
-    # Validated once, finished; model_validate of a dict is the cheaper way in (BaseModel's
-    # keyword __init__ costs a third more), and this is the merge's most frequent model. Its
-    # dates and events are still fields (RowRecord's): this validation makes them models too.
-    return Relation.model_validate(fields)
+        # Item by item, not update() with keywords: that builds a dict of them first.
+        fields["established"] = date["iso"]
+        fields["established_precision"] = date["precision"]
+        fields["established_raw"] = date["raw"]
+        fields["established_source"] = source
+        fields["year"] = date["year"]
+        fields["month"] = date["month"]
+        fields["day"] = date["day"]
+        fields["not_before"] = date["not_before"]
+        fields["not_after"] = date["not_after"]
+    # Its dates and events are still fields (RowRecord's): the validation of the relation (or of
+    # the whole article, see merged_rows) makes them models.
+    return fields
 
 
 def _absorb(
@@ -270,6 +278,18 @@ def _duplicate(row: RowRecord) -> Diagnostic:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What :func:`merged_rows` gives: the relations and citations as the plain fields of their
+    models (validated when the article is), and the merge's diagnostics."""
+
+    relations: list[dict[str, object]]
+    citations: list[dict[str, object]]
+    diagnostics: list[Diagnostic]
+    #: Each relation's partner as ``country``, ``country_article``, ``iso3`` (its mention, typed).
+    partners: list[tuple[str, str | None, str | None]]
+
+
 def merge_rows(
     rows: list[RowRecord], subject: str | None = None, *, kind_of: PartnerKind | None = None
 ) -> tuple[list[Relation], list[Citation], list[Diagnostic]]:
@@ -281,10 +301,24 @@ def merge_rows(
     understood are counted in one ``unread-missions`` diagnostic. With ``kind_of``, each
     relation's ``country_kind`` is what it says of the partner.
     """
+    merged = merged_rows(rows, subject, kind_of=kind_of)
+    return (
+        [Relation.model_validate(fields) for fields in merged.relations],
+        [Citation.model_validate(fields) for fields in merged.citations],
+        merged.diagnostics,
+    )
+
+
+def merged_rows(rows: list[RowRecord], subject: str | None = None, *, kind_of: PartnerKind | None = None) -> Merged:
+    """:func:`merge_rows`, its relations and citations left as their models' fields.
+
+    The article validates them with itself, in one call (:func:`extractor.extract.article_from_document`):
+    a few hundred models validated one by one cost a Python → Rust round trip each.
+    """
     party = Party(subject, None, iso3_for(subject)) if subject else None
     found = NotesMissions()
     partners: dict[str, _Partner] = {}
-    citations: list[Citation] = []
+    citations: list[dict[str, object]] = []
     diagnostics: list[Diagnostic] = []
     for row in rows:
         iso3 = iso3_for(row.country_article or row.country) or iso3_for(row.country)
@@ -296,17 +330,16 @@ def merge_rows(
         if partner is None:
             partner = partners[key] = _Partner(row.country, row.country_article, iso3)
         _absorb(partner, row, diagnostics, party, found)
-        citations.extend(
-            Citation.model_validate(
+        if row.citations:  # most rows cite nothing: no generator made for them
+            citations.extend(
                 {
                     "country": partner.country,
                     "reference_number": use.reference_number,
                     "cell": use.cell,
                     "table": row.table,
                 }
+                for use in row.citations
             )
-            for use in row.citations
-        )
     for p in partners.values():
         if p.noted is not None and not p.in_bilateral_table:
             # A former row's notes are read like any row's: their missions too (after every row, so
@@ -324,4 +357,6 @@ def merge_rows(
                 f"as one ({found.read} were); they stay in the notes",
             )
         )
-    return relations, citations, diagnostics
+    return Merged(
+        relations, citations, diagnostics, [(p.country, p.country_article, p.iso3) for p in partners.values()]
+    )

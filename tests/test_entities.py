@@ -92,6 +92,25 @@ def test_spellings_of_one_entity_are_one_entity() -> None:
     assert entities["Republic of China"].qid is None  # no answer: never a guessed item
 
 
+def test_spellings_a_later_mention_ties_are_one_entity() -> None:
+    """Ties are transitive, whatever the order: two spellings that share nothing are one entity
+    when a third mention shares a tie with each (here a page with one, an ISO code with the other)."""
+    table = EntityTable(
+        [
+            mention("Ruritania"),
+            mention("Kingdom of Ruritania", iso3="RRT", article="B"),
+            mention("Elbonia"),
+            mention("Ruritania", iso3="RRT", article="C"),
+        ],
+        {},
+    )
+    entities = {e.key: e for e in table.entities()}
+    assert sorted(entities) == ["Elbonia", "Ruritania"]
+    assert entities["Ruritania"].names == ["Kingdom of Ruritania", "Ruritania"]
+    assert table.articles(entities["Ruritania"]) == 3
+    assert table.entity(mention("Kingdom of Ruritania")) is table.entity(mention("Ruritania"))
+
+
 def test_an_article_carries_its_entities_and_each_row_its_kind() -> None:
     """article.json's entities include the subject; offline the QIDs are null."""
     text = (
