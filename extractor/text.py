@@ -46,5 +46,10 @@ def readable_text(text: str) -> str:
 
 
 def clean_spaces(text: str) -> str:
-    """Fold runs of spaces (and non-breaking spaces) to one space, strip the ends."""
-    return " ".join(text.replace("\u00a0", " ").split())
+    """Fold runs of spaces (and non-breaking spaces) to one space, strip the ends.
+
+    >>> clean_spaces(" a\u00a0\u00a0b  c ")
+    'a b c'
+    """
+    # str.split() splits on every Unicode space, U+00A0 among them: no replace() needed first.
+    return " ".join(text.split())

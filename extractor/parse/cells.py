@@ -166,6 +166,8 @@ def remark_of(shown: str) -> str | None:
     >>> remark_of("Chile (suspended)"), remark_of("Chile")
     ('suspended', None)
     """
+    if "(" not in shown:  # exact: the pattern needs one; most partners have no remark
+        return None
     found = _REMARK.search(shown)
     return clean_spaces(found.group(1)) or None if found else None
 

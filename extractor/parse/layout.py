@@ -310,18 +310,23 @@ def expand(rows: list[list[CellT]]) -> list[dict[int, CellT]]:
     carried: dict[int, tuple[CellT, int]] = {}
     for row in rows:
         placed: dict[int, CellT] = {}
-        for column, (cell, remaining) in list(carried.items()):
-            placed[column] = cell
-            if remaining <= 1:
-                del carried[column]
-            else:
-                carried[column] = (cell, remaining - 1)
+        if carried:  # most rows: nothing spans down into them
+            for column, (cell, remaining) in list(carried.items()):
+                placed[column] = cell
+                if remaining <= 1:
+                    del carried[column]
+                else:
+                    carried[column] = (cell, remaining - 1)
         column = 0
         for cell in row:
             while column in placed:
                 column += 1
             width = cell.span("colspan")
             height = cell.span("rowspan")
+            if width == 1 and height == 1:  # most cells: one place, nothing carried
+                placed[column] = cell
+                column += 1
+                continue
             for offset in range(width):
                 placed[column + offset] = cell
                 if height > 1:

@@ -327,7 +327,12 @@ def _row(
     # The row above's country cell, spanning into this row (none of this row's own cells); the
     # first test is the cheap one, and false for almost every row.
     spanned = country_cell is previous and all(cell is not country_cell for cell in cells)
-    if country_cell is None or all(cell.header for cell in cells) or (spanned and layout.kind != "former-table"):
+    # A sub-header is all header cells: its first cell tells almost every row is not one.
+    if (
+        country_cell is None
+        or ((not cells or cells[0].header) and all(cell.header for cell in cells))
+        or (spanned and layout.kind != "former-table")
+    ):
         # A sub-header, a row without a country cell, or the second row of a country cell
         # spanning rows: it still numbers its references. In a table of former relations that
         # second row is one more period of the partner's relations (began again, ended again).
@@ -366,16 +371,17 @@ def _read_cells(
             column_of[id(cell)] = column
     shown: dict[Column, Shown] = {}
     citations: list[tuple[CellKind, CiteT]] = []
+    read, scan = reader.read, reader.scan  # bound once for the row's cells
     for cell in cells:
         read_as = column_of.get(id(cell))
         if read_as is None:
-            reader.scan(cell)
+            scan(cell)
         else:
             cites: list[CiteT] = []
-            shown[read_as] = reader.read(cell, read_as, cites)
+            shown[read_as] = read(cell, read_as, cites)
             if cites:
                 kind = _CELL_KIND[read_as]
-                citations.extend([(kind, cite) for cite in cites])
+                citations += [(kind, cite) for cite in cites]
     if len(shown) == len(layout.columns):
         return shown, citations  # every column read from the row's own cells: none carried down
     for column, index in layout.columns.items():
@@ -415,10 +421,12 @@ def _fill(
         # A bounded date ("Before 1999") is still not read as a date: the diagnostic says so.
         if date is not None and date["raw"] and date["iso"] is None:
             _diagnose(reader, "warning", "unparsed-date", f"cannot read the date {date['raw']!r}", record)
-        record.events = list(events)
+        # Each record its own list: a row naming one partner (nearly all) keeps the one made.
+        record.events = events if len(records) == 1 else list(events)
         if notes is not None:
             record.main_article = notes.main_article
-            record.notes, record.notes_items, record.notes_marked = text, list(items), marked
+            record.notes, record.notes_marked = text, marked
+            record.notes_items = items if len(records) == 1 else list(items)
 
 
 def _diagnose(

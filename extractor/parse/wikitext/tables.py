@@ -7,7 +7,7 @@ mwparserfromhell parses a table into ``tr``/``td``/``th`` tags; this module list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
@@ -18,25 +18,33 @@ from extractor.parse.wikitext.templates import code_text
 __all__ = ["Cell", "Table", "read_table"]
 
 
-@dataclass
 class Cell:
-    """One table cell (``td`` or ``th``) and its spans."""
+    """One table cell (``td`` or ``th``) and its spans.
 
-    tag: Tag
-    header: bool
-    #: The cell's content (read once: every reader of the cell asks for it).
-    code: Wikicode = field(init=False, repr=False, compare=False)
+    A plain class with slots, not a dataclass: a table makes one per cell, and the layout asks
+    each for its spans several times (one ``__init__``, no ``__post_init__``, attribute reads from
+    slots).
+    """
 
-    def __post_init__(self) -> None:
-        contents = self.tag.contents
-        self.code = contents if contents is not None else Wikicode([])
+    __slots__ = ("_plain", "code", "header", "tag")
+
+    def __init__(self, tag: Tag, header: bool) -> None:
+        self.tag = tag
+        self.header = header
+        contents = tag.contents
+        #: The cell's content (read once: every reader of the cell asks for it).
+        self.code: Wikicode = contents if contents is not None else Wikicode([])
+        # Most cells have no attributes: they span 1 whichever span is asked (known once).
+        self._plain = not tag.attributes
+
+    def __repr__(self) -> str:
+        return f"Cell(tag={self.tag!r}, header={self.header!r})"
 
     def span(self, name: str) -> int:
         """Its ``colspan`` or ``rowspan`` (1 when absent or unreadable; capped as browsers cap it)."""
-        attributes = self.tag.attributes
-        if not attributes:
+        if self._plain:
             return 1  # most cells: asked twice per cell by the layout
-        for attribute in attributes:
+        for attribute in self.tag.attributes:
             if code_text(attribute.name).strip().lower() == name:
                 return span_value(code_text(attribute.value) if attribute.value is not None else None)
         return 1
@@ -57,7 +65,7 @@ class Table:
 def _cells(nodes: Sequence[object]) -> list[Cell]:
     cells = []
     for node in nodes:
-        if isinstance(node, Tag):
+        if type(node) is Tag:  # exact: mwparserfromhell makes no subclass of Tag
             name = code_text(node.tag).lower()
             if name == "td":
                 cells.append(Cell(node, False))
