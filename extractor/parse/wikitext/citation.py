@@ -102,35 +102,33 @@ class Parameters:
 
     # raw, plain and url look their names up inline, not through a shared helper: a citation
     # asks for some forty names, and the extra call per name was a tenth of its reading.
-    def raw(self, *names: str) -> str | None:
-        """The stripped wikitext (comments removed) of the first of ``names`` present."""
+    def _first(self, names: tuple[str, ...]) -> tuple[str, Wikicode] | None:
+        """The stripped wikitext and the value of the first of ``names`` present and not blank."""
         for name in names:
             value = self._values.get(name)
             if value is not None:
                 raw = _raw(value)
                 if raw:
-                    return raw
+                    return raw, value
         return None
+
+    def raw(self, *names: str) -> str | None:
+        """The stripped wikitext (comments removed) of the first of ``names`` present."""
+        found = self._first(names)
+        return found[0] if found else None
 
     def plain(self, *names: str) -> str | None:
         """The plain text of the first of ``names`` present."""
-        for name in names:
-            value = self._values.get(name)
-            if value is not None:
-                raw = _raw(value)
-                if raw:
-                    return _plain(raw, value, self._render)
-        return None
+        found = self._first(names)
+        return _plain(found[0], found[1], self._render) if found else None
 
     def url(self, *names: str) -> str | None:
         """A URL: its text, or what its templates render ({{Google books}} renders nothing)."""
-        for name in names:
-            value = self._values.get(name)
-            if value is not None:
-                raw = _raw(value)
-                if raw:
-                    return _plain(raw, value, self._render) if "{{" in raw else raw
-        return None
+        found = self._first(names)
+        if found is None:
+            return None
+        raw, value = found
+        return _plain(raw, value, self._render) if "{{" in raw else raw
 
 
 @dataclass(frozen=True, slots=True)
