@@ -32,15 +32,23 @@ HTML_FIXTURES = {
 }
 
 
-def median_seconds(function: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls (after one warm-up call)."""
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def paired_medians(functions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median wall time of each function over ``repeat`` rounds (after a warm-up round).
+
+    Each round calls every function once, in an order that alternates from round to round: a
+    machine whose load changes during the run slows them alike, where timed one after the other
+    (all of one, then all of the other) a busy minute moved a ratio by a tenth.
+    """
+    for function in functions.values():
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    items = list(functions.items())
+    for round_number in range(repeat):
+        for name, function in items if round_number % 2 == 0 else reversed(items):
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def report(name: str, ours: float, baseline: float, baseline_name: str, target: float) -> None:
@@ -57,13 +65,20 @@ def bench_wikitext(repeat: int) -> None:
     """Full extraction of the current article vs ``mwparserfromhell.parse`` on the same text."""
     text = CURRENT.read_text(encoding="utf-8")
     source = make_source("Foreign relations of Kyrgyzstan", obtained="file")
-    ours = median_seconds(lambda: extract_wikitext(text, source), repeat)
-    baseline = median_seconds(lambda: mwparserfromhell.parse(text), repeat)
-    report("wikitext extraction (current article)", ours, baseline, "mwparserfromhell.parse", 1.3)  # issue #11
-    # parse_wikitext pauses the cyclic garbage collector, which also speeds up mwparserfromhell's
-    # own tree building; the same baseline with the collector paused shows what our code costs.
-    paused = median_seconds(lambda: _without_gc(lambda: mwparserfromhell.parse(text)), repeat)
-    report("  the same, baseline with gc paused", ours, paused, "mwparserfromhell.parse", 1.3)
+    times = paired_medians(
+        {
+            "ours": lambda: extract_wikitext(text, source),
+            "baseline": lambda: mwparserfromhell.parse(text),
+            # parse_wikitext pauses the cyclic garbage collector, which also speeds up
+            # mwparserfromhell's own tree building; the same baseline with the collector paused
+            # shows what our code costs.
+            "paused": lambda: _without_gc(lambda: mwparserfromhell.parse(text)),
+        },
+        repeat,
+    )
+    ours = times["ours"]
+    report("wikitext extraction (current article)", ours, times["baseline"], "mwparserfromhell.parse", 1.3)  # issue #11
+    report("  the same, baseline with gc paused", ours, times["paused"], "mwparserfromhell.parse", 1.3)
 
 
 def _without_gc(function: Callable[[], object]) -> object:
@@ -87,8 +102,11 @@ def bench_html(repeat: int) -> None:
     for flavour, path in HTML_FIXTURES.items():
         html = path.read_text(encoding="utf-8")
         # partial binds this flavour's html now (a closure would see the loop variable), typed
-        ours = median_seconds(functools.partial(extract, html), repeat)
-        baseline = median_seconds(functools.partial(BeautifulSoup, html, "lxml"), repeat)
+        times = paired_medians(
+            {"ours": functools.partial(extract, html), "baseline": functools.partial(BeautifulSoup, html, "lxml")},
+            repeat,
+        )
+        ours, baseline = times["ours"], times["baseline"]
         report(f"HTML extraction ({flavour}, seed)", ours, baseline, 'BeautifulSoup(html, "lxml")', 1.5)
 
 
@@ -105,8 +123,8 @@ def bench_batch(repeat: int) -> None:
             mwparserfromhell.parse(text)
 
     with tempfile.TemporaryDirectory() as out:
-        ours = median_seconds(lambda: extract_folder(CORPUS, Path(out)), repeat)
-    baseline = median_seconds(parse_all, repeat)
+        times = paired_medians({"ours": lambda: extract_folder(CORPUS, Path(out)), "baseline": parse_all}, repeat)
+    ours, baseline = times["ours"], times["baseline"]
     name = f"batch over the corpus ({len(texts)} articles)"
     report(name, ours, baseline, "sum of mwparserfromhell.parse", 1.2)
 
