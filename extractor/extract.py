@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import stat
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from extractor.collector import collector_paused
 from extractor.countries import subject_of_title
 from extractor.entities import EntityTable, Mention, entity_table, partner_kind, partner_mentions
 from extractor.errors import InputError
@@ -68,16 +68,10 @@ def extract_wikitext(text: str, source: Source) -> Article:
     >>> article.relations[0].country, article.relations[0].established
     ('Chile', '1992')
     """
-    # The collector stays paused through the merge too (parse_wikitext pauses it for the parse):
-    # the merge builds thousands of small models that live until the article is returned, and
-    # the collector would scan them, and the parse tree still being freed, to find no garbage.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # The collector stays paused from the parse (parse_wikitext pauses it too) through the merge,
+    # and so while the parse tree is freed between the two.
+    with collector_paused():
         return article_from_document(parse_wikitext(text), source)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def extract_content(content: str, source: Source) -> Article:

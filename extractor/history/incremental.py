@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from extractor.collector import collector_paused
 from extractor.entities import EntityTable, Mention
 from extractor.extract import article_from_document
 from extractor.models import Article, Source
@@ -74,6 +75,12 @@ class IncrementalExtractor:
             self._cache.move_to_end(key)
             return cached.model_copy(update={"source": source})
         self.misses += 1
+        # Paused as extract_wikitext pauses it; here it matters more: the collector would scan
+        # every dataset this extractor remembers, each time the merge had allocated enough.
+        with collector_paused():
+            return self._extract(text, source, key)
+
+    def _extract(self, text: str, source: Source, key: str) -> Article:
         document = self._passages.parse(text)
         if self._last is not None and self._last[1].source.title == source.title and self._last[0] == document:
             # The dataset depends only on the document and the title: an edit of prose outside
