@@ -17,6 +17,12 @@ from extractor.parse.wikitext.templates import code_text
 
 __all__ = ["Cell", "Table", "read_table"]
 
+# A table tag's name, from its wiki markup where the markup tells it: mwparserfromhell's tokenizer
+# names each table markup's tag ("|-" a row, "|" a data cell, "!" and "!!" a header cell; "||"
+# may be either, an HTML tag has none). One property read instead of reading the name's wikitext
+# (three calls): the walk's most frequent question about a table's tags.
+_NAME_OF_MARKUP: dict[str | None, str] = {"|-": "tr", "|": "td", "!": "th", "!!": "th"}
+
 
 class Cell:
     """One table cell (``td`` or ``th``) and its spans.
@@ -66,7 +72,7 @@ def _cells(nodes: Sequence[object]) -> list[Cell]:
     cells = []
     for node in nodes:
         if type(node) is Tag:  # exact: mwparserfromhell makes no subclass of Tag
-            name = code_text(node.tag).lower()
+            name = _NAME_OF_MARKUP.get(node.wiki_markup) or code_text(node.tag).lower()
             if name == "td":
                 cells.append(Cell(node, False))
             elif name == "th":
@@ -97,7 +103,8 @@ def read_table(table: Tag) -> Table:
                 rows.append(loose)
                 row_tags.append(None)
                 loose = []
-            cells = _cells(node.contents.nodes if node.contents is not None else [])
+            contents = node.contents  # read once: a property
+            cells = _cells(contents.nodes if contents is not None else [])
             if cells:
                 rows.append(cells)
                 row_tags.append(node)
@@ -113,9 +120,13 @@ def _row_level(table: Tag) -> list[tuple[str, Tag]]:
     tags = []
     for node in table.contents.nodes if table.contents is not None else []:
         if isinstance(node, Tag):
-            name = code_text(node.tag).lower()
+            name = _NAME_OF_MARKUP.get(node.wiki_markup) or code_text(node.tag).lower()
             if name in {"thead", "tbody", "tfoot"} and node.contents is not None:
-                tags += [(code_text(n.tag).lower(), n) for n in node.contents.nodes if isinstance(n, Tag)]
+                tags += [
+                    (_NAME_OF_MARKUP.get(n.wiki_markup) or code_text(n.tag).lower(), n)
+                    for n in node.contents.nodes
+                    if isinstance(n, Tag)
+                ]
             else:
                 tags.append((name, node))
     return tags
