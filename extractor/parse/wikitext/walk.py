@@ -211,14 +211,15 @@ class _Walk:
 
     def line_of(self, row: Sequence[Cell]) -> int | None:
         """The line of a row's first cell: rows start a line, and come in document order."""
-        first = str(row[0].tag)
-        found = self.text.find("\n" + first, self.lines.cursor) + 1
+        first = row[0].wikitext()
+        lines = self.lines
+        found = self.text.find("\n" + first, lines.cursor) + 1
         if found <= 0:
-            found = self.text.find(first, self.lines.cursor)
+            found = self.text.find(first, lines.cursor)
             if found < 0:
                 return None
-        self.lines.cursor = found + len(first)
-        return self.lines.line_at(found)
+        lines.cursor = found + len(first)
+        return lines.line_at(found)
 
     def cite(self, records: list[RowRecord], citations: list[tuple[CellKind, int]]) -> None:
         """Every record of a row cites what the row cites."""
