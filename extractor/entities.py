@@ -36,6 +36,7 @@ from importlib import resources
 from typing import TypeVar, get_args
 
 import pycountry
+from pydantic import TypeAdapter, ValidationError
 
 from extractor.codes import gw_code
 from extractor.countries import iso3_for, subject_of_title
@@ -65,6 +66,7 @@ _T = TypeVar("_T", bound=str)
 #: The columns of ``all/entities.csv``.
 ENTITY_COLUMNS = ("key", "name", "qid", "iso3", "gw_code", "un_member_since", "kind", "names", "articles")
 _QID = re.compile(r"Q[1-9][0-9]*")
+_ENTITIES = TypeAdapter(list[Entity])
 # An organisation names itself by what it is; a state never calls itself any of these.
 _ORGANISATION = re.compile(
     r"\b(?:organi[sz]ation|league|council|community|association|commission|alliance|secretariat|"
@@ -313,18 +315,25 @@ class EntityTable:
         ]
         self._entity_of: dict[str, Entity] = {}
         self._articles: dict[str, int] = {}
-        for indices in _components(ties):
-            if len(indices) == 1:  # most partners of an article
-                index = indices[0]
-                entity = self._single(self.mentions[index], canonicals[index])
-                self._articles[entity.key] = 1
-                self._entity_of[canonicals[index]] = entity
-                continue
-            group = [self.mentions[index] for index in indices]
-            entity = self._entity(group)
-            self._articles[entity.key] = len({m.article for m in group})
-            for index in indices:
-                self._entity_of[canonicals[index]] = entity
+        flat = [tie for own in ties for tie in own]
+        # No tie shared (every article alone): each mention is its own group, without the walk.
+        groups = [[index] for index in range(len(ties))] if len(set(flat)) == len(flat) else _components(ties)
+        singles = [indices[0] for indices in groups if len(indices) == 1]  # most partners of an article
+        fields = [self._single(self.mentions[index], canonicals[index]) for index in singles]
+        try:  # one call into pydantic's core for all of them, not one per entity
+            built = _ENTITIES.validate_python(fields)
+        except ValidationError:  # raise what the first invalid one raises alone
+            built = [Entity.model_validate(one) for one in fields]
+        for index, entity in zip(singles, built, strict=True):
+            self._articles[entity.key] = 1
+            self._entity_of[canonicals[index]] = entity
+        for indices in groups:
+            if len(indices) > 1:
+                group = [self.mentions[index] for index in indices]
+                entity = self._entity(group)
+                self._articles[entity.key] = len({m.article for m in group})
+                for index in indices:
+                    self._entity_of[canonicals[index]] = entity
 
     def canonical(self, mention: Mention) -> str:
         """The page the mention's title is after redirects, as far as the wiki answered."""
@@ -366,25 +375,21 @@ class EntityTable:
             names=sorted(spellings, key=lambda n: (n.casefold(), n)),
         )
 
-    def _single(self, mention: Mention, key: str) -> Entity:
-        """``_entity`` of a group of one mention (most partners of one article), without its
-        counting: every count is one, so each choice is that mention's own value; ``key`` is
-        its canonical page."""
+    def _single(self, mention: Mention, key: str) -> dict[str, object]:
+        """The fields of ``_entity`` of a group of one mention (most partners of one article),
+        without its counting: every count is one, so each choice is that mention's own value;
+        ``key`` is its canonical page."""
         iso3, kind, names, since = _single_entity(key, mention.title, mention.name, mention.iso3)
-        # model_validate of a dict: cheaper than the keyword __init__, and an article has a few
-        # hundred of these.
-        return Entity.model_validate(
-            {
-                "key": key,
-                "name": mention.name,
-                "qid": self.qid(mention),
-                "iso3": iso3,
-                "gw_code": gw_code(iso3),  # not cached: whether country_converter is there may change
-                "un_member_since": since,
-                "kind": kind,
-                "names": list(names),
-            }
-        )
+        return {
+            "key": key,
+            "name": mention.name,
+            "qid": self.qid(mention),
+            "iso3": iso3,
+            "gw_code": gw_code(iso3),  # not cached: whether country_converter is there may change
+            "un_member_since": since,
+            "kind": kind,
+            "names": list(names),
+        }
 
     def entity(self, mention: Mention) -> Entity:
         """The entity a mention belongs to."""

@@ -60,14 +60,8 @@ _SCRIPT_LANGUAGE = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]+)?\s*:\s*")
 
 
 def _plain(raw: str, value: Wikicode, render: RenderText) -> str | None:
-    text = clean_spaces(render(value)) if _MARKUP.search(raw) else clean_spaces(raw)
-    return text or None
-
-
-def _raw(value: Wikicode) -> str:
-    """A value's wikitext, comments removed, stripped."""
-    raw = code_text(value)
-    return (strip_comments(raw) if "<!--" in raw else raw).strip()
+    # clean_spaces inline: asked for most of a citation's values.
+    return " ".join((render(value) if _MARKUP.search(raw) else raw).split()) or None
 
 
 def plain_value(value: Wikicode, render: RenderText) -> str | None:
@@ -107,7 +101,8 @@ class Parameters:
         for name in names:
             value = self._values.get(name)
             if value is not None:
-                raw = _raw(value)
+                raw = code_text(value)  # its comments removed, stripped (inline: one call less a value)
+                raw = (strip_comments(raw) if "<!--" in raw else raw).strip()
                 if raw:
                     return raw, value
         return None
