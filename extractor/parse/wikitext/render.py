@@ -264,13 +264,14 @@ class Renderer:
         return str(node.value)
 
     def _wikilink(self, node: Wikilink) -> str:
-        if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
-            if node.text is not None:
-                self.scan(node.text)  # a thumbnail's caption still numbers its refs
+        title, text = node.title, node.text  # properties: each read once
+        if _NON_CONTENT_NAMESPACES.match(code_text(title)):
+            if text is not None:
+                self.scan(text)  # a thumbnail's caption still numbers its refs
             return ""
-        label = self.text(node.text) if node.text is not None else self.text(node.title).lstrip(":")
+        label = self.text(text) if text is not None else self.text(title).lstrip(":")
         if self.mark_links:
-            return link_mark(_link_target(self.text(node.title)), label)
+            return link_mark(_link_target(self.text(title)), label)
         return label
 
     def _html_entity(self, node: HTMLEntity) -> str:
