@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mwparserfromhell.nodes import Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
@@ -44,10 +45,12 @@ _NON_CONTENT = re.compile(r"^\s*:?\s*(file|image|category|media)\s*:", re.IGNORE
 _TRANSPARENT_TAGS = frozenset({"i", "b", "span", "small", "big", "font", "center", "div", "abbr", "u", "s", "sup"})
 _WRAPPER_TEMPLATES = frozenset({"nowrap", "nobr", "small", "center", "centre", "longitem", "sort"})
 _PLAIN = Renderer()
+# A Partner made as NamedTuple._make makes it, without its two Python calls (a frozen dataclass
+# cost three times as much): one is made for every country cell.
+_new_partner = tuple.__new__
 
 
-@dataclass(frozen=True)
-class Partner:
+class Partner(NamedTuple):
     """A partner named in a country cell: the name a reader sees, and the article it links to."""
 
     name: str
@@ -65,7 +68,7 @@ class _Scan:
         name = clean_spaces(name)
         article = clean_spaces(article) if article else None
         if name or article:
-            self.partners.append(Partner(name or article or "", article or None))
+            self.partners.append(_new_partner(Partner, (name or article or "", article or None)))
         self.image_flag = False
 
 
@@ -157,8 +160,11 @@ def read_flag_cell(code: Wikicode) -> tuple[str, Partner] | None:
     texts = []  # the spaces' texts, the flag's (at ``at``) set below
     at = 0
     for node in code.nodes:
-        if type(node) is Text and node.value.isspace():
-            texts.append(node.value)
+        if type(node) is Text:
+            value = node.value  # a property: read once
+            if not value.isspace():
+                return None
+            texts.append(value)
         elif type(node) is Template and flag is None:
             flag, at = node, len(texts)
             texts.append("")
@@ -184,7 +190,7 @@ def read_flag_cell(code: Wikicode) -> tuple[str, Partner] | None:
     if not partner_name and not target:
         return None  # no partner named: read_countries falls back on the cell's text
     texts[at] = rendered
-    return "".join(texts), Partner(partner_name or target, target or None)
+    return "".join(texts), _new_partner(Partner, (partner_name or target, target or None))
 
 
 def _page_title(target: str) -> str:

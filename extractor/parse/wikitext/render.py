@@ -124,8 +124,15 @@ class Renderer:
 
     def text(self, code: Wikicode) -> str:
         """The plain text of ``code``."""
-        # Most nodes are text: they are their own rendering, without the dispatch of :meth:`node`.
-        return "".join([node.value if type(node) is Text else self.node(node) for node in code.nodes])
+        # Most nodes are text: they are their own rendering; the others are dispatched here, not
+        # through a call of :meth:`node`. Most cells and parameter values are one node: no list.
+        nodes = code.nodes
+        if len(nodes) == 1:
+            for node in nodes:  # not nodes[0]: SmartList's own __getitem__ is a Python call
+                return node.value if type(node) is Text else _RENDERS.get(type(node), _other)(self, node)
+        return "".join(
+            [node.value if type(node) is Text else _RENDERS.get(type(node), _other)(self, node) for node in nodes]
+        )
 
     def scan(self, code: Wikicode) -> None:
         """Make the callbacks :meth:`text` would make, in the same order, without producing text."""
@@ -251,20 +258,20 @@ class Renderer:
 
     def node(self, node: Node) -> str:
         """The plain text of one node."""
-        render = _RENDERS.get(type(node)) or _by_kind(_RENDERS, node, _nothing)
-        return render(self, node)
+        return _RENDERS.get(type(node), _other)(self, node)
 
     def _text_node(self, node: Text) -> str:
         return str(node.value)
 
     def _wikilink(self, node: Wikilink) -> str:
-        if _NON_CONTENT_NAMESPACES.match(code_text(node.title)):
-            if node.text is not None:
-                self.scan(node.text)  # a thumbnail's caption still numbers its refs
+        title, text = node.title, node.text  # properties: each read once
+        if _NON_CONTENT_NAMESPACES.match(code_text(title)):
+            if text is not None:
+                self.scan(text)  # a thumbnail's caption still numbers its refs
             return ""
-        label = self.text(node.text) if node.text is not None else self.text(node.title).lstrip(":")
+        label = self.text(text) if text is not None else self.text(title).lstrip(":")
         if self.mark_links:
-            return link_mark(_link_target(self.text(node.title)), label)
+            return link_mark(_link_target(self.text(title)), label)
         return label
 
     def _html_entity(self, node: HTMLEntity) -> str:
@@ -289,6 +296,11 @@ class Renderer:
 
 def _nothing(renderer: Renderer, node: Node) -> str:
     return ""
+
+
+def _other(renderer: Renderer, node: Node) -> str:
+    """The rendering of a node whose exact type has none of its own: its kind's, else nothing."""
+    return _by_kind(_RENDERS, node, _nothing)(renderer, node)
 
 
 def _skip(renderer: Renderer, node: Node) -> None:

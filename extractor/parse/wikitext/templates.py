@@ -142,7 +142,13 @@ def _normalise_name(raw: str) -> str:
 
 def template_name(template: Template) -> str:
     """The template's name, normalised: lower case, underscores as spaces, no ``Template:``."""
-    return _normalise_name(code_text(template.name))
+    code = template.name
+    nodes = code.nodes
+    if len(nodes) == 1:  # code_text's commonest case, without its call: a name is nearly always one text
+        for node in nodes:
+            if type(node) is Text:
+                return _normalise_name(node.value)
+    return _normalise_name(code_text(code))
 
 
 def params_of(template: Template) -> dict[str, Parameter]:
