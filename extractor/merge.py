@@ -92,6 +92,9 @@ def _date_conflict(partner: _Partner) -> bool:
 
 def _chosen_date(partner: _Partner) -> tuple[TableKind, CellDate] | None:
     """The date of beginning ``established`` reports, and the table it is from."""
+    date = partner.list_date
+    if date is not None and date["iso"] is not None:  # most partners: the list's date, parsed
+        return "list", date
     candidates: tuple[tuple[TableKind, CellDate | None], ...] = (
         ("list", partner.list_date),
         ("bilateral-table", partner.table_date),
@@ -126,8 +129,10 @@ def _event_order(event: RowEvent) -> tuple[int, str]:
 def _undated_former_end(event: RowEvent) -> bool:
     # A suspension is not the end of an earlier relation: a table of suspended relations says the
     # relations named elsewhere are on hold now, so its undated suspension counts.
-    undated = not (event["date"] or event["not_before"] or event["not_after"])
-    return event["table"] == "former-table" and undated and event["kind"] != "suspended"
+    # The table first: most events are no former row's.
+    if event["table"] != "former-table" or event["kind"] == "suspended":
+        return False
+    return not (event["date"] or event["not_before"] or event["not_after"])
 
 
 def _once(events: list[RowEvent]) -> list[RowEvent]:
@@ -148,10 +153,14 @@ def _once(events: list[RowEvent]) -> list[RowEvent]:
 def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
     """The latest event's status (``unknown`` without one), a former-relations row's counting as
     the module says; ``events`` are ordered by date."""
-    current_row = partner.in_list or partner.in_bilateral_table
-    counted = [e for e in events if not (current_row and _undated_former_end(e))]
-    status: RelationStatus = _STATUS[counted[-1]["kind"]] if counted else "unknown"
-    if not current_row and status in ("current", "unknown"):
+    if partner.in_list or partner.in_bilateral_table:
+        # The latest event that counts, looked for from the end: no list of them is built.
+        for event in reversed(events):
+            if not _undated_former_end(event):
+                return _STATUS[event["kind"]]
+        return "unknown"
+    status: RelationStatus = _STATUS[events[-1]["kind"]] if events else "unknown"
+    if status in ("current", "unknown"):
         # Only a former table names it: it ended, whatever a later word in a cell says.
         endings = [e for e in events if e["table"] == "former-table" and _STATUS[e["kind"]] != "current"]
         status = _STATUS[endings[-1]["kind"]] if endings else "ended"
