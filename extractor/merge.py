@@ -92,6 +92,9 @@ def _date_conflict(partner: _Partner) -> bool:
 
 def _chosen_date(partner: _Partner) -> tuple[TableKind, CellDate] | None:
     """The date of beginning ``established`` reports, and the table it is from."""
+    date = partner.list_date
+    if date is not None and date["iso"] is not None:  # most partners: the list's date, parsed
+        return "list", date
     candidates: tuple[tuple[TableKind, CellDate | None], ...] = (
         ("list", partner.list_date),
         ("bilateral-table", partner.table_date),
@@ -126,8 +129,10 @@ def _event_order(event: RowEvent) -> tuple[int, str]:
 def _undated_former_end(event: RowEvent) -> bool:
     # A suspension is not the end of an earlier relation: a table of suspended relations says the
     # relations named elsewhere are on hold now, so its undated suspension counts.
-    undated = not (event["date"] or event["not_before"] or event["not_after"])
-    return event["table"] == "former-table" and undated and event["kind"] != "suspended"
+    # The table first: most events are no former row's.
+    if event["table"] != "former-table" or event["kind"] == "suspended":
+        return False
+    return not (event["date"] or event["not_before"] or event["not_after"])
 
 
 def _once(events: list[RowEvent]) -> list[RowEvent]:
@@ -148,10 +153,14 @@ def _once(events: list[RowEvent]) -> list[RowEvent]:
 def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
     """The latest event's status (``unknown`` without one), a former-relations row's counting as
     the module says; ``events`` are ordered by date."""
-    current_row = partner.in_list or partner.in_bilateral_table
-    counted = [e for e in events if not (current_row and _undated_former_end(e))]
-    status: RelationStatus = _STATUS[counted[-1]["kind"]] if counted else "unknown"
-    if not current_row and status in ("current", "unknown"):
+    if partner.in_list or partner.in_bilateral_table:
+        # The latest event that counts, looked for from the end: no list of them is built.
+        for event in reversed(events):
+            if not _undated_former_end(event):
+                return _STATUS[event["kind"]]
+        return "unknown"
+    status: RelationStatus = _STATUS[events[-1]["kind"]] if events else "unknown"
+    if status in ("current", "unknown"):
         # Only a former table names it: it ended, whatever a later word in a cell says.
         endings = [e for e in events if e["table"] == "former-table" and _STATUS[e["kind"]] != "current"]
         status = _STATUS[endings[-1]["kind"]] if endings else "ended"
@@ -175,41 +184,62 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
         if event["kind"] == "recognized" and event["date"]:
             recognized = event["date"]
             break
+    # A field at its default is left out, not given: pydantic fills a default in for less than it
+    # validates a given value (a relation has some fifteen such fields: a tenth of the article's
+    # validation, and fewer items put in this dict). The relation is the same; only its
+    # model_fields_set, which nothing here reads, no longer names them.
     fields: dict[str, object] = {
         "country": partner.country,
         "country_article": partner.country_article,
         "iso3": partner.iso3,
-        "date_conflict": _date_conflict(partner),
-        "list_number": partner.list_number,
-        "list_date": partner.list_date,
-        "table_date": partner.table_date,
-        "in_list": partner.in_list,
-        "in_bilateral_table": partner.in_bilateral_table,
-        "main_article": partner.main_article,
-        "notes": partner.notes,
-        "notes_items": partner.notes_items,
         "section": partner.section,
         "country_kind": kind,
         "events": events,
         "status": status,
-        "remark": partner.remark,
-        "recognized": recognized,
-        "missions": partner.missions,
-        "in_former_table": partner.in_former_table,
     }
+    if partner.in_list:  # else no list row gave a number or a date
+        fields["in_list"] = True
+        fields["list_number"] = partner.list_number
+        fields["list_date"] = partner.list_date
+    if partner.in_bilateral_table:  # else no bilateral row gave a date
+        fields["in_bilateral_table"] = True
+        fields["table_date"] = partner.table_date
+        if _date_conflict(partner):
+            fields["date_conflict"] = True
+    if partner.in_former_table:
+        fields["in_former_table"] = True
+    if partner.main_article is not None:
+        fields["main_article"] = partner.main_article
+    if partner.notes is not None:
+        fields["notes"] = partner.notes
+    if partner.notes_items:
+        fields["notes_items"] = partner.notes_items
+    if partner.remark is not None:
+        fields["remark"] = partner.remark
+    if recognized is not None:
+        fields["recognized"] = recognized
+    if partner.missions:
+        fields["missions"] = partner.missions
     chosen = _chosen_date(partner)
     if chosen is not None:
         source, date = chosen
         # Item by item, not update() with keywords: that builds a dict of them first.
-        fields["established"] = date["iso"]
-        fields["established_precision"] = date["precision"]
         fields["established_raw"] = date["raw"]
         fields["established_source"] = source
-        fields["year"] = date["year"]
-        fields["month"] = date["month"]
-        fields["day"] = date["day"]
-        fields["not_before"] = date["not_before"]
-        fields["not_after"] = date["not_after"]
+        if (iso := date["iso"]) is not None:
+            fields["established"] = iso
+        if (precision := date["precision"]) is not None:
+            fields["established_precision"] = precision
+        if (year := date["year"]) is not None:
+            fields["year"] = year
+        if (month := date["month"]) is not None:
+            fields["month"] = month
+        if (day := date["day"]) is not None:
+            fields["day"] = day
+        if (not_before := date["not_before"]) is not None:
+            fields["not_before"] = not_before
+        if (not_after := date["not_after"]) is not None:
+            fields["not_after"] = not_after
     # Its dates and events are still fields (RowRecord's): the validation of the relation (or of
     # the whole article, see merged_rows) makes them models.
     return fields
