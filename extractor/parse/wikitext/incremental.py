@@ -26,7 +26,6 @@ and on edited histories).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from collections import OrderedDict
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from mwparserfromhell.nodes import Tag, Template
 from mwparserfromhell.wikicode import Wikicode
 
+from extractor.collector import collector_paused
 from extractor.models import Diagnostic, Reference
 from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
 from extractor.parse.layout import Layout
@@ -222,13 +222,8 @@ class PassageCache:
 
     def parse(self, text: str) -> ParsedDocument:
         """What :func:`~extractor.parse.wikitext.walk.parse_wikitext` gives for ``text``. Never raises."""
-        collecting = gc.isenabled()
-        gc.disable()  # as parse_wikitext does, for the same reason
-        try:
+        with collector_paused():  # as parse_wikitext pauses it, for the same reason
             return self._parse(text)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _parse(self, text: str) -> ParsedDocument:
         registry = ReferenceRegistry()

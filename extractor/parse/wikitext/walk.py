@@ -11,7 +11,6 @@ row (or table), and the rest is still read.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Heading, Tag, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
+from extractor.collector import collector_paused
 from extractor.models import CellKind, Diagnostic
 from extractor.parse.document import CitationUse, ParsedDocument, RowRecord
 from extractor.parse.layout import Column
@@ -282,13 +282,8 @@ def parse_wikitext(text: str) -> ParsedDocument:
     """Read the relation rows and the references of an article's wikitext. Never raises."""
     # Parsing allocates hundreds of thousands of small objects that live until the end: the cyclic
     # garbage collector would scan them over and over (a third of the parse time) to free nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _parse(text)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 #: The walk, for readers that drive it passage by passage (:mod:`extractor.parse.wikitext.incremental`).
