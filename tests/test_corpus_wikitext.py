@@ -300,3 +300,26 @@ def test_mangled_real_articles_never_raise(corpus: dict[str, CorpusArticle]) -> 
             text = text[:at] + generator.choice(pieces) + text[at:]
         document = parse_wikitext(text)
         assert all(d.code not in {"unreadable-table", "unreadable-text"} for d in document.diagnostics)
+
+
+def test_a_cells_wikitext_is_the_librarys_own_on_every_corpus_table_cell(corpus: dict[str, CorpusArticle]) -> None:
+    """Cell.wikitext() puts a plain cell's wikitext together itself (line_of's speed): it must stay
+    exactly what mwparserfromhell serialises, on every cell of every corpus table, should the
+    library's serialisation change in a later version."""
+    import mwparserfromhell
+    from mwparserfromhell.nodes import Tag
+
+    from extractor.collector import collector_paused
+    from extractor.parse.wikitext.tables import read_table
+
+    differ, cells = [], 0
+    # Beside the corpus's datasets, each collection would scan them all (minutes, not seconds).
+    with collector_paused():
+        for item in corpus.values():
+            for tag in mwparserfromhell.parse(item.text).nodes:  # the top-level tables: nearly all
+                if isinstance(tag, Tag) and tag.wiki_markup == "{|":
+                    for row in read_table(tag).rows:
+                        cells += len(row)
+                        differ += [(item.name, str(cell.tag)[:80]) for cell in row if cell.wikitext() != str(cell.tag)]
+    assert differ == []
+    assert cells > 50_000  # every corpus table was read, not none
