@@ -14,6 +14,7 @@ The marks are private-use characters, which articles never contain (like
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -34,6 +35,10 @@ LINK_SEP = "\ue011"
 LINK_CLOSE = "\ue012"
 CITE = "\ue013"
 _ALL_MARKS = (LINK_OPEN, LINK_SEP, LINK_CLOSE, CITE)
+_ANY_MARK = re.compile(f"[{LINK_OPEN}{LINK_SEP}{LINK_CLOSE}{CITE}]")
+_MARK = re.compile(
+    f"{LINK_OPEN}[^{LINK_OPEN}{LINK_SEP}{LINK_CLOSE}{CITE}]*{LINK_SEP}|{LINK_OPEN}|{LINK_SEP}|{LINK_CLOSE}|{CITE}"
+)
 
 
 @dataclass(frozen=True)
@@ -76,25 +81,7 @@ def strip(marked: str) -> str:
     >>> strip("in " + link_mark("Santiago", "the capital") + "." + CITE)
     'in the capital.'
     """
-    # str.find, split and replace, not a pattern: the pattern's search tests every character of
-    # the text against its set of marks, several times slower on a notes cell of a few hundred.
-    if not any(mark in marked for mark in _ALL_MARKS):
-        return marked
-    if LINK_OPEN in marked:
-        pieces = marked.split(LINK_OPEN)
-        for index in range(1, len(pieces)):
-            piece = pieces[index]
-            target_end = piece.find(LINK_SEP)
-            # A link's opening mark, target and separator go; a stray opening mark goes alone.
-            if target_end >= 0 and _unmarked(piece, target_end):
-                pieces[index] = piece[target_end + 1 :]
-        marked = "".join(pieces)
-    return marked.replace(LINK_SEP, "").replace(LINK_CLOSE, "").replace(CITE, "")
-
-
-def _unmarked(piece: str, end: int) -> bool:
-    """Whether ``piece[:end]`` holds no close or citation mark (a link's target, when it holds none)."""
-    return piece.find(LINK_CLOSE, 0, end) < 0 and piece.find(CITE, 0, end) < 0
+    return _MARK.sub("", marked) if _ANY_MARK.search(marked) else marked
 
 
 def decode(marked: str) -> Marked:
@@ -106,51 +93,28 @@ def decode(marked: str) -> Marked:
     """
     if not any(mark in marked for mark in _ALL_MARKS):
         return Marked(marked)
-    # The marks found with str.find, the next of each kind known at every step (the text's end
-    # when none is left): a pattern's search, or a loop over every character, would test each
-    # character of the text; this only looks at the marks (one in tens of characters).
-    find, end = marked.find, len(marked)
-    next_open, next_sep, next_close, next_cite = (
-        position if position >= 0 else end for position in (find(mark) for mark in _ALL_MARKS)
-    )
     out: list[str] = []
-    size = position = 0
+    size = 0
     links: list[NoteLink] = []
     cites: list[int] = []
-    # Open links: (start offset, target).
+    # Open links: (start offset, target). A regular expression finds the marks: a loop over
+    # every character would cost more than the rest of the notes' reading.
     stack: list[tuple[int, str]] = []
-    # Links close in the order they start unless nested (or empty at one offset): only then sorted.
-    last, ordered = -1, True
-    while (at := min(next_open, next_sep, next_close, next_cite)) < end:
-        out.append(marked[position:at])
-        size += at - position
-        position = at + 1
-        if at == next_cite:
-            cites.append(size)
-            next_cite = find(CITE, position)
-            next_cite = next_cite if next_cite >= 0 else end
-        elif at == next_close:
+    position = 0
+    for match in _MARK.finditer(marked):
+        chunk = marked[position : match.start()]
+        out.append(chunk)
+        size += len(chunk)
+        position = match.end()
+        token = match.group()
+        if token[0] == LINK_OPEN and len(token) > 1:
+            stack.append((size, token[1:-1]))
+        elif token == LINK_CLOSE:
             if stack:
                 start, target = stack.pop()
                 links.append(NoteLink(start, size, target))
-                ordered = ordered and start > last
-                last = start
-            next_close = find(LINK_CLOSE, position)
-            next_close = next_close if next_close >= 0 else end
-        elif at == next_sep:  # a stray separator (a broken mark): dropped, its text kept
-            next_sep = find(LINK_SEP, position)
-            next_sep = next_sep if next_sep >= 0 else end
-        else:
-            next_open = find(LINK_OPEN, position)
-            next_open = next_open if next_open >= 0 else end
-            # A link's opening when its separator comes before any other mark; else a stray
-            # opening mark, dropped.
-            if next_sep < next_open and next_sep < next_close and next_sep < next_cite:
-                stack.append((size, marked[position:next_sep]))
-                position = next_sep + 1
-                next_sep = find(LINK_SEP, position)
-                next_sep = next_sep if next_sep >= 0 else end
+        elif token == CITE:
+            cites.append(size)
+        # a stray LINK_OPEN or LINK_SEP (a broken mark) is dropped, its text kept
     out.append(marked[position:])
-    if not ordered:
-        links.sort(key=lambda link: (link.start, -link.end))
-    return Marked("".join(out), tuple(links), tuple(cites))
+    return Marked("".join(out), tuple(sorted(links, key=lambda link: (link.start, -link.end))), tuple(cites))
