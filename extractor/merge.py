@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extractor.countries import iso3_for, partner_key
 from extractor.dates import ParsedDate
@@ -167,6 +168,19 @@ def _status(partner: _Partner, events: list[RowEvent]) -> RelationStatus:
     return status
 
 
+_DateKey = Literal["iso", "precision", "year", "month", "day", "not_before", "not_after"]
+#: A relation's fields from its chosen date, and the CellDate key each is read from.
+_DATE_FIELDS: tuple[tuple[str, _DateKey], ...] = (
+    ("established", "iso"),
+    ("established_precision", "precision"),
+    ("year", "year"),
+    ("month", "month"),
+    ("day", "day"),
+    ("not_before", "not_before"),
+    ("not_after", "not_after"),
+)
+
+
 def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
     """The merged relation's fields (a :class:`Relation` once validated): its date chosen, its
     timeline ordered (each event once), its status decided."""
@@ -226,20 +240,10 @@ def _relation(partner: _Partner, kind: EntityKind | None) -> dict[str, object]:
         # Item by item, not update() with keywords: that builds a dict of them first.
         fields["established_raw"] = date["raw"]
         fields["established_source"] = source
-        if (iso := date["iso"]) is not None:
-            fields["established"] = iso
-        if (precision := date["precision"]) is not None:
-            fields["established_precision"] = precision
-        if (year := date["year"]) is not None:
-            fields["year"] = year
-        if (month := date["month"]) is not None:
-            fields["month"] = month
-        if (day := date["day"]) is not None:
-            fields["day"] = day
-        if (not_before := date["not_before"]) is not None:
-            fields["not_before"] = not_before
-        if (not_after := date["not_after"]) is not None:
-            fields["not_after"] = not_after
+        for name, key in _DATE_FIELDS:  # each only when set (see above)
+            value = date[key]
+            if value is not None:
+                fields[name] = value
     # Its dates and events are still fields (RowRecord's): the validation of the relation (or of
     # the whole article, see merged_rows) makes them models.
     return fields
